@@ -1,0 +1,102 @@
+import {
+  columnOf,
+  isToken,
+  quoteIdent,
+  sqlLiteral,
+  USER_TOKEN,
+  type ColumnType,
+  type ModelCondition,
+  type ModelFirewall,
+  type ModelTable,
+} from "../design";
+import { HELPER_SCHEMA, type TargetDialect } from "../targets";
+
+/**
+ * SQL expressions for policies, in the shapes of the spec §3: every auth or helper call is a
+ * scalar subquery, so PostgreSQL evaluates it once per statement (an InitPlan), never per row.
+ */
+export interface Expressions {
+  /** The signed-in user's id, cast to the column's type. */
+  userId(type: ColumnType): string;
+  activeOrgId(type: ColumnType): string;
+  activeRole(): string;
+  bypassOrgId(type: ColumnType, roles: readonly string[]): string;
+}
+
+const helper = (fn: string) => `${quoteIdent(HELPER_SCHEMA)}.${fn}`;
+
+function castTo(expr: string, type: ColumnType): string {
+  return type === "uuid" ? `${expr}::uuid` : expr;
+}
+
+export function textArray(values: readonly string[]): string {
+  return `ARRAY[${values.map(sqlLiteral).join(", ")}]::text[]`;
+}
+
+export function expressionsFor(dialect: TargetDialect): Expressions {
+  return {
+    userId: (type) => `(select ${castTo(dialect.currentUserId, type)})`,
+    activeOrgId: (type) => `(select ${castTo(`${helper("active_organization_id")}()`, type)})`,
+    activeRole: () => `(select ${helper("active_organization_role")}())`,
+    bypassOrgId: (type, roles) => `(select ${castTo(`${helper("bypass_organization_id")}(${textArray(roles)})`, type)})`,
+  };
+}
+
+const COMPARISONS = { eq: "=", neq: "<>", lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
+
+export function conditionSql(table: ModelTable, condition: ModelCondition, exprs: Expressions): string {
+  const column = columnOf(table, condition.column);
+  const ref = quoteIdent(column.name);
+  const { op, value } = condition;
+  switch (op) {
+    case "isNull":
+      return `${ref} IS NULL`;
+    case "isNotNull":
+      return `${ref} IS NOT NULL`;
+    case "in":
+    case "notIn": {
+      const list = (value as readonly (string | number | boolean)[]).map(sqlLiteral).join(", ");
+      return `${ref} ${op === "in" ? "IN" : "NOT IN"} (${list})`;
+    }
+    default: {
+      let right: string;
+      if (isToken(value)) right = value === USER_TOKEN ? exprs.userId(column.type) : exprs.activeOrgId(column.type);
+      else right = sqlLiteral(value as string | number | boolean);
+      return `${ref} ${COMPARISONS[op]} ${right}`;
+    }
+  }
+}
+
+/** Conditions joined with AND; `null` when there are none. */
+export function conditionsSql(table: ModelTable, conditions: readonly ModelCondition[], exprs: Expressions): string | null {
+  if (conditions.length === 0) return null;
+  return conditions.map((c) => conditionSql(table, c, exprs)).join(" AND ");
+}
+
+export function rolesSql(roles: readonly string[] | null, exprs: Expressions): string | null {
+  return roles ? `${exprs.activeRole()} = ANY (${textArray(roles)})` : null;
+}
+
+/** Tenant isolation as one expression, or null for a public table. */
+export function firewallSql(table: ModelTable, firewall: ModelFirewall, exprs: Expressions): string | null {
+  if (firewall.kind === "public") return null;
+  const org = firewall.organization ? columnOf(table, firewall.organization) : null;
+  const owner = firewall.owner ? columnOf(table, firewall.owner.column) : null;
+  const orgMatches = org ? `${quoteIdent(org.name)} = ${exprs.activeOrgId(org.type)}` : null;
+  const ownerMatches = owner ? `${quoteIdent(owner.name)} = ${exprs.userId(owner.type)}` : null;
+  if (!owner || !ownerMatches) return orgMatches;
+  if (firewall.owner!.mode === "required") return orgMatches ? `${orgMatches} AND ${ownerMatches}` : ownerMatches;
+  const bypass = firewall.owner!.bypassRoles;
+  if (org && orgMatches) {
+    // (org, owner) or org = bypass org: a BitmapOr of two index scans; "org AND (owner OR role)" would scan the tenant.
+    return `(${orgMatches} AND ${ownerMatches})\n    OR ${quoteIdent(org.name)} = ${exprs.bypassOrgId(org.type, bypass)}`;
+  }
+  return `${ownerMatches}\n    OR ${rolesSql(bypass, exprs)}`;
+}
+
+export function and(...parts: (string | null)[]): string | null {
+  const present = parts.filter((p): p is string => p !== null);
+  if (present.length === 0) return null;
+  if (present.length === 1) return present[0];
+  return present.map((p) => (p.includes(" OR ") ? `(${p})` : p)).join("\n    AND ");
+}

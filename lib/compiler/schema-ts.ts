@@ -1,0 +1,142 @@
+import type { ColumnType, Model, ModelColumn, ModelTable } from "../design";
+import type { TargetDialect } from "../targets";
+import { defaultSql } from "./sql";
+import type { PolicyPlan, TablePlan } from "./plan";
+
+/** `src/db/schema.ts`: the same tables, policies and indexes as the migrations, as Drizzle code. */
+
+const BUILDERS: Record<string, { fn: string; options?: string }> = {
+  text: { fn: "text" },
+  varchar: { fn: "varchar" },
+  uuid: { fn: "uuid" },
+  integer: { fn: "integer" },
+  bigint: { fn: "bigint", options: `{ mode: "number" }` },
+  smallint: { fn: "smallint" },
+  boolean: { fn: "boolean" },
+  numeric: { fn: "numeric" },
+  real: { fn: "real" },
+  "double precision": { fn: "doublePrecision" },
+  timestamptz: { fn: "timestamp", options: `{ withTimezone: true }` },
+  timestamp: { fn: "timestamp" },
+  date: { fn: "date" },
+  jsonb: { fn: "jsonb" },
+  json: { fn: "json" },
+};
+
+const RESERVED = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+    "import in instanceof new null return super switch this throw true try typeof var void while with yield let static " +
+    "implements interface package private protected public await arguments eval undefined NaN Infinity sql")
+    .split(" "),
+);
+
+function camelCase(name: string): string {
+  return name.replace(/[_\s-]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A JavaScript name for `name`, distinct from those in `used`. */
+function jsName(name: string, used: Set<string>, fallback: string): string {
+  let base = camelCase(name);
+  if (!IDENTIFIER.test(base) || RESERVED.has(base)) base = fallback;
+  let candidate = base;
+  for (let n = 2; used.has(candidate); n++) candidate = `${base}${n}`;
+  used.add(candidate);
+  return candidate;
+}
+
+/** A tagged template holding SQL text verbatim. */
+function sqlTemplate(text: string): string {
+  return "sql`" + text.replaceAll("\\", "\\\\").replaceAll("`", "\\`").replaceAll("${", "\\${") + "`";
+}
+
+const str = (text: string) => JSON.stringify(text);
+
+function columnKeys(table: ModelTable): Map<string, string> {
+  const used = new Set<string>();
+  const keys = new Map<string, string>();
+  for (const column of table.columns) {
+    const key = camelCase(column.name);
+    const usable = IDENTIFIER.test(key) && !used.has(key);
+    keys.set(column.name, usable ? key : column.name);
+    used.add(usable ? key : column.name);
+  }
+  return keys;
+}
+
+function keySyntax(key: string): string {
+  return IDENTIFIER.test(key) ? key : str(key);
+}
+
+function access(objectName: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${objectName}.${key}` : `${objectName}[${str(key)}]`;
+}
+
+export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): string {
+  const used = new Set<string>([dialect.drizzleRoles.signedIn, dialect.drizzleRoles.anonymous]);
+  const variables = new Map(model.tables.map((t) => [t.name, jsName(t.name, used, "table")]));
+  const keys = new Map(model.tables.map((t) => [t.name, columnKeys(t)]));
+  const builders = new Set<string>(["pgTable", "pgPolicy"]);
+  let needsAnyColumn = false;
+
+  const columnCode = (table: ModelTable, column: ModelColumn): string => {
+    const base = column.type.replace("[]", "") as ColumnType;
+    const builder = BUILDERS[base];
+    builders.add(builder.fn);
+    let code = `${builder.fn}(${str(column.name)}${builder.options ? `, ${builder.options}` : ""})`;
+    if (column.type.endsWith("[]")) code += ".array()";
+    if (column.primaryKey && table.primaryKey.length === 1) code += ".primaryKey()";
+    else if (column.notNull) code += ".notNull()";
+    if (column.default) code += `.default(${sqlTemplate(defaultSql(column.default, column.type, dialect))})`;
+    if (column.references) {
+      const target = column.references.table;
+      const targetColumn = access(variables.get(target)!, keys.get(target)!.get(column.references.column)!);
+      const selfReference = target === table.name;
+      if (selfReference) needsAnyColumn = true;
+      const arrow = selfReference ? `(): AnyPgColumn => ${targetColumn}` : `() => ${targetColumn}`;
+      const options = column.references.onDelete ? `, { onDelete: ${str(column.references.onDelete)} }` : "";
+      code += `.references(${arrow}${options})`;
+    }
+    return code;
+  };
+
+  const policyCode = (policy: PolicyPlan): string => {
+    const role = policy.role === "signedIn" ? dialect.drizzleRoles.signedIn : dialect.drizzleRoles.anonymous;
+    const fields = [
+      ...(policy.restrictive ? [`as: "restrictive"`] : []),
+      `for: ${str(policy.command)}`,
+      `to: ${role}`,
+      ...(policy.using !== null ? [`using: ${sqlTemplate(policy.using)}`] : []),
+      ...(policy.withCheck !== null ? [`withCheck: ${sqlTemplate(policy.withCheck)}`] : []),
+    ];
+    return `    pgPolicy(${str(policy.name)}, {\n${fields.map((f) => `      ${f},`).join("\n")}\n    }),`;
+  };
+
+  const tableCode = plans.map(({ table, policies, indexes }) => {
+    const tableKeys = keys.get(table.name)!;
+    const columns = table.columns.map((c) => `    ${keySyntax(tableKeys.get(c.name)!)}: ${columnCode(table, c)},`);
+    const extras: string[] = [];
+    if (table.primaryKey.length > 1) {
+      builders.add("primaryKey");
+      extras.push(`    primaryKey({ columns: [${table.primaryKey.map((c) => access("t", tableKeys.get(c)!)).join(", ")}] }),`);
+    }
+    for (const index of indexes) {
+      builders.add("index");
+      extras.push(`    index(${str(index.name)}).on(${index.columns.map((c) => access("t", tableKeys.get(c)!)).join(", ")}),`);
+    }
+    extras.push(...policies.map(policyCode));
+    return `export const ${variables.get(table.name)} = pgTable(\n  ${str(table.name)},\n  {\n${columns.join("\n")}\n  },\n  (t) => [\n${extras.join("\n")}\n  ],\n);\n`;
+  });
+
+  const pgCore = [...builders].sort();
+  const header = [
+    `// ${model.name}: Drizzle schema with row-level security policies (target ${dialect.name}).`,
+    "// Generated by RLS Designer; the migrations in ../../drizzle hold the same tables and policies.",
+    `import { sql } from "drizzle-orm";`,
+    `import { ${dialect.drizzleRoles.anonymous}, ${dialect.drizzleRoles.signedIn} } from ${str(dialect.drizzleRoles.module)};`,
+    `import { ${pgCore.join(", ")}${needsAnyColumn ? ", type AnyPgColumn" : ""} } from "drizzle-orm/pg-core";`,
+    "",
+  ].join("\n");
+  return `${header}\n${tableCode.join("\n")}`;
+}

@@ -1,0 +1,35 @@
+export {
+  designSchema,
+  TARGETS,
+  PROVIDERS,
+  OPERATIONS,
+  CONDITION_OPS,
+  COLUMN_TYPES,
+  BASE_COLUMN_TYPES,
+  ON_DELETE_ACTIONS,
+} from "./schema";
+export type {
+  Design,
+  Table,
+  Column,
+  Firewall,
+  Access,
+  AccessRule,
+  Condition,
+  ConditionOp,
+  ColumnType,
+  Operation,
+  Target,
+  Provider,
+  Tenancy,
+} from "./schema";
+export type { Model, ModelTable, ModelColumn, ModelCondition, ModelFirewall, ModelAccessRule, ModelTenancy, ConditionValue } from "./model";
+export { columnOf } from "./model";
+export { validateDesign, formatProblem, SUPPORTED_TARGETS, DEFAULT_ORG_CLAIM, DEFAULT_ROLE_CLAIM } from "./validate";
+export type { Problem, ValidationResult } from "./validate";
+export type { DefaultExpr } from "./defaults";
+export { ALLOWED_DEFAULTS_HINT } from "./defaults";
+export { USER_TOKEN, ORG_TOKEN, isToken, quoteIdent, sqlLiteral, typeFamily, holdsIdentifier, literalProblem, utf8Length, MAX_IDENTIFIER_BYTES } from "./literals";
+export type { TypeFamily } from "./literals";
+export { TEMPLATES, TEMPLATE_NAMES, TEMPLATE_DESCRIPTIONS, template } from "./templates";
+export type { TemplateName } from "./templates";

@@ -1,0 +1,116 @@
+import type { ColumnType } from "./schema";
+
+/** Facts about column types that validation, the compiler and verification share. */
+
+export const USER_TOKEN = "$user";
+export const ORG_TOKEN = "$org";
+export type Token = typeof USER_TOKEN | typeof ORG_TOKEN;
+
+export function isToken(value: unknown): value is Token {
+  return value === USER_TOKEN || value === ORG_TOKEN;
+}
+
+export type TypeFamily = "text" | "uuid" | "integer" | "number" | "boolean" | "date" | "timestamp" | "json" | "array";
+
+export function typeFamily(type: ColumnType): TypeFamily {
+  if (type.endsWith("[]")) return "array";
+  switch (type) {
+    case "text":
+    case "varchar":
+      return "text";
+    case "uuid":
+      return "uuid";
+    case "integer":
+    case "bigint":
+    case "smallint":
+      return "integer";
+    case "numeric":
+    case "real":
+    case "double precision":
+      return "number";
+    case "boolean":
+      return "boolean";
+    case "date":
+      return "date";
+    case "timestamp":
+    case "timestamptz":
+      return "timestamp";
+    default:
+      return "json";
+  }
+}
+
+/** Columns that can hold a user or organization id: the claims are text, compared by cast. */
+export function holdsIdentifier(type: ColumnType): boolean {
+  const family = typeFamily(type);
+  return family === "text" || family === "uuid";
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+const INTEGER_RANGE: Record<string, [bigint, bigint]> = {
+  smallint: [-32768n, 32767n],
+  integer: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+};
+
+/**
+ * Why `value` cannot be stored in a column of `type`, or null when it can.
+ * Checked before compiling so that a bad literal is refused with its path instead of
+ * failing later inside CREATE POLICY.
+ */
+export function literalProblem(type: ColumnType, value: string | number | boolean): string | null {
+  const family = typeFamily(type);
+  switch (family) {
+    case "text":
+      if (typeof value !== "string") return `expected a string for a ${type} column`;
+      if (value.includes("\u0000")) return "strings may not contain the NUL character";
+      return null;
+    case "uuid":
+      if (typeof value !== "string" || !UUID.test(value)) return `expected a uuid like "00000000-0000-0000-0000-000000000000"`;
+      return null;
+    case "integer": {
+      if (typeof value !== "number" || !Number.isInteger(value)) return `expected a whole number for a ${type} column`;
+      const [min, max] = INTEGER_RANGE[type];
+      const big = BigInt(value);
+      if (big < min || big > max) return `${value} is out of range for ${type}`;
+      return null;
+    }
+    case "number":
+      if (typeof value !== "number" || !Number.isFinite(value)) return `expected a number for a ${type} column`;
+      return null;
+    case "boolean":
+      if (typeof value !== "boolean") return "expected true or false";
+      return null;
+    case "date":
+      if (typeof value !== "string" || !DATE.test(value) || Number.isNaN(Date.parse(value))) return `expected a date like "2026-01-31"`;
+      return null;
+    case "timestamp":
+      if (typeof value !== "string" || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value.replace(" ", "T")))) {
+        return `expected a timestamp like "2026-01-31T12:00:00Z"`;
+      }
+      return null;
+    default:
+      return `a ${type} column can only be tested with isNull or isNotNull`;
+  }
+}
+
+/** A JavaScript value as a SQL literal. Strings are quoted with doubled quotes; nothing else reaches SQL. */
+export function sqlLiteral(value: string | number | boolean): string {
+  if (typeof value === "string") return `'${value.replaceAll("'", "''")}'`;
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return String(value);
+}
+
+/** A double-quoted SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+export const MAX_IDENTIFIER_BYTES = 63;

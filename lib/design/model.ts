@@ -1,0 +1,79 @@
+import type { ColumnType, ConditionOp, Operation, Provider, Target } from "./schema";
+import type { DefaultExpr } from "./defaults";
+import type { Token } from "./literals";
+
+/**
+ * The design after validation: every default filled in, every name checked, every type known.
+ * Each output (SQL, schema.ts, the verification oracle) reads this, never the raw file.
+ */
+export interface Model {
+  readonly name: string;
+  readonly target: Target;
+  readonly provider: Provider;
+  readonly jwksUrl: string | null;
+  readonly tenancy: ModelTenancy | null;
+  readonly roles: readonly string[];
+  /** The design's tables, then the membership tables the bundle creates for `tables` tenancy. */
+  readonly tables: readonly ModelTable[];
+}
+
+export type ModelTenancy =
+  | { readonly source: "claims"; readonly orgClaim: string; readonly roleClaim: string }
+  | {
+      readonly source: "tables";
+      readonly membership: { readonly table: string; readonly user: string; readonly org: string; readonly role: string };
+      readonly activeOrg: { readonly table: string; readonly user: string; readonly org: string };
+    };
+
+export interface ModelColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly primaryKey: boolean;
+  readonly notNull: boolean;
+  readonly default: DefaultExpr | null;
+  readonly references: { readonly table: string; readonly column: string; readonly onDelete: string | null } | null;
+}
+
+export type ConditionValue = string | number | boolean | Token | readonly (string | number | boolean)[] | null;
+
+export interface ModelCondition {
+  readonly column: string;
+  readonly op: ConditionOp;
+  /** null for isNull/isNotNull; an array for in/notIn; a scalar or token otherwise. */
+  readonly value: ConditionValue;
+}
+
+export type ModelFirewall =
+  | { readonly kind: "public" }
+  | {
+      readonly kind: "isolated";
+      readonly organization: string | null;
+      readonly owner: { readonly column: string; readonly mode: "required" | "optional"; readonly bypassRoles: readonly string[] } | null;
+    };
+
+export interface ModelAccessRule {
+  /** null: every signed-in user who passes the firewall. */
+  readonly roles: readonly string[] | null;
+  readonly where: readonly ModelCondition[];
+  readonly check: readonly ModelCondition[];
+}
+
+export interface ModelTable {
+  readonly name: string;
+  readonly columns: readonly ModelColumn[];
+  readonly primaryKey: readonly string[];
+  readonly firewall: ModelFirewall;
+  readonly access: Readonly<Partial<Record<Operation, ModelAccessRule>>>;
+  readonly anonymous: {
+    readonly select: { readonly where: readonly ModelCondition[] } | null;
+    readonly insert: { readonly check: readonly ModelCondition[] } | null;
+  };
+  /** Set on the membership tables the bundle adds for `tables` tenancy. */
+  readonly generatedFor: "membership" | "activeOrg" | null;
+}
+
+export function columnOf(table: ModelTable, name: string): ModelColumn {
+  const column = table.columns.find((c) => c.name === name);
+  if (!column) throw new Error(`internal: no column ${name} in ${table.name}`);
+  return column;
+}

@@ -1,0 +1,188 @@
+import { z } from "zod";
+
+/**
+ * The design file (`"version": 1`), as described in shared/spec/policy-model.md §1.
+ * This schema checks shape only; `validateDesign` adds the checks that need the whole file
+ * (names exist, roles declared, types fit).
+ */
+
+export const TARGETS = ["neon", "supabase", "postgres"] as const;
+export const PROVIDERS = [
+  "clerk",
+  "auth0",
+  "workos",
+  "better-auth",
+  "stack-auth",
+  "neon-auth",
+  "supabase",
+  "custom",
+] as const;
+export const OPERATIONS = ["select", "insert", "update", "delete"] as const;
+export const CONDITION_OPS = [
+  "eq",
+  "neq",
+  "in",
+  "notIn",
+  "lt",
+  "lte",
+  "gt",
+  "gte",
+  "isNull",
+  "isNotNull",
+] as const;
+export const ON_DELETE_ACTIONS = ["cascade", "restrict", "set null", "no action"] as const;
+
+/** Column types the designer offers; each may also be used as an array (`text[]`). */
+export const BASE_COLUMN_TYPES = [
+  "text",
+  "varchar",
+  "uuid",
+  "integer",
+  "bigint",
+  "smallint",
+  "boolean",
+  "numeric",
+  "real",
+  "double precision",
+  "timestamptz",
+  "timestamp",
+  "date",
+  "jsonb",
+  "json",
+] as const;
+
+export type BaseColumnType = (typeof BASE_COLUMN_TYPES)[number];
+export type ColumnType = BaseColumnType | `${BaseColumnType}[]`;
+export const COLUMN_TYPES: readonly ColumnType[] = [
+  ...BASE_COLUMN_TYPES,
+  ...BASE_COLUMN_TYPES.map((t) => `${t}[]` as const),
+];
+
+const literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const conditionSchema = z.object({
+  column: z.string(),
+  op: z.enum(CONDITION_OPS),
+  value: z.union([literal, z.array(literal)]).optional(),
+});
+
+const columnSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  primaryKey: z.boolean().optional(),
+  notNull: z.boolean().optional(),
+  default: z.string().optional(),
+  references: z
+    .object({
+      table: z.string(),
+      column: z.string(),
+      onDelete: z.enum(ON_DELETE_ACTIONS).optional(),
+    })
+    .strict()
+    .optional(),
+}).strict();
+
+const firewallSchema = z
+  .object({
+    organization: z.object({ column: z.string() }).strict().optional(),
+    owner: z
+      .object({
+        column: z.string(),
+        mode: z.enum(["required", "optional"]).optional(),
+        bypassRoles: z.array(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    public: z.literal(true).optional(),
+  })
+  .strict();
+
+const conditions = z.array(conditionSchema).optional();
+
+const accessRuleSchema = z
+  .object({
+    roles: z.array(z.string()).optional(),
+    where: conditions,
+    check: conditions,
+  })
+  .strict();
+
+const anonymousSchema = z
+  .object({
+    select: z.object({ where: conditions }).strict().optional(),
+    insert: z.object({ check: conditions }).strict().optional(),
+  })
+  .strict();
+
+const tableSchema = z
+  .object({
+    name: z.string(),
+    columns: z.array(columnSchema),
+    firewall: firewallSchema.optional(),
+    access: z
+      .object({
+        select: accessRuleSchema.optional(),
+        insert: accessRuleSchema.optional(),
+        update: accessRuleSchema.optional(),
+        delete: accessRuleSchema.optional(),
+      })
+      .strict()
+      .optional(),
+    anonymous: anonymousSchema.optional(),
+  })
+  .strict();
+
+const tenancySchema = z.discriminatedUnion("source", [
+  z
+    .object({
+      source: z.literal("claims"),
+      orgClaim: z.string().optional(),
+      roleClaim: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      source: z.literal("tables"),
+      membership: z
+        .object({ table: z.string(), user: z.string(), org: z.string(), role: z.string() })
+        .strict()
+        .optional(),
+      activeOrg: z
+        .object({ table: z.string(), user: z.string(), org: z.string() })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+]);
+
+export const designSchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    name: z.string(),
+    target: z.enum(TARGETS),
+    auth: z
+      .object({
+        provider: z.enum(PROVIDERS),
+        jwksUrl: z.string().optional(),
+        tenancy: tenancySchema.optional(),
+      })
+      .strict(),
+    roles: z.array(z.string()).optional(),
+    tables: z.array(tableSchema),
+  })
+  .strict();
+
+export type Design = z.infer<typeof designSchema>;
+export type Table = Design["tables"][number];
+export type Column = Table["columns"][number];
+export type Firewall = NonNullable<Table["firewall"]>;
+export type Access = NonNullable<Table["access"]>;
+export type AccessRule = NonNullable<Access["select"]>;
+export type Condition = z.infer<typeof conditionSchema>;
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+export type Operation = (typeof OPERATIONS)[number];
+export type Target = (typeof TARGETS)[number];
+export type Provider = (typeof PROVIDERS)[number];
+export type Tenancy = NonNullable<Design["auth"]["tenancy"]>;
+export type ConditionValue = Condition["value"];

@@ -1,0 +1,426 @@
+import type { z } from "zod";
+import {
+  COLUMN_TYPES,
+  designSchema,
+  OPERATIONS,
+  type AccessRule,
+  type ColumnType,
+  type Condition,
+  type Design,
+  type Table,
+} from "./schema";
+import { parseDefault } from "./defaults";
+import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, typeFamily, utf8Length } from "./literals";
+import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelTable, ModelTenancy } from "./model";
+
+export interface Problem {
+  /** Where in the design file, e.g. `tables[1].access.update.where[0].column`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly design: Design; readonly model: Model }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+export function formatProblem(problem: Problem): string {
+  return problem.path ? `${problem.path}: ${problem.message}` : problem.message;
+}
+
+export const DEFAULT_ORG_CLAIM = "org_id";
+export const DEFAULT_ROLE_CLAIM = "org_role";
+export const DEFAULT_MEMBERSHIP = { table: "members", user: "user_id", org: "organization_id", role: "role" } as const;
+export const DEFAULT_ACTIVE_ORG = { table: "user_sessions", user: "user_id", org: "active_organization_id" } as const;
+
+/** Targets the compiler can write today; the others are refused by name rather than half-compiled. */
+export const SUPPORTED_TARGETS: readonly Design["target"][] = ["neon"];
+
+/**
+ * Checks a design file completely and reports every problem with its path. Only a design
+ * without problems yields a model, so nothing downstream ever sees half-valid input.
+ */
+export function validateDesign(input: unknown): ValidationResult {
+  const parsed = designSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
+  const design = parsed.data;
+  const problems: Problem[] = [];
+  const model = buildModel(design, (path, message) => problems.push({ path, message }));
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, design, model };
+}
+
+function zodProblems(error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: zodMessage(issue) }));
+}
+
+function zodMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_value") return `must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}`;
+  if (issue.code === "invalid_type") return `expected ${issue.expected}`;
+  return issue.message;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+type Report = (path: string, message: string) => void;
+
+function identifierProblem(name: string, what: string): string | null {
+  if (name.length === 0) return `${what} may not be empty`;
+  if (name.includes("\u0000")) return `${what} may not contain the NUL character`;
+  const bytes = utf8Length(name);
+  if (bytes > MAX_IDENTIFIER_BYTES) return `${what} "${name}" is ${bytes} bytes; PostgreSQL allows at most ${MAX_IDENTIFIER_BYTES}`;
+  return null;
+}
+
+function textProblem(text: string, what: string): string | null {
+  if (text.length === 0) return `${what} may not be empty`;
+  if (/[\u0000-\u001f\u007f]/.test(text)) return `${what} may not contain control characters`;
+  return null;
+}
+
+function buildModel(design: Design, report: Report): Model {
+  const nameProblem = textProblem(design.name, "the project name");
+  if (nameProblem) report("name", nameProblem);
+  else if (design.name.length > 100) report("name", "the project name may be at most 100 characters");
+  if (!SUPPORTED_TARGETS.includes(design.target)) {
+    report("target", `target "${design.target}" is not available yet; supported: ${SUPPORTED_TARGETS.join(", ")}`);
+  }
+  if (design.auth.jwksUrl !== undefined && !/^https:\/\/[^\s]+$/.test(design.auth.jwksUrl)) {
+    report("auth.jwksUrl", "must be an https:// URL");
+  }
+
+  const tenancy = buildTenancy(design, report);
+  const roles = design.roles ?? [];
+  if (design.roles !== undefined && !tenancy) report("roles", "roles need auth.tenancy (organization roles come from the organization)");
+  roles.forEach((role, i) => {
+    const problem = identifierProblem(role, "a role name") ?? textProblem(role, "a role name");
+    if (problem) report(`roles[${i}]`, problem);
+    if (roles.indexOf(role) !== i) report(`roles[${i}]`, `role "${role}" is declared twice`);
+  });
+
+  const tableNames = design.tables.map((t) => t.name);
+  design.tables.forEach((table, i) => {
+    if (tableNames.indexOf(table.name) !== i) report(`tables[${i}].name`, `table "${table.name}" is defined twice`);
+  });
+
+  const tables = design.tables.map((table, i) => buildTable(design, table, `tables[${i}]`, tenancy !== null, roles, report));
+  if (tenancy?.source === "tables") {
+    tables.push(...membershipTables(design, tenancy, report));
+  }
+  return {
+    name: design.name,
+    target: design.target,
+    provider: design.auth.provider,
+    jwksUrl: design.auth.jwksUrl ?? null,
+    tenancy,
+    roles,
+    tables,
+  };
+}
+
+function buildTenancy(design: Design, report: Report): ModelTenancy | null {
+  const tenancy = design.auth.tenancy;
+  if (!tenancy) return null;
+  if (tenancy.source === "claims") {
+    const orgClaim = tenancy.orgClaim ?? DEFAULT_ORG_CLAIM;
+    const roleClaim = tenancy.roleClaim ?? DEFAULT_ROLE_CLAIM;
+    for (const [key, value] of [["orgClaim", orgClaim], ["roleClaim", roleClaim]] as const) {
+      const problem = textProblem(value, "a claim name");
+      if (problem) report(`auth.tenancy.${key}`, problem);
+    }
+    if (orgClaim === roleClaim) report("auth.tenancy.roleClaim", "the role claim must differ from the organization claim");
+    if (orgClaim === "sub" || roleClaim === "sub") report("auth.tenancy", `"sub" holds the user id; use another claim`);
+    return { source: "claims", orgClaim, roleClaim };
+  }
+  const membership = tenancy.membership ?? DEFAULT_MEMBERSHIP;
+  const activeOrg = tenancy.activeOrg ?? DEFAULT_ACTIVE_ORG;
+  const check = (path: string, name: string, what: string) => {
+    const problem = identifierProblem(name, what);
+    if (problem) report(path, problem);
+  };
+  for (const key of ["table", "user", "org", "role"] as const) check(`auth.tenancy.membership.${key}`, membership[key], "a name");
+  for (const key of ["table", "user", "org"] as const) check(`auth.tenancy.activeOrg.${key}`, activeOrg[key], "a name");
+  if (membership.table === activeOrg.table) report("auth.tenancy.activeOrg.table", "must differ from the membership table");
+  return { source: "tables", membership: { ...membership }, activeOrg: { ...activeOrg } };
+}
+
+/** The membership tables for `tables` tenancy: the design's own when it defines them, else generated ones. */
+function membershipTables(design: Design, tenancy: Extract<ModelTenancy, { source: "tables" }>, report: Report): ModelTable[] {
+  const generated: ModelTable[] = [];
+  const specs = [
+    { key: "membership" as const, spec: tenancy.membership, columns: [tenancy.membership.user, tenancy.membership.org, tenancy.membership.role] },
+    { key: "activeOrg" as const, spec: tenancy.activeOrg, columns: [tenancy.activeOrg.user, tenancy.activeOrg.org] },
+  ];
+  for (const { key, spec, columns } of specs) {
+    const index = design.tables.findIndex((t) => t.name === spec.table);
+    if (index >= 0) {
+      const table = design.tables[index];
+      const fields = key === "membership" ? (["user", "org", "role"] as const) : (["user", "org"] as const);
+      fields.forEach((field, j) => {
+        const column = table.columns.find((c) => c.name === columns[j]);
+        if (!column) report(`auth.tenancy.${key}.${field}`, `no column "${columns[j]}" in table "${table.name}"`);
+        else if (!COLUMN_TYPES.includes(column.type as ColumnType) || !holdsIdentifier(column.type as ColumnType)) {
+          report(`auth.tenancy.${key}.${field}`, `column "${columns[j]}" must be text, varchar or uuid`);
+        }
+      });
+      continue;
+    }
+    const distinct = new Set(columns);
+    if (distinct.size !== columns.length) report(`auth.tenancy.${key}`, "column names must differ");
+    generated.push(generatedMembershipTable(key, spec.table, columns));
+  }
+  return generated;
+}
+
+function generatedMembershipTable(kind: "membership" | "activeOrg", name: string, columns: string[]): ModelTable {
+  const column = (columnName: string, primaryKey: boolean): ModelColumn => ({
+    name: columnName,
+    type: "text",
+    primaryKey,
+    notNull: true,
+    default: null,
+    references: null,
+  });
+  const [user] = columns;
+  const ownRows: ModelFirewall = { kind: "isolated", organization: null, owner: { column: user, mode: "required", bypassRoles: [] } };
+  const everyone: ModelAccessRule = { roles: null, where: [], check: [] };
+  if (kind === "membership") {
+    const [, org, role] = columns;
+    return {
+      name,
+      columns: [column(org, true), column(user, true), column(role, false)],
+      primaryKey: [org, user],
+      firewall: ownRows,
+      // Members read their own memberships; writing them is the application's (service role's) job.
+      access: { select: everyone },
+      anonymous: { select: null, insert: null },
+      generatedFor: "membership",
+    };
+  }
+  const [, org] = columns;
+  return {
+    name,
+    columns: [column(user, true), { ...column(org, false), notNull: false }],
+    primaryKey: [user],
+    firewall: ownRows,
+    // A user chooses their own active organization; it only counts while they are a member of it.
+    access: { select: everyone, insert: everyone, update: everyone, delete: everyone },
+    anonymous: { select: null, insert: null },
+    generatedFor: "activeOrg",
+  };
+}
+
+function buildTable(design: Design, table: Table, path: string, hasTenancy: boolean, roles: readonly string[], report: Report): ModelTable {
+  const problem = identifierProblem(table.name, "a table name");
+  if (problem) report(`${path}.name`, problem);
+  if (table.columns.length === 0) report(`${path}.columns`, "a table needs at least one column");
+
+  const columnNames = table.columns.map((c) => c.name);
+  const columns: ModelColumn[] = table.columns.map((column, j) => {
+    const columnPath = `${path}.columns[${j}]`;
+    const nameProblem = identifierProblem(column.name, "a column name");
+    if (nameProblem) report(`${columnPath}.name`, nameProblem);
+    if (columnNames.indexOf(column.name) !== j) report(`${columnPath}.name`, `column "${column.name}" is defined twice in table "${table.name}"`);
+    const type = column.type.trim().toLowerCase() as ColumnType;
+    const typeKnown = COLUMN_TYPES.includes(type);
+    if (!typeKnown) report(`${columnPath}.type`, `unknown type "${column.type}"; use one of ${COLUMN_TYPES.filter((t) => !t.endsWith("[]")).join(", ")} (or an array of one, like text[])`);
+    let defaultExpr: ModelColumn["default"] = null;
+    if (column.default !== undefined && typeKnown) {
+      const parsed = parseDefault(column.default, type);
+      if ("problem" in parsed) report(`${columnPath}.default`, parsed.problem);
+      else defaultExpr = parsed.value;
+    }
+    let references: ModelColumn["references"] = null;
+    if (column.references) {
+      references = { table: column.references.table, column: column.references.column, onDelete: column.references.onDelete ?? null };
+      const target = design.tables.find((t) => t.name === column.references!.table);
+      if (!target) report(`${columnPath}.references.table`, `no table "${column.references.table}"`);
+      else {
+        const targetColumn = target.columns.find((c) => c.name === column.references!.column);
+        const targetKey = target.columns.filter((c) => c.primaryKey);
+        if (!targetColumn) report(`${columnPath}.references.column`, `no column "${column.references.column}" in table "${target.name}"`);
+        else if (targetKey.length !== 1 || targetKey[0] !== targetColumn) {
+          report(`${columnPath}.references.column`, `"${target.name}"."${targetColumn.name}" must be that table's single-column primary key`);
+        } else if (targetColumn.type.trim().toLowerCase() !== type) {
+          report(`${columnPath}.references`, `type ${type} does not match ${target.name}.${targetColumn.name} (${targetColumn.type})`);
+        }
+        if (column.references.onDelete === "set null" && (column.notNull || column.primaryKey)) {
+          report(`${columnPath}.references.onDelete`, `"set null" needs a column that may be null`);
+        }
+      }
+    }
+    return {
+      name: column.name,
+      type,
+      primaryKey: column.primaryKey === true,
+      notNull: column.notNull === true || column.primaryKey === true,
+      default: defaultExpr,
+      references,
+    };
+  });
+  const primaryKey = columns.filter((c) => c.primaryKey).map((c) => c.name);
+  if (table.columns.length > 0 && primaryKey.length === 0) {
+    report(`${path}.columns`, `table "${table.name}" needs a primary key (mark a column "primaryKey": true)`);
+  }
+
+  const typeOf = (name: string): ColumnType | null => {
+    const column = columns.find((c) => c.name === name);
+    return column && COLUMN_TYPES.includes(column.type) ? column.type : null;
+  };
+  const requireColumn = (columnPath: string, name: string, purpose: string): ColumnType | null => {
+    if (!columnNames.includes(name)) {
+      report(columnPath, `no column "${name}" in table "${table.name}"`);
+      return null;
+    }
+    const type = typeOf(name);
+    if (type && purpose === "identifier" && !holdsIdentifier(type)) {
+      report(columnPath, `column "${name}" is ${type}; an id column must be text, varchar or uuid`);
+    }
+    return type;
+  };
+  const checkRoles = (rolesPath: string, listed: readonly string[]) => {
+    if (!hasTenancy) {
+      report(rolesPath, "roles need auth.tenancy (set auth.tenancy, or remove roles to allow every signed-in user)");
+      return;
+    }
+    listed.forEach((role, k) => {
+      if (!roles.includes(role)) report(`${rolesPath}[${k}]`, `role "${role}" is not declared in roles`);
+    });
+  };
+
+  const firewall = buildFirewall(table, path, hasTenancy, requireColumn, checkRoles, report);
+  const conditions = (conditionsPath: string, list: readonly Condition[] | undefined) =>
+    (list ?? []).map((condition, k) => buildCondition(condition, `${conditionsPath}[${k}]`, table.name, typeOf, columnNames, hasTenancy, report));
+
+  const access: Partial<Record<(typeof OPERATIONS)[number], ModelAccessRule>> = {};
+  for (const op of OPERATIONS) {
+    const rule: AccessRule | undefined = table.access?.[op];
+    if (!rule) continue;
+    const rulePath = `${path}.access.${op}`;
+    if (rule.roles !== undefined) {
+      if (rule.roles.length === 0) report(`${rulePath}.roles`, "list at least one role, or leave roles out to allow every signed-in user");
+      checkRoles(`${rulePath}.roles`, rule.roles);
+    }
+    if (op === "insert" && rule.where?.length) report(`${rulePath}.where`, "insert has no existing row; use check for the new row");
+    if ((op === "select" || op === "delete") && rule.check?.length) report(`${rulePath}.check`, `${op} writes no new row; use where`);
+    access[op] = {
+      roles: rule.roles ?? null,
+      where: conditions(`${rulePath}.where`, rule.where),
+      check: conditions(`${rulePath}.check`, rule.check),
+    };
+  }
+
+  return {
+    name: table.name,
+    columns,
+    primaryKey,
+    firewall,
+    access,
+    anonymous: {
+      select: table.anonymous?.select ? { where: conditions(`${path}.anonymous.select.where`, table.anonymous.select.where) } : null,
+      insert: table.anonymous?.insert ? { check: conditions(`${path}.anonymous.insert.check`, table.anonymous.insert.check) } : null,
+    },
+    generatedFor: null,
+  };
+}
+
+function buildFirewall(
+  table: Table,
+  path: string,
+  hasTenancy: boolean,
+  requireColumn: (path: string, name: string, purpose: string) => ColumnType | null,
+  checkRoles: (path: string, roles: readonly string[]) => void,
+  report: Report,
+): ModelFirewall {
+  const firewall = table.firewall;
+  const firewallPath = `${path}.firewall`;
+  if (!firewall || (!firewall.public && !firewall.organization && !firewall.owner)) {
+    report(firewallPath, `table "${table.name}" needs a firewall: organization, owner, or "public": true`);
+    return { kind: "public" };
+  }
+  if (firewall.public) {
+    if (firewall.organization || firewall.owner) report(`${firewallPath}.public`, "a public table has no organization or owner firewall");
+    return { kind: "public" };
+  }
+  if (firewall.organization) {
+    if (!hasTenancy) report(`${firewallPath}.organization`, "an organization firewall needs auth.tenancy");
+    requireColumn(`${firewallPath}.organization.column`, firewall.organization.column, "identifier");
+  }
+  let owner: Extract<ModelFirewall, { kind: "isolated" }>["owner"] = null;
+  if (firewall.owner) {
+    requireColumn(`${firewallPath}.owner.column`, firewall.owner.column, "identifier");
+    const mode = firewall.owner.mode ?? "required";
+    const bypassRoles = firewall.owner.bypassRoles ?? [];
+    if (mode === "required" && bypassRoles.length > 0) report(`${firewallPath}.owner.bypassRoles`, `bypassRoles only apply with "mode": "optional"`);
+    if (mode === "optional" && bypassRoles.length === 0) report(`${firewallPath}.owner.bypassRoles`, `"mode": "optional" needs at least one bypass role`);
+    if (bypassRoles.length > 0) checkRoles(`${firewallPath}.owner.bypassRoles`, bypassRoles);
+    if (firewall.organization?.column === firewall.owner.column) report(`${firewallPath}.owner.column`, "the owner column must differ from the organization column");
+    owner = { column: firewall.owner.column, mode, bypassRoles };
+  }
+  return { kind: "isolated", organization: firewall.organization?.column ?? null, owner };
+}
+
+function buildCondition(
+  condition: Condition,
+  path: string,
+  tableName: string,
+  typeOf: (name: string) => ColumnType | null,
+  columnNames: readonly string[],
+  hasTenancy: boolean,
+  report: Report,
+): ModelCondition {
+  const { column, op, value } = condition;
+  if (!columnNames.includes(column)) {
+    report(`${path}.column`, `no column "${column}" in table "${tableName}"`);
+    return { column, op, value: null };
+  }
+  const type = typeOf(column);
+  if (op === "isNull" || op === "isNotNull") {
+    if (value !== undefined && value !== null) report(`${path}.value`, `${op} takes no value`);
+    return { column, op, value: null };
+  }
+  if (!type) return { column, op, value: null };
+  const family = typeFamily(type);
+  if (family === "json" || family === "array") {
+    report(`${path}.op`, `a ${type} column can only be tested with isNull or isNotNull`);
+    return { column, op, value: null };
+  }
+  if (op === "in" || op === "notIn") {
+    if (!Array.isArray(value) || value.length === 0) {
+      report(`${path}.value`, `${op} needs a non-empty array of values`);
+      return { column, op, value: null };
+    }
+    value.forEach((item, k) => {
+      if (item === null) report(`${path}.value[${k}]`, "null never matches; use isNull");
+      else if (isToken(item)) report(`${path}.value[${k}]`, `${item} is only allowed with eq and neq`);
+      else {
+        const problem = literalProblem(type, item);
+        if (problem) report(`${path}.value[${k}]`, problem);
+      }
+    });
+    return { column, op, value: value.filter((v): v is string | number | boolean => v !== null) };
+  }
+  if (value === undefined || value === null) {
+    report(`${path}.value`, value === null ? `null never matches; use isNull` : `${op} needs a value`);
+    return { column, op, value: null };
+  }
+  if (Array.isArray(value)) {
+    report(`${path}.value`, `${op} takes a single value; use in for a list`);
+    return { column, op, value: null };
+  }
+  if (isToken(value)) {
+    if (op !== "eq" && op !== "neq") report(`${path}.op`, `${value} is only allowed with eq and neq`);
+    if (!holdsIdentifier(type)) report(`${path}.value`, `${value} compares ids; column "${column}" is ${type}`);
+    if (value === ORG_TOKEN && !hasTenancy) report(`${path}.value`, "$org needs auth.tenancy");
+    return { column, op, value };
+  }
+  const problem = literalProblem(type, value);
+  if (problem) report(`${path}.value`, problem);
+  return { column, op, value };
+}

@@ -1,0 +1,2 @@
+/** The schema that holds the policies' helper functions (not exposed by the Data API). */
+export const HELPER_SCHEMA = "rls";

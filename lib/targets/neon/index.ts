@@ -1,0 +1,68 @@
+import type { Model } from "../../design";
+import { quoteIdent, sqlLiteral } from "../../design";
+import type { TargetDialect } from "../types";
+import { HELPER_SCHEMA } from "../helper-schema";
+
+const SIGNED_IN = "authenticated";
+const ANONYMOUS = "anonymous";
+
+function createRoleIfMissing(role: string): string {
+  // Neither CREATE ROLE IF NOT EXISTS nor OR REPLACE exists; roles are cluster-wide and may be there already.
+  return `DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${sqlLiteral(role)}) THEN
+    CREATE ROLE ${quoteIdent(role)} NOLOGIN;
+  END IF;
+END
+$$;`;
+}
+
+export const neon: TargetDialect = {
+  name: "neon",
+  signedInRole: SIGNED_IN,
+  anonymousRole: ANONYMOUS,
+  currentUserId: "auth.user_id()",
+  claims: "auth.session()",
+  setupTag: "neon_setup",
+  setupStatements() {
+    const roles = `${quoteIdent(SIGNED_IN)}, ${quoteIdent(ANONYMOUS)}`;
+    const schema = quoteIdent(HELPER_SCHEMA);
+    return [
+      "-- pg_session_jwt verifies the request's JWT and exposes auth.user_id() and auth.session().\nCREATE EXTENSION IF NOT EXISTS pg_session_jwt;",
+      createRoleIfMissing(SIGNED_IN),
+      createRoleIfMissing(ANONYMOUS),
+      `GRANT USAGE ON SCHEMA public TO ${roles};`,
+      `-- Tables created later by this role are readable by signed-in users only through their RLS policies:\n-- enable row level security on every new table.\nALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${quoteIdent(SIGNED_IN)};`,
+      `-- The policies' helper functions live in a schema the Data API does not expose.\nCREATE SCHEMA IF NOT EXISTS ${schema};`,
+      `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC;`,
+      `GRANT USAGE ON SCHEMA ${schema} TO ${roles};`,
+    ];
+  },
+  drizzleRoles: { module: "drizzle-orm/neon", signedIn: "authenticatedRole", anonymous: "anonymousRole" },
+  envExample(model) {
+    return [
+      `# ${model.name}: environment for the Neon database`,
+      "# Owner connection string: used by drizzle-kit to apply the migrations.",
+      "DATABASE_URL='postgresql://neondb_owner:password@ep-example-123456.us-east-2.aws.neon.tech/neondb?sslmode=require'",
+      "# The \"authenticated\" role's connection string: used by the app with a user's JWT, so RLS applies.",
+      "DATABASE_AUTHENTICATED_URL='postgresql://authenticated@ep-example-123456.us-east-2.aws.neon.tech/neondb?sslmode=require'",
+      "",
+    ].join("\n");
+  },
+  readmeSection(model) {
+    const jwks = model.jwksUrl ?? "your auth provider's JWKS URL";
+    return [
+      "## Neon",
+      "",
+      `1. In the Neon Console, add your auth provider (${model.provider}) with ${jwks}, or enable the Neon Data API,`,
+      "   which installs pg_session_jwt and maps a valid Bearer token to the `authenticated` role.",
+      "2. Put the owner connection string in `DATABASE_URL` (see `.env.example`) and run `npx drizzle-kit migrate`.",
+      "3. Query with the `authenticated` role's connection string and the user's JWT as `authToken`",
+      "   (`@neondatabase/serverless`): every query then runs under these policies.",
+      "",
+      "On a database without pg_session_jwt (plain PostgreSQL, PGlite), `npm run cli -- apply` installs a local",
+      "stand-in that reads `request.jwt.claims`; it trusts whatever claims the connection sets, so it is for",
+      "development and tests only.",
+    ].join("\n");
+  },
+};
