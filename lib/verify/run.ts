@@ -1,0 +1,319 @@
+import { quoteIdent, type Model, type ModelTable, type Operation } from "../design";
+import { dialectFor } from "../targets";
+import { mayDo, type Context, type Row, type Value } from "./oracle";
+import { claimsFor, effectiveContext, principalsFor, type Principal } from "./principals";
+import { filler, generateSamples, nthValue } from "./samples";
+
+/** The part of a database connection verification needs; lib/db's Session fits it. */
+export interface VerifySession {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+}
+
+export interface Cell {
+  readonly table: string;
+  readonly principal: string;
+  readonly operation: Operation;
+  readonly expected: string;
+  readonly actual: string;
+  readonly ok: boolean;
+}
+
+export interface Mismatch {
+  readonly table: string;
+  readonly principal: string;
+  readonly operation: Operation;
+  /** The statement that showed it, with its parameters and the claims it ran under. */
+  readonly sql: string;
+  readonly params: readonly Value[];
+  readonly role: string;
+  readonly claims: Record<string, string>;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly principals: readonly string[];
+  readonly tables: readonly string[];
+  readonly cells: readonly Cell[];
+  readonly mismatches: readonly Mismatch[];
+  /** How many statements ran as a principal. */
+  readonly checks: number;
+}
+
+export interface VerifyProgress {
+  readonly table: string;
+  readonly index: number;
+  readonly total: number;
+}
+
+interface Outcome {
+  keys?: Set<string>;
+  sqlstate?: string;
+  message?: string;
+}
+
+const table = (name: string) => `public.${quoteIdent(name)}`;
+const DENIED = "42501";
+
+function sqlstateOf(error: unknown): string {
+  const e = error as { sqlstate?: string; code?: string };
+  return e.sqlstate ?? e.code ?? "unknown";
+}
+
+function param(value: Value): string | null {
+  if (value === null) return null;
+  return String(value);
+}
+
+/**
+ * Runs every operation as every principal on every table and compares each outcome with the
+ * meaning. The session must be inside a transaction in which the design's migrations are
+ * applied; verification leaves that transaction as it found it (every step is a savepoint).
+ */
+export async function verifyModel(model: Model, session: VerifySession, onProgress?: (p: VerifyProgress) => void): Promise<VerifyReport> {
+  const dialect = dialectFor(model.target);
+  const principals = principalsFor(model);
+  const cells: Cell[] = [];
+  const mismatches: Mismatch[] = [];
+  let checks = 0;
+
+  await session.query("SAVEPOINT rlsd_verify");
+  try {
+    // Foreign keys are not part of the meaning; sample rows are chosen per table, so FK triggers are off.
+    await session.query("select set_config('session_replication_role', 'replica', true), set_config('TimeZone', 'UTC', true)");
+    for (const t of model.tables) await session.query(`DELETE FROM ${table(t.name)}`);
+    const tableRows = new Map<string, Map<string, Row>>();
+    for (const t of model.tables) tableRows.set(t.name, new Map());
+    await insertMemberships(model, session, principals, tableRows);
+    const samplesByTable = new Map(model.tables.map((t) => [t.name, generateSamples(model, t, principals, isMembershipTable(model, t))]));
+    for (const t of model.tables) {
+      const { rows } = samplesByTable.get(t.name)!;
+      for (const row of rows) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
+    }
+
+    const become = async (p: Principal) => {
+      const role = p.signedIn ? dialect.signedInRole : dialect.anonymousRole;
+      const claims = claimsFor(model, p);
+      await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, p.signedIn ? JSON.stringify(claims) : ""]);
+      return { role, claims };
+    };
+    const attempt = async (p: Principal, sql: string, params: Value[], after?: (o: Outcome) => Promise<void>) => {
+      checks++;
+      await session.query("SAVEPOINT rlsd_check");
+      const outcome: Outcome = {};
+      let who = { role: "", claims: {} as Record<string, string> };
+      try {
+        who = await become(p);
+        await session.query(sql, params.map(param));
+        await session.query("RESET ROLE");
+        if (after) await after(outcome);
+      } catch (error) {
+        outcome.sqlstate = sqlstateOf(error);
+        outcome.message = (error as Error).message;
+      } finally {
+        await session.query("ROLLBACK TO SAVEPOINT rlsd_check");
+      }
+      return { outcome, who };
+    };
+
+    for (const [index, t] of model.tables.entries()) {
+      onProgress?.({ table: t.name, index, total: model.tables.length });
+      const rows = tableRows.get(t.name)!;
+      const samples = samplesByTable.get(t.name)!;
+      const keyExpr = `json_build_array(${t.primaryKey.map((c) => `${quoteIdent(c)}::text`).join(", ")})::text`;
+      const readKeys = async () => new Set((await session.query<{ k: string }>(`SELECT ${keyExpr} AS k FROM ${table(t.name)}`)).rows.map((r) => r.k));
+      const readVersions = async () =>
+        new Map((await session.query<{ k: string; v: string }>(`SELECT ${keyExpr} AS k, ctid::text AS v FROM ${table(t.name)}`)).rows.map((r) => [r.k, r.v]));
+      // Every check rolls back, so the rows keep these versions (ctid) between checks; an updated row gets a new one.
+      const baseVersions = await readVersions();
+      const pkOf = (row: Row) => JSON.stringify(t.primaryKey.map((c) => row[c]));
+      const existing = new Set([...rows.values()].map(pkOf));
+      const insertCandidates = samples.insertCandidates.filter((c) => !existing.has(pkOf(c)));
+
+      for (const p of principals) {
+        const ctx: Context = { signedIn: p.signedIn, userId: p.userId, ...effectiveContext(model, p) };
+        const record = (operation: Operation, expected: string, actual: string, ok: boolean, sql: string, params: Value[], who: { role: string; claims: Record<string, string> }) => {
+          cells.push({ table: t.name, principal: p.name, operation, expected, actual, ok });
+          if (!ok) mismatches.push({ table: t.name, principal: p.name, operation, sql, params, role: who.role, claims: who.claims, expected, actual });
+        };
+
+        // select: exactly the rows the meaning allows are visible.
+        {
+          const sql = `SELECT ${keyExpr} AS k FROM ${table(t.name)}`;
+          const expected = keysWhere(rows, (row) => mayDo(model, t, "select", ctx, row, null));
+          let visible: Set<string> | undefined;
+          checks++;
+          await session.query("SAVEPOINT rlsd_check");
+          let outcome: Outcome = {};
+          let who = { role: "", claims: {} as Record<string, string> };
+          try {
+            who = await become(p);
+            visible = new Set((await session.query<{ k: string }>(sql)).rows.map((r) => r.k));
+          } catch (error) {
+            outcome = { sqlstate: sqlstateOf(error), message: (error as Error).message };
+          } finally {
+            await session.query("ROLLBACK TO SAVEPOINT rlsd_check");
+          }
+          if (visible) outcome.keys = visible;
+          const { ok, actual } = compareRows(expected, outcome, rows.size);
+          record("select", describeRows(expected, rows.size), actual, ok, sql, [], who);
+        }
+
+        // delete: exactly the allowed rows go.
+        {
+          const sql = `DELETE FROM ${table(t.name)}`;
+          const expected = keysWhere(rows, (row) => mayDo(model, t, "delete", ctx, row, null));
+          const { outcome, who } = await attempt(p, sql, [], async (o) => {
+            const remaining = await readKeys();
+            o.keys = new Set([...rows.keys()].filter((k) => !remaining.has(k)));
+          });
+          const { ok, actual } = compareRows(expected, outcome, rows.size);
+          record("delete", describeRows(expected, rows.size), actual, ok, sql, [], who);
+        }
+
+        // update: each variant sets constants on every row the principal may change; one forbidden new row refuses the statement.
+        {
+          let okAll = true;
+          const expectedParts: string[] = [];
+          const actualParts: string[] = [];
+          let firstBad: { sql: string; params: Value[]; who: { role: string; claims: Record<string, string> }; expected: string; actual: string } | null = null;
+          for (const variant of samples.updateVariants) {
+            const columns = Object.keys(variant);
+            const sql = `UPDATE ${table(t.name)} SET ${columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`;
+            const params = columns.map((c) => variant[c]);
+            const changeable = keysWhere(rows, (row) => mayDo(model, t, "update", ctx, row, null));
+            const refused = [...changeable].some((k) => !mayDo(model, t, "update", ctx, null, { ...rows.get(k)!, ...variant }));
+            const { outcome, who } = await attempt(p, sql, params, async (o) => {
+              const after = await readVersions();
+              o.keys = new Set([...baseVersions.keys()].filter((k) => after.get(k) !== baseVersions.get(k)));
+            });
+            const expected = refused ? null : changeable;
+            const { ok, actual } = expected === null ? compareRefused(outcome) : compareUpdated(expected, outcome, rows.size);
+            expectedParts.push(expected === null ? "refused" : String(expected.size));
+            actualParts.push(actual);
+            if (!ok) {
+              okAll = false;
+              firstBad ??= { sql, params, who, expected: expected === null ? `refused (${DENIED})` : describeRows(expected, rows.size), actual };
+            }
+          }
+          const expectedText = samples.updateVariants.length ? `${expectedParts.join(", ")} (rows per update)` : "no updates tried";
+          const actualText = samples.updateVariants.length ? `${actualParts.join(", ")} (rows per update)` : "no updates tried";
+          cells.push({ table: t.name, principal: p.name, operation: "update", expected: expectedText, actual: actualText, ok: okAll });
+          if (firstBad) mismatches.push({ table: t.name, principal: p.name, operation: "update", sql: firstBad.sql, params: firstBad.params, role: firstBad.who.role, claims: firstBad.who.claims, expected: firstBad.expected, actual: firstBad.actual });
+        }
+
+        // insert: each new row alone; a refusal is SQLSTATE 42501.
+        {
+          let allowedExpected = 0;
+          let allowedActual = 0;
+          let okAll = true;
+          let firstBad: Mismatch | null = null;
+          for (const candidate of insertCandidates) {
+            const columns = t.columns.map((c) => c.name);
+            const sql = `INSERT INTO ${table(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")})`;
+            const params = columns.map((c) => candidate[c]);
+            const allowed = mayDo(model, t, "insert", ctx, null, candidate);
+            const { outcome, who } = await attempt(p, sql, params);
+            const succeeded = outcome.sqlstate === undefined;
+            if (allowed) allowedExpected++;
+            if (succeeded) allowedActual++;
+            const ok = allowed ? succeeded : outcome.sqlstate === DENIED;
+            if (!ok) {
+              okAll = false;
+              firstBad ??= {
+                table: t.name, principal: p.name, operation: "insert", sql, params, role: who.role, claims: who.claims,
+                expected: allowed ? "inserted" : `refused (${DENIED})`,
+                actual: succeeded ? "inserted" : `error ${outcome.sqlstate}: ${outcome.message}`,
+              };
+            }
+          }
+          const n = insertCandidates.length;
+          cells.push({ table: t.name, principal: p.name, operation: "insert", expected: `${allowedExpected}/${n} allowed`, actual: `${allowedActual}/${n} allowed`, ok: okAll });
+          if (firstBad) mismatches.push(firstBad);
+        }
+      }
+    }
+  } finally {
+    await session.query("ROLLBACK TO SAVEPOINT rlsd_verify");
+    await session.query("RELEASE SAVEPOINT rlsd_verify");
+  }
+
+  return {
+    ok: mismatches.length === 0,
+    principals: principals.map((p) => p.name),
+    tables: model.tables.map((t) => t.name),
+    cells,
+    mismatches,
+    checks,
+  };
+}
+
+function isMembershipTable(model: Model, t: ModelTable): boolean {
+  return model.tenancy?.source === "tables" && (t.name === model.tenancy.membership.table || t.name === model.tenancy.activeOrg.table);
+}
+
+function keysWhere(rows: Map<string, Row>, allowed: (row: Row) => boolean): Set<string> {
+  return new Set([...rows].filter(([, row]) => allowed(row)).map(([k]) => k));
+}
+
+function describeRows(keys: Set<string>, total: number): string {
+  return `${keys.size}/${total} rows`;
+}
+
+/** Denied may also show as "no privilege at all" (42501), which the meaning allows for select, update and delete. */
+function compareRows(expected: Set<string>, outcome: Outcome, total: number): { ok: boolean; actual: string } {
+  if (!outcome.keys) {
+    const ok = expected.size === 0 && outcome.sqlstate === DENIED;
+    return { ok, actual: `error ${outcome.sqlstate}${ok ? "" : `: ${outcome.message}`}` };
+  }
+  const same = outcome.keys.size === expected.size && [...expected].every((k) => outcome.keys!.has(k));
+  if (same) return { ok: true, actual: describeRows(outcome.keys, total) };
+  const extra = [...outcome.keys].filter((k) => !expected.has(k));
+  const missing = [...expected].filter((k) => !outcome.keys!.has(k));
+  const detail = [extra.length ? `unexpected ${extra.slice(0, 3).join(" ")}` : "", missing.length ? `missing ${missing.slice(0, 3).join(" ")}` : ""].filter(Boolean).join("; ");
+  return { ok: false, actual: `${describeRows(outcome.keys, total)} (${detail})` };
+}
+
+function compareUpdated(expected: Set<string>, outcome: Outcome, total: number): { ok: boolean; actual: string } {
+  const result = compareRows(expected, outcome, total);
+  return { ok: result.ok, actual: outcome.keys ? String(outcome.keys.size) : result.actual };
+}
+
+function compareRefused(outcome: Outcome): { ok: boolean; actual: string } {
+  if (outcome.sqlstate === DENIED) return { ok: true, actual: "refused" };
+  if (outcome.keys) return { ok: false, actual: `${outcome.keys.size} rows updated` };
+  return { ok: false, actual: `error ${outcome.sqlstate}: ${outcome.message}` };
+}
+
+async function insertRow(session: VerifySession, t: ModelTable, row: Row): Promise<string> {
+  const columns = t.columns.map((c) => c.name);
+  const keyExpr = `json_build_array(${t.primaryKey.map((c) => `${quoteIdent(c)}::text`).join(", ")})::text`;
+  const result = await session.query<{ k: string }>(
+    `INSERT INTO ${table(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")}) RETURNING ${keyExpr} AS k`,
+    columns.map((c) => param(row[c])),
+  );
+  return result.rows[0].k;
+}
+
+/** For `tables` tenancy: the membership and active-organization rows that make each principal who they are. */
+async function insertMemberships(model: Model, session: VerifySession, principals: readonly Principal[], tableRows: Map<string, Map<string, Row>>) {
+  if (model.tenancy?.source !== "tables") return;
+  const { membership, activeOrg } = model.tenancy;
+  const rowFor = (t: ModelTable, values: Record<string, Value>, n: number): Row => {
+    const row: Record<string, Value> = {};
+    for (const c of t.columns) row[c.name] = c.name in values ? values[c.name] : c.primaryKey ? nthValue(c.type, 5000 + n) : filler(c, n);
+    return row;
+  };
+  const members = model.tables.find((t) => t.name === membership.table)!;
+  const sessions = model.tables.find((t) => t.name === activeOrg.table)!;
+  for (const [n, p] of principals.entries()) {
+    if (!p.signedIn || p.claimedOrg === null) continue;
+    if (p.member) {
+      const row = rowFor(members, { [membership.org]: p.claimedOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
+      tableRows.get(members.name)!.set(await insertRow(session, members, row), row);
+    }
+    const row = rowFor(sessions, { [activeOrg.user]: p.userId, [activeOrg.org]: p.claimedOrg }, n);
+    tableRows.get(sessions.name)!.set(await insertRow(session, sessions, row), row);
+  }
+}
