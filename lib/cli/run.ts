@@ -1,0 +1,112 @@
+import { existsSync, readdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, template, type TemplateName } from "../design";
+import { InputError, readDesignFile, writeBundle } from "./io";
+import { applyCommand, verifyCommand } from "./database-commands";
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+}
+
+export const USAGE = `RLS Designer: PostgreSQL row-level security you can prove.
+
+Usage: npm run cli -- <command> [options]
+
+  compile <design.json> --out <dir>          write the bundle (migrations, schema.ts, .env.example, README)
+  apply   <design.json> [--database-url URL] apply the migrations (default: the embedded database in .data/pglite)
+  verify  <design.json> [--database-url URL] [--all]
+                                             prove the policies: every principal x operation against the meaning;
+                                             exit 1 on any mismatch; changes nothing
+  lint    <design.json>                      check the design and list every problem
+  init    --template <name> [--out <file>]   start a design from a template (prints it without --out)
+  templates                                  list the templates
+
+Exit codes: 0 ok, 1 verify found mismatches, 2 bad input (nothing is written).
+`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: number }> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "compile":
+        return await compile(rest, io);
+      case "apply":
+        return await applyCommand(rest, io);
+      case "verify":
+        return await verifyCommand(rest, io);
+      case "lint":
+        return await lint(rest, io);
+      case "init":
+        return await init(rest, io);
+      case "templates":
+        for (const name of TEMPLATE_NAMES) io.stdout(`${name.padEnd(8)} ${TEMPLATE_DESCRIPTIONS[name]}\n`);
+        return { exitCode: 0 };
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(USAGE);
+        return { exitCode: command === undefined ? 2 : 0 };
+      default:
+        throw new InputError([`unknown command "${command}"`, "", USAGE]);
+    }
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.stderr(error.lines.join("\n") + "\n");
+      return { exitCode: 2 };
+    }
+    throw error;
+  }
+}
+
+export function parse(args: string[], options: Parameters<typeof parseArgs>[0]["options"]) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new InputError([(error as Error).message.replace(/\. To specify.*$/, "")]);
+  }
+}
+
+async function compile(args: string[], io: CliIo) {
+  const { values, positionals } = parse(args, { out: { type: "string", short: "o" } });
+  if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
+  if (!values.out) throw new InputError(["--out <dir> is required: the folder to write the bundle into"]);
+  const result = await readDesignFile(io.cwd, positionals[0]);
+  const outDir = resolve(io.cwd, String(values.out));
+  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(join(outDir, "drizzle", "meta", "_journal.json"))) {
+    throw new InputError([`--out ${values.out}: the folder exists and does not hold a bundle; choose a new or empty folder`]);
+  }
+  await writeBundle(result.bundle, outDir);
+  for (const file of result.bundle) io.stdout(`wrote ${join(relative(io.cwd, outDir) || ".", file.path)}\n`);
+  return { exitCode: 0 };
+}
+
+async function lint(args: string[], io: CliIo) {
+  const { positionals } = parse(args, {});
+  const result = await readDesignFile(io.cwd, positionals[0]);
+  const policies = result.bundle.filter((f) => f.path.endsWith("policies.sql")).map((f) => f.contents.match(/CREATE POLICY/g)?.length ?? 0).reduce((a, b) => a + b, 0);
+  io.stdout(`${positionals[0]}: no problems (${result.model.tables.length} tables, ${policies} policies)\n`);
+  return { exitCode: 0 };
+}
+
+async function init(args: string[], io: CliIo) {
+  const { values } = parse(args, { template: { type: "string", short: "t" }, out: { type: "string", short: "o" }, force: { type: "boolean" } });
+  const name = values.template as string | undefined;
+  if (!name || !TEMPLATE_NAMES.includes(name as TemplateName)) {
+    throw new InputError([`--template: choose one of ${TEMPLATE_NAMES.join(", ")}${name ? ` (got "${name}")` : ""}`]);
+  }
+  const text = JSON.stringify(template(name as TemplateName), null, 2) + "\n";
+  if (!values.out) {
+    io.stdout(text);
+    return { exitCode: 0 };
+  }
+  const out = resolve(io.cwd, String(values.out));
+  if (existsSync(out) && !values.force) throw new InputError([`--out ${values.out}: the file exists; add --force to replace it`]);
+  await writeFile(out, text);
+  io.stdout(`wrote ${values.out} (template ${name}); next: npm run cli -- verify ${values.out}\n`);
+  return { exitCode: 0 };
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { formatProblem, TEMPLATE_NAMES, template, validateDesign, type Design } from ".";
+
+function problemsOf(design: unknown): string[] {
+  const result = validateDesign(design);
+  return result.ok ? [] : result.problems.map(formatProblem);
+}
+
+function saas(): Design {
+  return template("saas");
+}
+
+describe("validateDesign", () => {
+  it.each(TEMPLATE_NAMES)("accepts the %s template", (name) => {
+    expect(problemsOf(template(name))).toEqual([]);
+  });
+
+  it("names the path of a condition on a missing column", () => {
+    const design = saas();
+    design.tables[1].access!.update!.where![0].column = "stauts";
+    expect(problemsOf(design)).toEqual(['tables[1].access.update.where[0].column: no column "stauts" in table "documents"']);
+  });
+
+  it("reports every problem at once, each with its path", () => {
+    const design = saas();
+    design.tables[0].columns[1].type = "strng";
+    design.tables[1].firewall!.owner!.bypassRoles = ["root"];
+    design.tables[1].columns[3].references = { table: "projets", column: "id" };
+    design.tables.push({ ...structuredClone(design.tables[0]) });
+    const problems = problemsOf(design);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^tables\[0\]\.columns\[1\]\.type: unknown type "strng"/),
+        'tables[1].firewall.owner.bypassRoles[0]: role "root" is not declared in roles',
+        'tables[1].columns[3].references.table: no table "projets"',
+        'tables[2].name: table "projects" is defined twice',
+      ]),
+    );
+  });
+
+  it("reports shape errors from the schema with their paths", () => {
+    expect(problemsOf({ ...saas(), version: 2 })).toEqual(["version: must be 1"]);
+    expect(problemsOf({ ...saas(), extra: true })).toEqual(['unknown field "extra"']);
+    const design = saas() as unknown as { tables: { access: { update: { where: { op: string }[] } } }[] };
+    design.tables[1].access.update.where[0].op = "like";
+    expect(problemsOf(design)[0]).toMatch(/^tables\[1\]\.access\.update\.where\[0\]\.op: must be "eq" or "neq"/);
+  });
+
+  it("allows roles only with tenancy", () => {
+    const design = template("todos");
+    design.roles = ["admin"];
+    design.tables[0].access!.select = { roles: ["admin"] };
+    expect(problemsOf(design)).toEqual([
+      "roles: roles need auth.tenancy (organization roles come from the organization)",
+      "tables[0].access.select.roles: roles need auth.tenancy (set auth.tenancy, or remove roles to allow every signed-in user)",
+    ]);
+  });
+
+  it("refuses defaults outside the safe set", () => {
+    const design = template("todos");
+    design.tables[0].columns[2].default = "(select secret from vault)";
+    design.tables[0].columns[3].default = "'yes'";
+    expect(problemsOf(design)).toEqual([
+      expect.stringMatching(/^tables\[0\]\.columns\[2\]\.default: "\(select secret from vault\)" is not an allowed default/),
+      "tables[0].columns[3].default: write boolean defaults without quotes",
+    ]);
+  });
+
+  it("checks that values fit their column's type", () => {
+    const design = saas();
+    design.tables[1].access!.select!.where = [
+      { column: "project_id", op: "eq", value: "not-a-uuid" },
+      { column: "status", op: "eq", value: null },
+      { column: "status", op: "in", value: [] },
+      { column: "title", op: "lt", value: "$org" },
+    ];
+    expect(problemsOf(design)).toEqual([
+      'tables[1].access.select.where[0].value: expected a uuid like "00000000-0000-0000-0000-000000000000"',
+      "tables[1].access.select.where[1].value: null never matches; use isNull",
+      "tables[1].access.select.where[2].value: in needs a non-empty array of values",
+      "tables[1].access.select.where[3].op: $org is only allowed with eq and neq",
+    ]);
+  });
+
+  it("requires a firewall and a primary key on every table", () => {
+    const design = template("todos");
+    delete design.tables[0].firewall;
+    design.tables[0].columns[0].primaryKey = false;
+    expect(problemsOf(design)).toEqual([
+      'tables[0].columns: table "todos" needs a primary key (mark a column "primaryKey": true)',
+      'tables[0].firewall: table "todos" needs a firewall: organization, owner, or "public": true',
+    ]);
+  });
+
+  it("refuses identifiers over PostgreSQL's 63-byte limit, counting bytes not characters", () => {
+    const design = template("todos");
+    design.tables[0].name = "é".repeat(32); // 64 bytes in UTF-8
+    expect(problemsOf(design)).toEqual([`tables[0].name: a table name "${"é".repeat(32)}" is 64 bytes; PostgreSQL allows at most 63`]);
+    design.tables[0].name = "x".repeat(63);
+    expect(problemsOf(design)).toEqual([]);
+  });
+
+  it("refuses project names that could break out of a SQL comment", () => {
+    expect(problemsOf({ ...template("todos"), name: "acme\nDROP TABLE x;" })).toEqual(["name: the project name may not contain control characters"]);
+  });
+
+  it("refuses targets the compiler cannot write yet, by name", () => {
+    expect(problemsOf({ ...template("todos"), target: "supabase" })).toEqual(['target: target "supabase" is not available yet; supported: neon']);
+  });
+});
