@@ -63,7 +63,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: num
   }
 }
 
-export function parse(args: string[], options: Parameters<typeof parseArgs>[0]["options"]) {
+type ParseOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>;
+
+export function parse(args: string[], options: ParseOptions) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {

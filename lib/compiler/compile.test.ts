@@ -33,6 +33,7 @@ describe("compile", () => {
       "src/db/schema.ts",
       "drizzle.config.ts",
       ".env.example",
+      "dev/pg_session_jwt-stand-in.sql",
       "README.md",
     ]);
     const journal = JSON.parse(file(bundle, "_journal.json"));
@@ -49,6 +50,7 @@ describe("compile", () => {
   it("sets up Neon: pg_session_jwt, both roles created only if missing, grants", () => {
     const setup = file(bundleOf(template("todos")), "0000_neon_setup.sql");
     expect(setup).toContain("CREATE EXTENSION IF NOT EXISTS pg_session_jwt;");
+    expect(setup).toContain("RAISE EXCEPTION 'pg_session_jwt is not available on this database'");
     expect(setup).toMatch(/IF NOT EXISTS \(SELECT 1 FROM pg_catalog\.pg_roles WHERE rolname = 'authenticated'\) THEN\s+CREATE ROLE "authenticated" NOLOGIN;/);
     expect(setup).toMatch(/CREATE ROLE "anonymous" NOLOGIN;/);
     expect(setup).toContain('GRANT USAGE ON SCHEMA public TO "authenticated", "anonymous";');

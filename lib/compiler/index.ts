@@ -41,6 +41,7 @@ export function compile(model: Model): Bundle {
     { path: "src/db/schema.ts", contents: schemaTs(model, plans, dialect) },
     { path: "drizzle.config.ts", contents: drizzleConfig() },
     { path: ".env.example", contents: dialect.envExample(model) },
+    ...dialect.devFiles(),
   ];
   const readme = { path: "README.md", contents: bundleReadme(model, plans, dialect, [...files.map((f) => f.path), "README.md"]) };
   return [...files, readme];

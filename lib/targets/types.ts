@@ -20,5 +20,7 @@ export interface TargetDialect {
   /** How `schema.ts` refers to the two roles. */
   readonly drizzleRoles: { readonly module: string; readonly signedIn: string; readonly anonymous: string };
   envExample(model: Model): string;
+  /** Files for local development, e.g. a stand-in for a vendor extension. */
+  devFiles(): readonly { readonly path: string; readonly contents: string }[];
   readmeSection(model: Model): string;
 }

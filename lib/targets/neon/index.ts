@@ -2,8 +2,25 @@ import type { Model } from "../../design";
 import { quoteIdent, sqlLiteral } from "../../design";
 import type { TargetDialect } from "../types";
 import { HELPER_SCHEMA } from "../helper-schema";
+import { PG_SESSION_JWT_STAND_IN_SQL } from "./stand-in";
 
 const SIGNED_IN = "authenticated";
+
+/**
+ * pg_session_jwt verifies the request's JWT and provides auth.user_id() and auth.session().
+ * Where the extension cannot be installed (plain PostgreSQL, PGlite), a stand-in installed
+ * beforehand provides the same functions; without either, stop with a message that says what to do.
+ */
+export const SESSION_JWT_SETUP = `DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'pg_session_jwt') THEN
+    CREATE EXTENSION IF NOT EXISTS pg_session_jwt;
+  ELSIF pg_catalog.to_regprocedure('auth.user_id()') IS NULL THEN
+    RAISE EXCEPTION 'pg_session_jwt is not available on this database'
+      USING HINT = 'On Neon, enable the Data API (it installs pg_session_jwt). Elsewhere, for development only, run dev/pg_session_jwt-stand-in.sql first, or apply with RLS Designer, which installs that stand-in.';
+  END IF;
+END
+$$;`;
 const ANONYMOUS = "anonymous";
 
 function createRoleIfMissing(role: string): string {
@@ -28,7 +45,7 @@ export const neon: TargetDialect = {
     const roles = `${quoteIdent(SIGNED_IN)}, ${quoteIdent(ANONYMOUS)}`;
     const schema = quoteIdent(HELPER_SCHEMA);
     return [
-      "-- pg_session_jwt verifies the request's JWT and exposes auth.user_id() and auth.session().\nCREATE EXTENSION IF NOT EXISTS pg_session_jwt;",
+      SESSION_JWT_SETUP,
       createRoleIfMissing(SIGNED_IN),
       createRoleIfMissing(ANONYMOUS),
       `GRANT USAGE ON SCHEMA public TO ${roles};`,
@@ -39,6 +56,15 @@ export const neon: TargetDialect = {
     ];
   },
   drizzleRoles: { module: "drizzle-orm/neon", signedIn: "authenticatedRole", anonymous: "anonymousRole" },
+  devFiles() {
+    const header = [
+      "-- A local stand-in for Neon's pg_session_jwt, for development databases that cannot install it",
+      "-- (plain PostgreSQL, PGlite). It reads request.jwt.claims and trusts whatever claims the connection",
+      "-- sets: never run it on a production database. Run it before `npx drizzle-kit migrate`.",
+      "",
+    ].join("\n");
+    return [{ path: "dev/pg_session_jwt-stand-in.sql", contents: `${header}${PG_SESSION_JWT_STAND_IN_SQL}\n` }];
+  },
   envExample(model) {
     return [
       `# ${model.name}: environment for the Neon database`,

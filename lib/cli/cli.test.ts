@@ -1,0 +1,103 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { compileDesign } from "../compiler";
+import { template } from "../design";
+import { runCli } from "./run";
+
+let cwd: string;
+beforeEach(async () => {
+  cwd = await mkdtemp(join(tmpdir(), "rlsd-cli-"));
+});
+afterEach(() => rm(cwd, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const { exitCode } = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd });
+  return { exitCode, stdout, stderr };
+}
+
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+describe("npm run cli", () => {
+  it("init writes a template that compile turns into exactly the compiler's bundle", async () => {
+    expect((await cli("init", "--template", "saas", "--out", "design.json")).exitCode).toBe(0);
+    const result = await cli("compile", "design.json", "--out", "bundle");
+    expect(result.exitCode).toBe(0);
+    const expected = compileDesign(template("saas"));
+    if (!expected.ok) throw new Error("template invalid");
+    expect(await listFiles(join(cwd, "bundle"))).toEqual(expected.bundle.map((f) => f.path).sort());
+    for (const file of expected.bundle) expect(await readFile(join(cwd, "bundle", file.path), "utf8")).toBe(file.contents);
+  });
+
+  it("lists the templates", async () => {
+    const { exitCode, stdout } = await cli("templates");
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/^todos /m);
+    expect(stdout).toMatch(/^saas /m);
+    expect(stdout).toMatch(/^blog /m);
+  });
+
+  it("reports each problem with the file and field, exits 2 and writes nothing", async () => {
+    const design = template("saas");
+    design.tables[1].access!.update!.where![0].column = "stauts";
+    design.tables[0].columns[1].type = "strng";
+    await writeFile(join(cwd, "bad.json"), JSON.stringify(design));
+    const { exitCode, stderr } = await cli("compile", "bad.json", "--out", "bundle");
+    expect(exitCode).toBe(2);
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^bad\.json: tables\[0\]\.columns\[1\]\.type: unknown type "strng"/),
+      'bad.json: tables[1].access.update.where[0].column: no column "stauts" in table "documents"',
+    ]);
+    expect(existsSync(join(cwd, "bundle"))).toBe(false);
+  });
+
+  it("says what is wrong with a file that is not JSON, or missing", async () => {
+    await writeFile(join(cwd, "broken.json"), "{ not json");
+    const broken = await cli("lint", "broken.json");
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/^broken\.json: not valid JSON/);
+    const missing = await cli("verify", "nope.json");
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe("nope.json: cannot read the file (no such file)\n");
+  });
+
+  it("refuses unknown options and commands with exit 2", async () => {
+    expect((await cli("compile", "x.json", "--outt", "b")).exitCode).toBe(2);
+    expect((await cli("frobnicate")).exitCode).toBe(2);
+    expect((await cli("init", "--template", "nope")).stderr).toContain("choose one of todos, saas, blog");
+  });
+
+  it("does not overwrite a folder that holds something other than a bundle", async () => {
+    await writeFile(join(cwd, "design.json"), JSON.stringify(template("todos")));
+    await writeFile(join(cwd, "keep.txt"), "mine");
+    const { exitCode, stderr } = await cli("compile", "design.json", "--out", ".");
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain("does not hold a bundle");
+    expect(await readFile(join(cwd, "keep.txt"), "utf8")).toBe("mine");
+  });
+
+  it("applies to the embedded database, says where the data lives, and verifies there", async () => {
+    await cli("init", "--template", "todos", "--out", "design.json");
+    const applied = await cli("apply", "design.json");
+    expect(applied.exitCode).toBe(0);
+    expect(applied.stdout).toContain(join(cwd, ".data", "pglite"));
+    expect(applied.stdout).toMatch(/stand-in/);
+    const again = await cli("apply", "design.json");
+    expect(again.stdout).toMatch(/nothing to apply/);
+    const verified = await cli("verify", "design.json");
+    expect(verified.exitCode).toBe(0);
+    expect(verified.stdout).toMatch(/verified: .* 0 mismatches/);
+  }, 120_000);
+});

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import type { Bundle } from "./bundle";
+
+/** drizzle's separator; drizzle-orm splits on this exact text, wherever it appears. */
+const BREAKPOINT = "--> statement-breakpoint";
+const JOURNAL_SUFFIX = "meta/_journal.json";
+
+const journalSchema = z.object({
+  version: z.string(),
+  dialect: z.literal("postgresql"),
+  entries: z.array(
+    z.object({
+      idx: z.number().int().nonnegative(),
+      version: z.string(),
+      when: z.number().int().positive(),
+      tag: z.string().regex(/^[\w.-]+$/, "a file name without a folder"),
+      breakpoints: z.boolean(),
+    }),
+  ),
+});
+
+export type Journal = z.infer<typeof journalSchema>;
+
+export class JournalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "JournalError";
+  }
+}
+
+export interface Migration {
+  readonly tag: string;
+  /** The journal's `when`: what drizzle's ledger stores in created_at and compares. */
+  readonly when: number;
+  /** The file's path in the bundle, e.g. `drizzle/0001_tables.sql`. */
+  readonly path: string;
+  /** The pieces between breakpoints, untrimmed, exactly as drizzle-orm runs them. */
+  readonly statements: readonly string[];
+  /** sha256 hex of the file, as drizzle-orm's readMigrationFiles computes it. */
+  readonly hash: string;
+}
+
+/** Finds the migrations folder (the one holding meta/_journal.json) and validates the journal. */
+export function readJournal(bundle: Bundle): { folder: string; journal: Journal } {
+  const journals = bundle.filter((file) => file.path === JOURNAL_SUFFIX || file.path.endsWith(`/${JOURNAL_SUFFIX}`));
+  if (journals.length === 0) throw new JournalError(`the bundle has no migrations: no ${JOURNAL_SUFFIX} file`);
+  if (journals.length > 1) {
+    throw new JournalError(`the bundle has ${journals.length} migration journals (${journals.map((f) => f.path).join(", ")}); expected one`);
+  }
+  const file = journals[0];
+  const folder = file.path.slice(0, -JOURNAL_SUFFIX.length);
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(file.contents);
+  } catch (error) {
+    throw new JournalError(`${file.path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const result = journalSchema.safeParse(parsed);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new JournalError(`${file.path}: ${issues.join("; ")}`);
+  }
+
+  const journal = result.data;
+  const tags = new Set<string>();
+  journal.entries.forEach((entry, i) => {
+    if (tags.has(entry.tag)) throw new JournalError(`${file.path}: entries[${i}].tag: "${entry.tag}" appears twice`);
+    tags.add(entry.tag);
+    // drizzle applies every entry newer than the last one recorded, so an entry that is not
+    // newer than its predecessor would be skipped for ever once the predecessor is applied.
+    const previous = journal.entries[i - 1];
+    if (previous && entry.when <= previous.when) {
+      throw new JournalError(`${file.path}: entries[${i}].when: ${entry.when} is not later than the entry before it (${previous.when})`);
+    }
+  });
+  return { folder, journal };
+}
+
+/** The journal's migrations in order, each with its statements and drizzle's hash. */
+export async function readMigrations(bundle: Bundle): Promise<Migration[]> {
+  const { folder, journal } = readJournal(bundle);
+  const contentsByPath = new Map(bundle.map((file) => [file.path, file.contents]));
+  return Promise.all(
+    journal.entries.map(async (entry) => {
+      const path = `${folder}${entry.tag}.sql`;
+      const contents = contentsByPath.get(path);
+      if (contents === undefined) throw new JournalError(`${path} is listed in the journal but missing from the bundle`);
+      return { tag: entry.tag, when: entry.when, path, statements: contents.split(BREAKPOINT), hash: await sha256Hex(contents) };
+    }),
+  );
+}
+
+/** Web Crypto, so the same code hashes in Node and in the browser; UTF-8 like Node's createHash. */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { openDatabase } from "./open";
+import { freshPglite } from "./pglite-template";
+import type { Database } from "./types";
+
+export interface TestDatabaseFactory {
+  /** For test titles: "pglite" or "postgres". */
+  readonly name: Database["kind"];
+  /** A new, empty database; closing it also deletes it. */
+  open(): Promise<Database>;
+}
+
+/** PGlite always; PostgreSQL too when DATABASE_URL names a server where databases may be created. */
+export function testDatabases(adminUrl = process.env.DATABASE_URL): TestDatabaseFactory[] {
+  const factories: TestDatabaseFactory[] = [{ name: "pglite", open: freshPglite }];
+  if (adminUrl) factories.push({ name: "postgres", open: async () => (await createPostgresTestDatabase(adminUrl)).db });
+  return factories;
+}
+
+/**
+ * Creates `rlsd_test_<random>` on the server of `adminUrl`. Closing `db` drops it; the `url` lets
+ * a test open more connections (or run other tools) on the same database. Roles are cluster-wide,
+ * so they survive the database: tests must accept roles that already exist.
+ */
+export async function createPostgresTestDatabase(adminUrl: string): Promise<{ url: string; db: Database }> {
+  const name = `rlsd_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString() });
+  return {
+    url: url.toString(),
+    db: {
+      ...db,
+      async close() {
+        await db.close();
+        await dropDatabase(adminUrl, name);
+      },
+    },
+  };
+}
+
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  await withAdmin(adminUrl, async (admin) => {
+    await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [name]);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
