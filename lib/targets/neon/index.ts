@@ -1,4 +1,3 @@
-import type { Model } from "../../design";
 import { quoteIdent, sqlLiteral } from "../../design";
 import type { TargetDialect } from "../types";
 import { HELPER_SCHEMA } from "../helper-schema";
