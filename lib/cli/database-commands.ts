@@ -45,12 +45,12 @@ export async function applyCommand(args: string[], io: CliIo) {
 }
 
 export async function verifyCommand(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { "database-url": { type: "string" }, all: { type: "boolean" } });
+  const { values, positionals } = parse(args, { "database-url": { type: "string" } });
   const { model, bundle } = await readDesignFile(io.cwd, positionals[0]);
   return withDatabase(values["database-url"] as string | undefined, io, async (db) => {
     io.stdout(`verifying in ${db.location} (inside a transaction that is rolled back)\n`);
     const report = await verifyBundle(model, bundle, db, (p) => io.stdout(`  table ${p.index + 1} of ${p.total}: ${p.table}\n`));
-    io.stdout(formatReport(report, { all: values.all === true }) + "\n");
+    io.stdout(formatReport(report) + "\n");
     return { exitCode: report.ok ? 0 : 1 };
   });
 }

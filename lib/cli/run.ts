@@ -18,9 +18,8 @@ Usage: npm run cli -- <command> [options]
 
   compile <design.json> --out <dir>          write the bundle (migrations, schema.ts, .env.example, README)
   apply   <design.json> [--database-url URL] apply the migrations (default: the embedded database in .data/pglite)
-  verify  <design.json> [--database-url URL] [--all]
-                                             prove the policies: every principal x operation against the meaning;
-                                             exit 1 on any mismatch; changes nothing
+  verify  <design.json> [--database-url URL] prove the policies: every principal x operation against the
+                                             meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
   lint    <design.json>                      check the design and list every problem
   init    --template <name> [--out <file>]   start a design from a template (prints it without --out)
   templates                                  list the templates

@@ -197,8 +197,8 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
               firstBad ??= { sql, params, who, expected: expected === null ? `refused (${DENIED})` : describeRows(expected, rows.size), actual };
             }
           }
-          const expectedText = samples.updateVariants.length ? `${expectedParts.join(", ")} (rows per update)` : "no updates tried";
-          const actualText = samples.updateVariants.length ? `${actualParts.join(", ")} (rows per update)` : "no updates tried";
+          const expectedText = summariseUpdates(expectedParts);
+          const actualText = summariseUpdates(actualParts);
           cells.push({ table: t.name, principal: p.name, operation: "update", expected: expectedText, actual: actualText, ok: okAll });
           if (firstBad) mismatches.push({ table: t.name, principal: p.name, operation: "update", sql: firstBad.sql, params: firstBad.params, role: firstBad.who.role, claims: firstBad.who.claims, expected: firstBad.expected, actual: firstBad.actual });
         }
@@ -249,6 +249,21 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
   };
 }
 
+/** "3 updates: 24 rows changed, 1 refused" from the per-update outcomes ("12", "refused", "error ..."). */
+function summariseUpdates(parts: readonly string[]): string {
+  if (parts.length === 0) return "no updates tried";
+  const rows = parts.filter((p) => /^\d+$/.test(p)).reduce((sum, p) => sum + Number(p), 0);
+  const refused = parts.filter((p) => p === "refused").length;
+  const errors = parts.filter((p) => !/^\d+$/.test(p) && p !== "refused");
+  const denied = errors.filter((e) => e.startsWith("error 42501")).length;
+  const other = errors.filter((e) => !e.startsWith("error 42501"));
+  const bits = [`${rows} rows changed`];
+  if (refused) bits.push(`${refused} refused`);
+  if (denied) bits.push(`${denied} without privilege`);
+  if (other.length) bits.push(other[0]);
+  return `${parts.length} updates: ${bits.join(", ")}`;
+}
+
 function isMembershipTable(model: Model, t: ModelTable): boolean {
   return model.tenancy?.source === "tables" && (t.name === model.tenancy.membership.table || t.name === model.tenancy.activeOrg.table);
 }
@@ -265,7 +280,7 @@ function describeRows(keys: Set<string>, total: number): string {
 function compareRows(expected: Set<string>, outcome: Outcome, total: number): { ok: boolean; actual: string } {
   if (!outcome.keys) {
     const ok = expected.size === 0 && outcome.sqlstate === DENIED;
-    return { ok, actual: `error ${outcome.sqlstate}${ok ? "" : `: ${outcome.message}`}` };
+    return { ok, actual: ok ? `no privilege (${DENIED})` : `error ${outcome.sqlstate}: ${outcome.message}` };
   }
   const same = outcome.keys.size === expected.size && [...expected].every((k) => outcome.keys!.has(k));
   if (same) return { ok: true, actual: describeRows(outcome.keys, total) };
