@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, template, type TemplateName } from "../design";
+import { formatProblem, TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, template, type TemplateName } from "../design";
 import { InputError, readDesignFile, writeBundle } from "./io";
 import { applyCommand, verifyCommand } from "./database-commands";
 
@@ -90,6 +90,7 @@ async function lint(args: string[], io: CliIo) {
   const { positionals } = parse(args, {});
   const result = await readDesignFile(io.cwd, positionals[0]);
   const policies = result.bundle.filter((f) => f.path.endsWith("policies.sql")).map((f) => f.contents.match(/CREATE POLICY/g)?.length ?? 0).reduce((a, b) => a + b, 0);
+  for (const warning of result.warnings) io.stdout(`${positionals[0]}: warning: ${formatProblem(warning)}\n`);
   io.stdout(`${positionals[0]}: no problems (${result.model.tables.length} tables, ${policies} policies)\n`);
   return { exitCode: 0 };
 }

@@ -45,14 +45,7 @@ export function bundleReadme(model: Model, plans: readonly TablePlan[], dialect:
     "",
     ...files.map((f) => `- \`${f}\``),
     "",
-    "## Apply",
-    "",
-    "```sh",
-    "cp .env.example .env   # then fill in DATABASE_URL",
-    "npx drizzle-kit migrate",
-    "```",
-    "",
-    dialect.readmeSection(model),
+    dialect.readmeSection(),
     "",
   ].join("\n");
 }

@@ -141,10 +141,13 @@ describe("compile", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it("writes an .env.example with both connection strings", () => {
-    const env = file(bundleOf(template("todos")), ".env.example");
+  it("writes an .env.example for the way the token reaches Neon", () => {
+    const driver = template("todos");
+    driver.neon = { tokenVia: "serverless-driver" };
+    const env = file(bundleOf(driver), ".env.example");
     expect(env).toMatch(/^DATABASE_URL=/m);
     expect(env).toMatch(/^DATABASE_AUTHENTICATED_URL=/m);
+    expect(file(bundleOf(template("todos")), ".env.example")).toMatch(/^NEON_DATA_API_URL=/m);
   });
 
   it.each(TEMPLATE_NAMES)("gives pgPolicy for every policy of the %s template in schema.ts", (name) => {

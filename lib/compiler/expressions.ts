@@ -35,7 +35,7 @@ export function textArray(values: readonly string[]): string {
 
 export function expressionsFor(dialect: TargetDialect): Expressions {
   return {
-    userId: (type) => `(select ${castTo(dialect.currentUserId, type)})`,
+    userId: (type) => `(select ${dialect.userId(type)})`,
     activeOrgId: (type) => `(select ${castTo(`${helper("active_organization_id")}()`, type)})`,
     activeRole: () => `(select ${helper("active_organization_role")}())`,
     bypassOrgId: (type, roles) => `(select ${castTo(`${helper("bypass_organization_id")}(${textArray(roles)})`, type)})`,

@@ -1,4 +1,4 @@
-import { quoteIdent, sqlLiteral, type Model, type ModelTenancy } from "../design";
+import { quoteIdent, sqlLiteral, type ClaimPath, type Model, type ModelTenancy } from "../design";
 import { HELPER_SCHEMA, type TargetDialect } from "../targets";
 
 const fn = (name: string) => `${quoteIdent(HELPER_SCHEMA)}.${name}`;
@@ -36,7 +36,9 @@ export function helperStatements(model: Model, dialect: TargetDialect): string[]
 }
 
 function claimsBodies(tenancy: Extract<ModelTenancy, { source: "claims" }>, dialect: TargetDialect) {
-  const claim = (name: string) => `nullif(${dialect.claims} ->> ${sqlLiteral(name)}, '')`;
+  // ["o", "id"] reads claims -> 'o' ->> 'id'.
+  const claim = (path: ClaimPath) =>
+    `nullif(${dialect.claims}${path.map((key, i) => `${i === path.length - 1 ? " ->> " : " -> "}${sqlLiteral(key)}`).join("")}, '')`;
   return {
     org: `  SELECT ${claim(tenancy.orgClaim)}`,
     // A role only counts inside an organization.
@@ -50,7 +52,7 @@ function tablesBodies(tenancy: Extract<ModelTenancy, { source: "tables" }>, dial
     `  FROM public.${quoteIdent(a.table)} AS s`,
     `  JOIN public.${quoteIdent(m.table)} AS m`,
     `    ON m.${quoteIdent(m.user)}::text = s.${quoteIdent(a.user)}::text AND m.${quoteIdent(m.org)}::text = s.${quoteIdent(a.org)}::text`,
-    `  WHERE s.${quoteIdent(a.user)}::text = ${dialect.currentUserId}`,
+    `  WHERE s.${quoteIdent(a.user)}::text = ${dialect.userId("text")}`,
     "  LIMIT 1",
   ].join("\n");
   // The active organization counts only while the user is a member of it.

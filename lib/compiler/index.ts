@@ -1,9 +1,9 @@
 import { validateDesign, type Design, type Model, type Problem } from "../design";
-import { dialectFor } from "../targets";
+import { dialectFor, type TargetDialect } from "../targets";
 import { bundleReadme, drizzleConfig } from "./bundle-docs";
 import { planTables } from "./plan";
 import { schemaTs } from "./schema-ts";
-import { migrationFile, migrations } from "./sql";
+import { migrationFile, migrations, type Migration } from "./sql";
 
 export { planTables } from "./plan";
 export type { PolicyPlan, IndexPlan, TablePlan } from "./plan";
@@ -17,30 +17,47 @@ export interface BundleFile {
 export type Bundle = readonly BundleFile[];
 
 export type CompileResult =
-  | { readonly ok: true; readonly design: Design; readonly model: Model; readonly bundle: Bundle }
-  | { readonly ok: false; readonly problems: readonly Problem[] };
+  | { readonly ok: true; readonly design: Design; readonly model: Model; readonly bundle: Bundle; readonly warnings: readonly Problem[] }
+  | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] };
 
-/** Journal times are fixed, not the clock's, so the same design always gives the same bytes. */
-const JOURNAL_EPOCH = Date.UTC(2026, 0, 1);
+/** Migration times are fixed, not the clock's, so the same design always gives the same bytes. */
+const MIGRATION_EPOCH = Date.UTC(2026, 0, 1);
 
 export const MIGRATIONS_FOLDER = "drizzle";
+export const SUPABASE_MIGRATIONS_FOLDER = "supabase/migrations";
 
-/** Compiles a validated model. Pure and deterministic: the same model gives byte-identical files. */
-export function compile(model: Model): Bundle {
-  const dialect = dialectFor(model.target);
-  const plans = planTables(model, dialect);
-  const steps = migrations(model, plans, dialect);
+/** `20260101000003`: Supabase's migration version, one second apart. */
+function supabaseVersion(index: number): string {
+  return new Date(MIGRATION_EPOCH + index * 1000).toISOString().replace(/\D/g, "").slice(0, 14);
+}
+
+function migrationFiles(model: Model, steps: readonly Migration[], dialect: TargetDialect): BundleFile[] {
+  if (dialect.layout === "supabase") {
+    return steps.map((m, idx) => ({
+      path: `${SUPABASE_MIGRATIONS_FOLDER}/${supabaseVersion(idx)}_${m.tag.replace(/^\d+_/, "")}.sql`,
+      contents: migrationFile(model, m, dialect),
+    }));
+  }
   const journal = {
     version: "7",
     dialect: "postgresql",
-    entries: steps.map((m, idx) => ({ idx, version: "7", when: JOURNAL_EPOCH + idx * 1000, tag: m.tag, breakpoints: true })),
+    entries: steps.map((m, idx) => ({ idx, version: "7", when: MIGRATION_EPOCH + idx * 1000, tag: m.tag, breakpoints: true })),
   };
-  const files: BundleFile[] = [
+  return [
     ...steps.map((m) => ({ path: `${MIGRATIONS_FOLDER}/${m.tag}.sql`, contents: migrationFile(model, m, dialect) })),
     { path: `${MIGRATIONS_FOLDER}/meta/_journal.json`, contents: JSON.stringify(journal, null, 2) + "\n" },
+  ];
+}
+
+/** Compiles a validated model. Pure and deterministic: the same model gives byte-identical files. */
+export function compile(model: Model): Bundle {
+  const dialect = dialectFor(model);
+  const plans = planTables(model, dialect);
+  const files: BundleFile[] = [
+    ...migrationFiles(model, migrations(model, plans, dialect), dialect),
     { path: "src/db/schema.ts", contents: schemaTs(model, plans, dialect) },
-    { path: "drizzle.config.ts", contents: drizzleConfig() },
-    { path: ".env.example", contents: dialect.envExample(model) },
+    ...(dialect.layout === "drizzle" ? [{ path: "drizzle.config.ts", contents: drizzleConfig() }] : []),
+    { path: ".env.example", contents: dialect.envExample() },
     ...dialect.devFiles(),
   ];
   const readme = { path: "README.md", contents: bundleReadme(model, plans, dialect, [...files.map((f) => f.path), "README.md"]) };
@@ -51,5 +68,5 @@ export function compile(model: Model): Bundle {
 export function compileDesign(input: unknown): CompileResult {
   const result = validateDesign(input);
   if (!result.ok) return result;
-  return { ok: true, design: result.design, model: result.model, bundle: compile(result.model) };
+  return { ok: true, design: result.design, model: result.model, bundle: compile(result.model), warnings: result.warnings };
 }

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DatabaseError, openDatabase, redactUrl, type Database } from "./index";
 import { testDatabases } from "./test-databases";
+import { serverlessTestDatabases } from "./test-serverless";
 
-describe.each(testDatabases())("Database on $name", ({ name, open }) => {
+describe.each([...testDatabases(), ...serverlessTestDatabases()])("Database on $name", ({ kind, open }) => {
   let db: Database;
   beforeEach(async () => {
     db = await open();
@@ -16,7 +17,7 @@ describe.each(testDatabases())("Database on $name", ({ name, open }) => {
   });
 
   it("says what it is", () => {
-    expect(db.kind).toBe(name);
+    expect(db.kind).toBe(kind);
     expect(db.location).not.toBe("");
   });
 

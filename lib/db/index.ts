@@ -1,4 +1,6 @@
-export { openDatabase, DEFAULT_PGLITE_DIR } from "./open";
+export { openDatabase, driverFor, DEFAULT_PGLITE_DIR } from "./open";
+export type { OpenOptions, PostgresDriver } from "./open";
+export type { NeonSocketOptions } from "./neon-serverless";
 export { DatabaseError, redactUrl } from "./types";
 export type { Database, Session, QueryResult } from "./types";
 export { apply, applyWithin, pendingMigrations, ApplyError } from "./apply";

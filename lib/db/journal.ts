@@ -29,8 +29,10 @@ export class JournalError extends Error {
 }
 
 export interface Migration {
+  /** Which tool's ledger records it: drizzle-kit's folder, or Supabase's `supabase/migrations`. */
+  readonly ledger: "drizzle" | "supabase";
   readonly tag: string;
-  /** The journal's `when`: what drizzle's ledger stores in created_at and compares. */
+  /** drizzle: the journal's `when` (its ledger's created_at); Supabase: the file's version, 20260101000000. */
   readonly when: number;
   /** The file's path in the bundle, e.g. `drizzle/0001_tables.sql`. */
   readonly path: string;
@@ -77,8 +79,12 @@ export function readJournal(bundle: Bundle): { folder: string; journal: Journal 
   return { folder, journal };
 }
 
-/** The journal's migrations in order, each with its statements and drizzle's hash. */
+const SUPABASE_MIGRATION = /^(?:.*\/)?supabase\/migrations\/(\d{14})_([\w.-]+)\.sql$/;
+
+/** The bundle's migrations in order: a drizzle-kit folder (with its journal) or Supabase's folder. */
 export async function readMigrations(bundle: Bundle): Promise<Migration[]> {
+  const supabase = bundle.filter((file) => SUPABASE_MIGRATION.test(file.path));
+  if (supabase.length > 0 && !bundle.some((file) => file.path.endsWith(JOURNAL_SUFFIX))) return readSupabaseMigrations(supabase);
   const { folder, journal } = readJournal(bundle);
   const contentsByPath = new Map(bundle.map((file) => [file.path, file.contents]));
   return Promise.all(
@@ -86,7 +92,18 @@ export async function readMigrations(bundle: Bundle): Promise<Migration[]> {
       const path = `${folder}${entry.tag}.sql`;
       const contents = contentsByPath.get(path);
       if (contents === undefined) throw new JournalError(`${path} is listed in the journal but missing from the bundle`);
-      return { tag: entry.tag, when: entry.when, path, statements: contents.split(BREAKPOINT), hash: await sha256Hex(contents) };
+      return { ledger: "drizzle" as const, tag: entry.tag, when: entry.when, path, statements: contents.split(BREAKPOINT), hash: await sha256Hex(contents) };
+    }),
+  );
+}
+
+/** Supabase runs each file as one script, in version order. */
+async function readSupabaseMigrations(files: Bundle): Promise<Migration[]> {
+  const sorted = [...files].sort((a, b) => a.path.localeCompare(b.path));
+  return Promise.all(
+    sorted.map(async (file) => {
+      const [, version, name] = SUPABASE_MIGRATION.exec(file.path)!;
+      return { ledger: "supabase" as const, tag: `${version}_${name}`, when: Number(version), path: file.path, statements: [file.contents], hash: await sha256Hex(file.contents) };
     }),
   );
 }

@@ -7,14 +7,16 @@ import type { Database } from "./types";
 export interface TestDatabaseFactory {
   /** For test titles: "pglite" or "postgres". */
   readonly name: Database["kind"];
+  /** What `db.kind` says. */
+  readonly kind: Database["kind"];
   /** A new, empty database; closing it also deletes it. */
   open(): Promise<Database>;
 }
 
 /** PGlite always; PostgreSQL too when DATABASE_URL names a server where databases may be created. */
 export function testDatabases(adminUrl = process.env.DATABASE_URL): TestDatabaseFactory[] {
-  const factories: TestDatabaseFactory[] = [{ name: "pglite", open: freshPglite }];
-  if (adminUrl) factories.push({ name: "postgres", open: async () => (await createPostgresTestDatabase(adminUrl)).db });
+  const factories: TestDatabaseFactory[] = [{ name: "pglite", kind: "pglite", open: freshPglite }];
+  if (adminUrl) factories.push({ name: "postgres", kind: "postgres", open: async () => (await createPostgresTestDatabase(adminUrl)).db });
   return factories;
 }
 
@@ -23,12 +25,15 @@ export function testDatabases(adminUrl = process.env.DATABASE_URL): TestDatabase
  * a test open more connections (or run other tools) on the same database. Roles are cluster-wide,
  * so they survive the database: tests must accept roles that already exist.
  */
-export async function createPostgresTestDatabase(adminUrl: string): Promise<{ url: string; db: Database }> {
+export async function createPostgresTestDatabase(
+  adminUrl: string,
+  open: (url: string) => Promise<Database> = (url) => openDatabase({ url }),
+): Promise<{ url: string; db: Database }> {
   const name = `rlsd_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
+  const db = await open(url.toString());
   return {
     url: url.toString(),
     db: {

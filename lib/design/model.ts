@@ -1,4 +1,4 @@
-import type { ColumnType, ConditionOp, Operation, Provider, Target } from "./schema";
+import type { ColumnType, ConditionOp, NeonTokenPath, Operation, Provider, Target } from "./schema";
 import type { DefaultExpr } from "./defaults";
 import type { Token } from "./literals";
 
@@ -13,17 +13,23 @@ export interface Model {
   readonly jwksUrl: string | null;
   readonly tenancy: ModelTenancy | null;
   readonly roles: readonly string[];
+  readonly neonTokenVia: NeonTokenPath;
+  /** The database roles; their names depend on the target (and on the design for plain PostgreSQL). */
+  readonly databaseRoles: { readonly signedIn: string; readonly anonymous: string };
   /** The design's tables, then the membership tables the bundle creates for `tables` tenancy. */
   readonly tables: readonly ModelTable[];
 }
 
 export type ModelTenancy =
-  | { readonly source: "claims"; readonly orgClaim: string; readonly roleClaim: string }
+  | { readonly source: "claims"; readonly orgClaim: ClaimPath; readonly roleClaim: ClaimPath }
   | {
       readonly source: "tables";
       readonly membership: { readonly table: string; readonly user: string; readonly org: string; readonly role: string };
       readonly activeOrg: { readonly table: string; readonly user: string; readonly org: string };
     };
+
+/** Keys from the top of the token's claims down to the value, e.g. ["org_id"] or ["o", "id"]. */
+export type ClaimPath = readonly string[];
 
 export interface ModelColumn {
   readonly name: string;

@@ -17,6 +17,9 @@ export const PROVIDERS = [
   "supabase",
   "custom",
 ] as const;
+/** The Neon Data API (recommended; it installs pg_session_jwt) or the serverless driver's `authToken`. */
+export const NEON_TOKEN_PATHS = ["data-api", "serverless-driver"] as const;
+export type NeonTokenPath = (typeof NEON_TOKEN_PATHS)[number];
 export const OPERATIONS = ["select", "insert", "update", "delete"] as const;
 export const CONDITION_OPS = [
   "eq",
@@ -136,8 +139,9 @@ const tenancySchema = z.discriminatedUnion("source", [
   z
     .object({
       source: z.literal("claims"),
-      orgClaim: z.string().optional(),
-      roleClaim: z.string().optional(),
+      // A claim's name, or a path into nested claims (["o", "id"] for Clerk's and Neon Auth's `o` object).
+      orgClaim: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+      roleClaim: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
     })
     .strict(),
   z
@@ -169,6 +173,10 @@ export const designSchema = z
       })
       .strict(),
     roles: z.array(z.string()).optional(),
+    /** Neon only: how the user's token reaches PostgreSQL. */
+    neon: z.object({ tokenVia: z.enum(NEON_TOKEN_PATHS).optional() }).strict().optional(),
+    /** Plain PostgreSQL only: the database roles for signed-in and signed-out requests. */
+    postgres: z.object({ signedInRole: z.string().optional(), anonymousRole: z.string().optional() }).strict().optional(),
     tables: z.array(tableSchema),
   })
   .strict();

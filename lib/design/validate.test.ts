@@ -104,7 +104,30 @@ describe("validateDesign", () => {
     expect(problemsOf({ ...template("todos"), name: "acme\nDROP TABLE x;" })).toEqual(["name: the project name may not contain control characters"]);
   });
 
-  it("refuses targets the compiler cannot write yet, by name", () => {
-    expect(problemsOf({ ...template("todos"), target: "supabase" })).toEqual(['target: target "supabase" is not available yet; supported: neon']);
+  it("checks plain PostgreSQL's configurable role names", () => {
+    const design = { ...template("todos"), target: "postgres" as const, postgres: { signedInRole: "app_user", anonymousRole: "app_user" } };
+    expect(problemsOf(design)).toEqual(["postgres.anonymousRole: must differ from the signed-in role"]);
+    expect(problemsOf({ ...design, postgres: { signedInRole: "pg_signed_in" } })).toEqual(['postgres.signedInRole: "pg_signed_in" is reserved in PostgreSQL']);
+    expect(problemsOf({ ...design, postgres: { signedInRole: "web_user", anonymousRole: "web_anon" } })).toEqual([]);
+  });
+
+  it("accepts claim paths into nested claims", () => {
+    const design = saas();
+    design.auth.tenancy = { source: "claims", orgClaim: ["o", "id"], roleClaim: ["o", "rol"] };
+    expect(problemsOf(design)).toEqual([]);
+    design.auth.tenancy = { source: "claims", orgClaim: ["o", ""], roleClaim: ["o", "id"] };
+    expect(problemsOf(design)).toEqual(["auth.tenancy.orgClaim[1]: a claim name may not be empty"]);
+  });
+
+  it("warns, without refusing, when a user column does not fit the target's user id", () => {
+    const supabase = validateDesign({ ...template("todos"), target: "supabase" });
+    expect(supabase.ok).toBe(true);
+    expect(supabase.warnings.map(formatProblem)).toEqual([
+      expect.stringMatching(/^tables\[0\]\.firewall\.owner\.column: column "user_id" is text, but Supabase's auth\.uid\(\) is a uuid/),
+    ]);
+    const clerk = template("todos");
+    clerk.tables[0].columns[1].type = "uuid";
+    expect(validateDesign(clerk).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/clerk user ids .* are not uuids/)]);
+    expect(validateDesign(template("saas")).warnings).toEqual([]);
   });
 });

@@ -20,8 +20,8 @@ export interface Problem {
 }
 
 export type ValidationResult =
-  | { readonly ok: true; readonly design: Design; readonly model: Model }
-  | { readonly ok: false; readonly problems: readonly Problem[] };
+  | { readonly ok: true; readonly design: Design; readonly model: Model; readonly warnings: readonly Problem[] }
+  | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] };
 
 export function formatProblem(problem: Problem): string {
   return problem.path ? `${problem.path}: ${problem.message}` : problem.message;
@@ -33,7 +33,7 @@ export const DEFAULT_MEMBERSHIP = { table: "members", user: "user_id", org: "org
 export const DEFAULT_ACTIVE_ORG = { table: "user_sessions", user: "user_id", org: "active_organization_id" } as const;
 
 /** Targets the compiler can write today; the others are refused by name rather than half-compiled. */
-export const SUPPORTED_TARGETS: readonly Design["target"][] = ["neon"];
+export const SUPPORTED_TARGETS: readonly Design["target"][] = ["neon", "supabase", "postgres"];
 
 /**
  * Checks a design file completely and reports every problem with its path. Only a design
@@ -41,11 +41,42 @@ export const SUPPORTED_TARGETS: readonly Design["target"][] = ["neon"];
  */
 export function validateDesign(input: unknown): ValidationResult {
   const parsed = designSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error), warnings: [] };
   const design = parsed.data;
   const problems: Problem[] = [];
   const model = buildModel(design, (path, message) => problems.push({ path, message }));
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, design, model };
+  const warnings = problems.length > 0 ? [] : warningsFor(design, model);
+  return problems.length > 0 ? { ok: false, problems, warnings } : { ok: true, design, model, warnings };
+}
+
+/**
+ * Things that work but are probably not what the author meant: the SQL is still right, and
+ * `verify` still proves it, so they do not stop compilation.
+ */
+function warningsFor(design: Design, model: Model): Problem[] {
+  const warnings: Problem[] = [];
+  design.tables.forEach((table, i) => {
+    const modelTable = model.tables[i];
+    const userColumns = new Map<string, string>();
+    if (modelTable.firewall.kind === "isolated" && modelTable.firewall.owner) {
+      userColumns.set(modelTable.firewall.owner.column, `tables[${i}].firewall.owner.column`);
+    }
+    table.columns.forEach((column, j) => {
+      if (column.default !== undefined && /^(\$user|auth\.user_id\(\)|auth\.uid\(\))$/i.test(column.default.trim())) {
+        if (!userColumns.has(column.name)) userColumns.set(column.name, `tables[${i}].columns[${j}].default`);
+      }
+    });
+    for (const [name, path] of userColumns) {
+      const type = modelTable.columns.find((c) => c.name === name)?.type;
+      if (model.target === "supabase" && type !== "uuid") {
+        warnings.push({ path, message: `column "${name}" is ${type}, but Supabase's auth.uid() is a uuid: the policies compare auth.uid()::text; make the column uuid to match auth.users(id)` });
+      }
+      if (model.target !== "supabase" && type === "uuid" && (model.provider === "clerk" || model.provider === "workos" || model.provider === "auth0")) {
+        warnings.push({ path, message: `column "${name}" is uuid, but ${model.provider} user ids (the token's sub) are not uuids: use text` });
+      }
+    }
+  });
+  return warnings;
 }
 
 function zodProblems(error: z.ZodError): Problem[] {
@@ -120,22 +151,45 @@ function buildModel(design: Design, report: Report): Model {
     jwksUrl: design.auth.jwksUrl ?? null,
     tenancy,
     roles,
+    neonTokenVia: design.neon?.tokenVia ?? "data-api",
+    databaseRoles: databaseRoles(design, report),
     tables,
   };
+}
+
+/** Role names are fixed by Neon and Supabase; plain PostgreSQL lets the design choose them. */
+function databaseRoles(design: Design, report: Report): Model["databaseRoles"] {
+  if (design.target === "supabase") return { signedIn: "authenticated", anonymous: "anon" };
+  if (design.target === "neon") return { signedIn: "authenticated", anonymous: "anonymous" };
+  const signedIn = design.postgres?.signedInRole ?? "authenticated";
+  const anonymous = design.postgres?.anonymousRole ?? "anonymous";
+  for (const [key, name] of [["signedInRole", signedIn], ["anonymousRole", anonymous]] as const) {
+    const problem = identifierProblem(name, "a role name") ?? textProblem(name, "a role name");
+    if (problem) report(`postgres.${key}`, problem);
+    else if (/^(pg_|public$|none$|current_user$|session_user$)/i.test(name)) report(`postgres.${key}`, `"${name}" is reserved in PostgreSQL`);
+  }
+  if (signedIn === anonymous) report("postgres.anonymousRole", "must differ from the signed-in role");
+  return { signedIn, anonymous };
+}
+
+function claimPath(claim: string | readonly string[]): readonly string[] {
+  return typeof claim === "string" ? [claim] : [...claim];
 }
 
 function buildTenancy(design: Design, report: Report): ModelTenancy | null {
   const tenancy = design.auth.tenancy;
   if (!tenancy) return null;
   if (tenancy.source === "claims") {
-    const orgClaim = tenancy.orgClaim ?? DEFAULT_ORG_CLAIM;
-    const roleClaim = tenancy.roleClaim ?? DEFAULT_ROLE_CLAIM;
-    for (const [key, value] of [["orgClaim", orgClaim], ["roleClaim", roleClaim]] as const) {
-      const problem = textProblem(value, "a claim name");
-      if (problem) report(`auth.tenancy.${key}`, problem);
+    const orgClaim = claimPath(tenancy.orgClaim ?? DEFAULT_ORG_CLAIM);
+    const roleClaim = claimPath(tenancy.roleClaim ?? DEFAULT_ROLE_CLAIM);
+    for (const [key, path] of [["orgClaim", orgClaim], ["roleClaim", roleClaim]] as const) {
+      path.forEach((part, i) => {
+        const problem = textProblem(part, "a claim name");
+        if (problem) report(`auth.tenancy.${key}${typeof tenancy[key] === "object" ? `[${i}]` : ""}`, problem);
+      });
     }
-    if (orgClaim === roleClaim) report("auth.tenancy.roleClaim", "the role claim must differ from the organization claim");
-    if (orgClaim === "sub" || roleClaim === "sub") report("auth.tenancy", `"sub" holds the user id; use another claim`);
+    if (JSON.stringify(orgClaim) === JSON.stringify(roleClaim)) report("auth.tenancy.roleClaim", "the role claim must differ from the organization claim");
+    if (JSON.stringify(orgClaim) === '["sub"]' || JSON.stringify(roleClaim) === '["sub"]') report("auth.tenancy", `"sub" holds the user id; use another claim`);
     return { source: "claims", orgClaim, roleClaim };
   }
   const membership = tenancy.membership ?? DEFAULT_MEMBERSHIP;

@@ -1,14 +1,18 @@
-import type { Target } from "../design";
+import type { Model } from "../design";
 import type { TargetDialect } from "./types";
-import { neon } from "./neon";
+import { neonDialect } from "./neon";
+import { postgresDialect } from "./postgres";
+import { supabaseDialect } from "./supabase";
 
-export type { TargetDialect } from "./types";
+export type { TargetDialect, DrizzleRoles, DevFile } from "./types";
 export { HELPER_SCHEMA } from "./helper-schema";
 
-const DIALECTS: Partial<Record<Target, TargetDialect>> = { neon };
+const DIALECTS: Record<Model["target"], (model: Model) => TargetDialect> = {
+  neon: neonDialect,
+  supabase: supabaseDialect,
+  postgres: postgresDialect,
+};
 
-export function dialectFor(target: Target): TargetDialect {
-  const dialect = DIALECTS[target];
-  if (!dialect) throw new Error(`target "${target}" is not available yet`);
-  return dialect;
+export function dialectFor(model: Model): TargetDialect {
+  return DIALECTS[model.target](model);
 }

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { Condition, Design, Table } from "../design";
+import { TARGETS, type Condition, type Design, type Table, type Target } from "../design";
 
 /**
  * Random valid designs for property tests: every tenancy, firewall and access shape, every
@@ -145,7 +145,20 @@ function tableArb(tableName: string, tenancy: boolean, roles: string[], index: n
     });
 }
 
-export const arbitraryDesign: fc.Arbitrary<Design> = fc
+/** Random valid designs for one target (all targets when none is given). */
+export function arbitraryDesignFor(target?: Target): fc.Arbitrary<Design> {
+  return fc.record({ design: designArb, target: target ? fc.constant(target) : fc.constantFrom(...TARGETS), claimPaths: fc.boolean(), postgresRoles: fc.boolean() }).map(
+    ({ design, target: chosen, claimPaths, postgresRoles }): Design => {
+      const out: Design = { ...design, target: chosen };
+      if (claimPaths && out.auth.tenancy?.source === "claims") out.auth = { ...out.auth, tenancy: { source: "claims", orgClaim: ["o", "id"], roleClaim: ["o", "rol"] } };
+      if (chosen === "postgres" && postgresRoles) out.postgres = { signedInRole: "web user", anonymousRole: "web_anon" };
+      if (chosen === "neon" && claimPaths) out.neon = { tokenVia: "serverless-driver" };
+      return out;
+    },
+  );
+}
+
+const designArb: fc.Arbitrary<Design> = fc
   .record({
     tenancy: fc.constantFrom("none", "claims", "tables"),
     roles: fc.uniqueArray(name(["owner", "admin", "member", "viewer", "billing"]), { minLength: 1, maxLength: 4 }),
@@ -167,3 +180,5 @@ export const arbitraryDesign: fc.Arbitrary<Design> = fc
       tables,
     }));
   });
+
+export const arbitraryDesign: fc.Arbitrary<Design> = arbitraryDesignFor();

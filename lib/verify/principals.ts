@@ -53,12 +53,24 @@ export function effectiveContext(model: Model, p: Principal): { org: string | nu
 }
 
 /** The JWT claims that tell the database who is asking, as the spec's §2 describes. */
-export function claimsFor(model: Model, p: Principal): Record<string, string> {
+export type Claims = { [claim: string]: string | Claims };
+
+/** Sets a claim at a path of keys, creating the objects on the way (["o", "id"] sets claims.o.id). */
+function setClaim(claims: Claims, path: readonly string[], value: string): void {
+  let node = claims;
+  path.slice(0, -1).forEach((key) => {
+    const next = node[key];
+    node = typeof next === "object" ? next : (node[key] = {});
+  });
+  node[path[path.length - 1]] = value;
+}
+
+export function claimsFor(model: Model, p: Principal): Claims {
   if (!p.signedIn || p.userId === null) return {};
-  const claims: Record<string, string> = { sub: p.userId };
+  const claims: Claims = { sub: p.userId };
   if (model.tenancy?.source === "claims") {
-    if (p.claimedOrg !== null) claims[model.tenancy.orgClaim] = p.claimedOrg;
-    if (p.claimedRole !== null) claims[model.tenancy.roleClaim] = p.claimedRole;
+    if (p.claimedOrg !== null) setClaim(claims, model.tenancy.orgClaim, p.claimedOrg);
+    if (p.claimedRole !== null) setClaim(claims, model.tenancy.roleClaim, p.claimedRole);
   }
   return claims;
 }

@@ -1,7 +1,7 @@
 import { quoteIdent, type Model, type ModelTable, type Operation } from "../design";
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
-import { claimsFor, effectiveContext, principalsFor, type Principal } from "./principals";
+import { claimsFor, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
 import { filler, generateSamples, nthValue } from "./samples";
 
 /** The part of a database connection verification needs; lib/db's Session fits it. */
@@ -26,7 +26,7 @@ export interface Mismatch {
   readonly sql: string;
   readonly params: readonly Value[];
   readonly role: string;
-  readonly claims: Record<string, string>;
+  readonly claims: Claims;
   readonly expected: string;
   readonly actual: string;
 }
@@ -72,7 +72,7 @@ function param(value: Value): string | null {
  * applied; verification leaves that transaction as it found it (every step is a savepoint).
  */
 export async function verifyModel(model: Model, session: VerifySession, onProgress?: (p: VerifyProgress) => void): Promise<VerifyReport> {
-  const dialect = dialectFor(model.target);
+  const dialect = dialectFor(model);
   const principals = principalsFor(model);
   const cells: Cell[] = [];
   const mismatches: Mismatch[] = [];
@@ -102,7 +102,7 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
       checks++;
       await session.query("SAVEPOINT rlsd_check");
       const outcome: Outcome = {};
-      let who = { role: "", claims: {} as Record<string, string> };
+      let who = { role: "", claims: {} as Claims };
       try {
         who = await become(p);
         await session.query(sql, params.map(param));
@@ -133,7 +133,7 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
 
       for (const p of principals) {
         const ctx: Context = { signedIn: p.signedIn, userId: p.userId, ...effectiveContext(model, p) };
-        const record = (operation: Operation, expected: string, actual: string, ok: boolean, sql: string, params: Value[], who: { role: string; claims: Record<string, string> }) => {
+        const record = (operation: Operation, expected: string, actual: string, ok: boolean, sql: string, params: Value[], who: { role: string; claims: Claims }) => {
           cells.push({ table: t.name, principal: p.name, operation, expected, actual, ok });
           if (!ok) mismatches.push({ table: t.name, principal: p.name, operation, sql, params, role: who.role, claims: who.claims, expected, actual });
         };
@@ -146,7 +146,7 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
           checks++;
           await session.query("SAVEPOINT rlsd_check");
           let outcome: Outcome = {};
-          let who = { role: "", claims: {} as Record<string, string> };
+          let who = { role: "", claims: {} as Claims };
           try {
             who = await become(p);
             visible = new Set((await session.query<{ k: string }>(sql)).rows.map((r) => r.k));
@@ -177,7 +177,7 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
           let okAll = true;
           const expectedParts: string[] = [];
           const actualParts: string[] = [];
-          let firstBad: { sql: string; params: Value[]; who: { role: string; claims: Record<string, string> }; expected: string; actual: string } | null = null;
+          let firstBad: { sql: string; params: Value[]; who: { role: string; claims: Claims }; expected: string; actual: string } | null = null;
           for (const variant of samples.updateVariants) {
             const columns = Object.keys(variant);
             const sql = `UPDATE ${table(t.name)} SET ${columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`;

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileDesign, type Bundle } from "../compiler";
-import { TEMPLATE_NAMES, template, type Design } from "../design";
+import { TARGETS, TEMPLATE_NAMES, template, type Design } from "../design";
 import type { Database } from "../db";
 import { testDatabases } from "../db/test-databases";
-import { arbitraryDesign } from "../testing/arbitrary-design";
+import { arbitraryDesignFor } from "../testing/arbitrary-design";
 import { formatReport, verifyBundle } from ".";
 
 function compiled(design: Design) {
@@ -22,8 +22,8 @@ function mutate(bundle: Bundle, suffix: string, from: string, to: string): Bundl
   });
 }
 
-// Property runs per database: PGlite always; PostgreSQL too when DATABASE_URL is set (CI).
-const PROPERTY_RUNS = { pglite: Number(process.env.PROPERTY_RUNS_PGLITE ?? 200), postgres: Number(process.env.PROPERTY_RUNS_POSTGRES ?? 100) };
+// Property runs per database and target: PGlite always; PostgreSQL too when DATABASE_URL is set (CI).
+const PROPERTY_RUNS = { pglite: Number(process.env.PROPERTY_RUNS_PGLITE ?? 70), postgres: Number(process.env.PROPERTY_RUNS_POSTGRES ?? 35) };
 
 describe.each(testDatabases())("verify on $name", ({ name, open }) => {
   let db: Database;
@@ -34,8 +34,9 @@ describe.each(testDatabases())("verify on $name", ({ name, open }) => {
     await db?.close();
   });
 
-  it.each(TEMPLATE_NAMES)("finds zero mismatches for the %s template", async (templateName) => {
-    const { model, bundle } = compiled(template(templateName));
+  const templateTargets = TEMPLATE_NAMES.flatMap((templateName) => TARGETS.map((target) => [templateName, target] as const));
+  it.each(templateTargets)("finds zero mismatches for the %s template on target %s", async (templateName, target) => {
+    const { model, bundle } = compiled({ ...template(templateName), target });
     const report = await verifyBundle(model, bundle, db);
     expect(report.mismatches, formatReport(report)).toEqual([]);
     expect(report.cells.length).toBe(report.tables.length * report.principals.length * 4);
@@ -68,11 +69,11 @@ describe.each(testDatabases())("verify on $name", ({ name, open }) => {
     expect(formatReport(report)).toContain("MISMATCH");
   });
 
-  it(
-    "finds zero mismatches for random valid designs (property)",
-    async () => {
+  it.each(TARGETS)(
+    "finds zero mismatches for random valid designs on target %s (property)",
+    async (target) => {
       await fc.assert(
-        fc.asyncProperty(arbitraryDesign, async (design) => {
+        fc.asyncProperty(arbitraryDesignFor(target), async (design) => {
           const { model, bundle } = compiled(design);
           const report = await verifyBundle(model, bundle, db);
           if (!report.ok) throw new Error(`${JSON.stringify(design)}\n${formatReport(report)}`);

@@ -15,37 +15,15 @@
  * extension reads them as absent), and `auth.jwt_session_init(jwt)` is not provided.
  */
 
-// Every function reads the setting itself: a SQL function with SET search_path is never
-// inlined, so calling auth.session() from the others would only add a call per row.
-const CLAIMS = "nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb";
-const UUID_PATTERN =
-  "'^([{][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[}]|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$'";
+import { CLAIMS, stableFunction as stableIn, SUB_AS_TEXT, SUB_AS_UUID, UUID_PATTERN } from "../claims-functions";
 
-function stableFunction(name: string, returns: string, body: string): string {
-  return `CREATE OR REPLACE FUNCTION auth.${name}() RETURNS ${returns}
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = ''
-AS $stand_in$
-${body}
-$stand_in$;`;
-}
+const stableFunction = (name: string, returns: string, body: string) => stableIn("auth", name, returns, body);
 
 const FUNCTIONS = [
   stableFunction("session", "jsonb", `SELECT coalesce(${CLAIMS}, 'null'::jsonb)`),
   stableFunction("jwt", "jsonb", `SELECT coalesce(${CLAIMS}, 'null'::jsonb)`),
-  stableFunction(
-    "user_id",
-    "text",
-    `SELECT CASE WHEN pg_catalog.jsonb_typeof(claims -> 'sub') = 'string' THEN claims ->> 'sub' END
-FROM (SELECT ${CLAIMS} AS claims) AS request`,
-  ),
-  stableFunction(
-    "uid",
-    "uuid",
-    `SELECT CASE WHEN pg_catalog.jsonb_typeof(claims -> 'sub') = 'string' AND (claims ->> 'sub') ~* ${UUID_PATTERN}
-  THEN (claims ->> 'sub')::uuid END
-FROM (SELECT ${CLAIMS} AS claims) AS request`,
-  ),
+  stableFunction("user_id", "text", SUB_AS_TEXT),
+  stableFunction("uid", "uuid", SUB_AS_UUID),
   stableFunction(
     "organization",
     "jsonb",

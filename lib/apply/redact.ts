@@ -1,0 +1,63 @@
+/**
+ * Hides secrets in text before it leaves the process (events, responses, CLI output, errors):
+ * the secrets it was told about (API keys, connection strings, passwords), wherever they appear,
+ * and anything shaped like one (a password in a URL or a `password=` parameter, a Bearer token,
+ * Neon's `npg_` passwords and `napi_` keys).
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  constructor(secrets: Iterable<string | undefined> = []) {
+    for (const secret of secrets) this.add(secret);
+  }
+
+  /** Adds a secret; a connection string also adds its password. Short strings are ignored (they would hide ordinary words). */
+  add(secret: string | undefined): this {
+    if (!secret || secret.length < 6) return this;
+    this.secrets.add(secret);
+    for (const form of [encodeURIComponent(secret), safeDecode(secret)]) if (form && form.length >= 6) this.secrets.add(form);
+    const password = passwordOf(secret);
+    if (password) this.add(password);
+    return this;
+  }
+
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a connection string goes before the password inside it.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("***");
+    return out
+      .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"'<>]*:)[^@\s"'<>/]+@/gi, "$1***@")
+      .replace(/\b(password|passwd|pwd|apikey|api_key|token)=([^&\s"'<>]+)/gi, (_, key: string) => `${key}=***`)
+      .replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, "Bearer ***")
+      .replace(/\b(npg|napi)_[A-Za-z0-9]{6,}/g, "$1_***");
+  }
+
+  /** A copy of a JSON-like value with every string redacted. */
+  redactDeep<T>(value: T): T {
+    if (typeof value === "string") return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v)])) as T;
+    }
+    return value;
+  }
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function passwordOf(text: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return undefined;
+  try {
+    const url = new URL(text);
+    const password = url.password ? safeDecode(url.password) : url.searchParams.get("password");
+    return password ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

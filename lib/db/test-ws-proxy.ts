@@ -1,0 +1,69 @@
+import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
+import { WebSocketServer } from "ws";
+
+/** The only address the test proxy forwards to: the local PostgreSQL. */
+export const PROXY_ALLOWED_ADDRESS = "127.0.0.1:5432";
+
+/**
+ * For tests: what Neon's wsproxy does, in front of the local PostgreSQL. Each WebSocket on
+ * `/v1?address=host:port` becomes a TCP connection, bytes piped both ways; any other address is
+ * refused at the handshake. Listens on 127.0.0.1, on a free port in 3200-3299.
+ */
+export async function startWsProxy(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer();
+  const wss = new WebSocketServer({
+    server,
+    verifyClient: ({ req }: { req: { url?: string } }) => new URL(req.url ?? "/", "http://proxy").searchParams.get("address") === PROXY_ALLOWED_ADDRESS,
+  });
+  wss.on("connection", (socket) => {
+    const [host, port] = PROXY_ALLOWED_ADDRESS.split(":");
+    const tcp = connect(Number(port), host);
+    socket.on("message", (data: Buffer) => tcp.write(data));
+    tcp.on("data", (data) => socket.send(data));
+    socket.on("close", () => tcp.end());
+    tcp.on("close", () => socket.close());
+    socket.on("error", () => tcp.destroy());
+    tcp.on("error", () => socket.terminate());
+  });
+  const port = await listenInRange(server);
+  // Never the reason a test process stays alive.
+  server.unref();
+  return {
+    url: `ws://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Listens on 127.0.0.1 at the first free port of the range, from a random start (test workers run side by side). */
+export async function listenInRange(server: Server, from = 3200, to = 3299): Promise<number> {
+  const size = to - from + 1;
+  const start = Math.floor(Math.random() * size);
+  for (let i = 0; i < size; i++) {
+    const port = from + ((start + i) % size);
+    const ok = await new Promise<boolean>((resolve) => {
+      const onError = () => resolve(false);
+      server.once("error", onError);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", onError);
+        resolve(true);
+      });
+    });
+    if (ok) return port;
+  }
+  throw new Error(`no free port in ${from}-${to}`);
+}
+
+let shared: Promise<{ url: string }> | undefined;
+
+/** One proxy per test process, started on first use and left to end with the process. */
+export function sharedWsProxy(): Promise<{ url: string }> {
+  shared ??= startWsProxy();
+  return shared;
+}
