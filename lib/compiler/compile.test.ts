@@ -34,6 +34,7 @@ describe("compile", () => {
       "drizzle.config.ts",
       ".env.example",
       "dev/pg_session_jwt-stand-in.sql",
+      "examples/authorized-query.tsx",
       "README.md",
     ]);
     const journal = JSON.parse(file(bundle, "_journal.json"));
@@ -118,8 +119,10 @@ describe("compile", () => {
     expect(file(bundleOf(tables), "0002_rls_helpers.sql")).toContain("SECURITY DEFINER");
   });
 
-  it("reads claims with nullif, so an empty setting is not an error", () => {
-    expect(file(bundleOf(template("saas")), "0002_rls_helpers.sql")).toContain("nullif(auth.session() ->> 'org_id', '')");
+  it("reads the claims once per helper, with nullif, so an empty claim is no organization", () => {
+    const helpers = file(bundleOf(template("saas")), "0002_rls_helpers.sql");
+    expect(helpers).toContain("claims jsonb := auth.session();");
+    expect(helpers).toContain("org text := nullif(claims ->> 'org_id', '');");
   });
 
   it("quotes identifiers and escapes literals: hostile names stay inside their quotes", () => {

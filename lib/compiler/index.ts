@@ -1,5 +1,5 @@
 import { validateDesign, type Design, type Model, type Problem } from "../design";
-import { dialectFor, type TargetDialect } from "../targets";
+import { authorizedQueryExample, dialectFor, type TargetDialect } from "../targets";
 import { bundleReadme, drizzleConfig } from "./bundle-docs";
 import { planTables } from "./plan";
 import { schemaTs } from "./schema-ts";
@@ -59,6 +59,7 @@ export function compile(model: Model): Bundle {
     ...(dialect.layout === "drizzle" ? [{ path: "drizzle.config.ts", contents: drizzleConfig() }] : []),
     { path: ".env.example", contents: dialect.envExample() },
     ...dialect.devFiles(),
+    authorizedQueryExample(model),
   ];
   const readme = { path: "README.md", contents: bundleReadme(model, plans, dialect, [...files.map((f) => f.path), "README.md"]) };
   return [...files, readme];

@@ -32,7 +32,7 @@ async function typecheck(designs: Record<string, Design>): Promise<string> {
 }
 
 describe("schema.ts", () => {
-  it("typechecks against drizzle-orm for every template and for hostile names", async () => {
+  it("typechecks against drizzle-orm for every template, every target and hostile names", async () => {
     const designs: Record<string, Design> = Object.fromEntries(TEMPLATE_NAMES.map((n) => [n, template(n)]));
     const hostile = template("saas");
     hostile.tables[0].name = "class";
@@ -41,6 +41,8 @@ describe("schema.ts", () => {
     hostile.tables[1].columns.push({ name: "parent", type: "uuid", references: { table: "documents", column: "id" } });
     hostile.tables[1].access!.select!.where = [{ column: "title", op: "neq", value: "`${process.exit()}`\\" }];
     designs.hostile = hostile;
+    designs.supabase = { ...template("saas"), target: "supabase" };
+    designs.postgres = { ...template("saas"), target: "postgres", postgres: { signedInRole: "web user", anonymousRole: "web_anon" } };
     expect(await typecheck(designs)).toBe("");
   }, 120_000);
 });

@@ -54,7 +54,7 @@ export class ApplyError extends Error {
 }
 
 /** Any fixed key works; all applies to one database take the same one. "rlsd" in hex. */
-const APPLY_LOCK_KEY = "1919710052";
+export const APPLY_LOCK_KEY = "1919710052";
 const MAX_STATEMENT_CHARS = 500;
 
 /**

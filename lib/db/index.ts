@@ -3,7 +3,7 @@ export type { OpenOptions, PostgresDriver } from "./open";
 export type { NeonSocketOptions } from "./neon-serverless";
 export { DatabaseError, redactUrl } from "./types";
 export type { Database, Session, QueryResult } from "./types";
-export { apply, applyWithin, pendingMigrations, ApplyError } from "./apply";
+export { apply, applyWithin, pendingMigrations, ApplyError, APPLY_LOCK_KEY } from "./apply";
 export type { ApplyOptions, ApplyProgress, ApplyResult } from "./apply";
 export { readJournal, readMigrations, JournalError } from "./journal";
 export type { Journal, Migration } from "./journal";

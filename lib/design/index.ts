@@ -33,3 +33,6 @@ export { USER_TOKEN, ORG_TOKEN, isToken, quoteIdent, sqlLiteral, typeFamily, hol
 export type { TypeFamily } from "./literals";
 export { TEMPLATES, TEMPLATE_NAMES, TEMPLATE_DESCRIPTIONS, template } from "./templates";
 export type { TemplateName } from "./templates";
+export { PROVIDER_PRESETS } from "./providers";
+export type { ProviderPreset } from "./providers";
+export { dollarQuote } from "./dollar-quote";

@@ -10,6 +10,7 @@ import {
   type Table,
 } from "./schema";
 import { parseDefault } from "./defaults";
+import { PROVIDER_PRESETS } from "./providers";
 import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, typeFamily, utf8Length } from "./literals";
 import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelTable, ModelTenancy } from "./model";
 
@@ -71,7 +72,7 @@ function warningsFor(design: Design, model: Model): Problem[] {
       if (model.target === "supabase" && type !== "uuid") {
         warnings.push({ path, message: `column "${name}" is ${type}, but Supabase's auth.uid() is a uuid: the policies compare auth.uid()::text; make the column uuid to match auth.users(id)` });
       }
-      if (model.target !== "supabase" && type === "uuid" && (model.provider === "clerk" || model.provider === "workos" || model.provider === "auth0")) {
+      if (model.target !== "supabase" && type === "uuid" && !PROVIDER_PRESETS[model.provider].userIdsAreUuids && model.provider !== "custom") {
         warnings.push({ path, message: `column "${name}" is uuid, but ${model.provider} user ids (the token's sub) are not uuids: use text` });
       }
     }

@@ -1,17 +1,15 @@
-import { quoteIdent, sqlLiteral } from "../design";
+import { dollarQuote, quoteIdent, sqlLiteral } from "../design";
 import { HELPER_SCHEMA } from "./helper-schema";
 
 /** Setup statements every target shares. */
 
 export function createRoleIfMissing(role: string): string {
   // Neither CREATE ROLE IF NOT EXISTS nor OR REPLACE exists; roles are cluster-wide and may be there already.
-  return `DO $$
-BEGIN
+  return `DO ${dollarQuote(`BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${sqlLiteral(role)}) THEN
     CREATE ROLE ${quoteIdent(role)} NOLOGIN;
   END IF;
-END
-$$;`;
+END`)};`;
 }
 
 export function schemaGrants(signedIn: string, anonymous: string): string[] {

@@ -44,6 +44,35 @@ const hostile: Design = {
   ],
 };
 
+/** Names that would end a dollar-quoted function body: membership tables in `tables` tenancy, role names. */
+const dollars: Design = {
+  version: 1,
+  name: "dollars",
+  target: "postgres",
+  postgres: { signedInRole: "web$$user", anonymousRole: "$q0$anon" },
+  auth: {
+    provider: "custom",
+    tenancy: {
+      source: "tables",
+      membership: { table: "mem$$bers", user: "u$$", org: "o$q0$", role: "r$$" },
+      activeOrg: { table: "sess$$ions", user: "u$$", org: "active$$org" },
+    },
+  },
+  roles: ["ad$$min", "member"],
+  tables: [
+    {
+      name: "doc$$s",
+      columns: [
+        { name: "id", type: "uuid", primaryKey: true },
+        { name: "org$$", type: "text", notNull: true },
+        { name: "owner", type: "text", notNull: true },
+      ],
+      firewall: { organization: { column: "org$$" }, owner: { column: "owner", mode: "optional", bypassRoles: ["ad$$min"] } },
+      access: { select: { roles: ["ad$$min", "member"] }, insert: { roles: ["member"] }, delete: { roles: ["ad$$min"] } },
+    },
+  ],
+};
+
 describe.each(testDatabases())("hostile names on $name", ({ open }) => {
   let db: Database;
   beforeAll(async () => {
@@ -59,6 +88,13 @@ describe.each(testDatabases())("hostile names on $name", ({ open }) => {
     const report = await verifyBundle(result.model, result.bundle, db);
     expect(report.mismatches, formatReport(report)).toEqual([]);
     expect(report.cells.some((c) => /^[1-9]/.test(c.expected))).toBe(true);
+  });
+
+  it.each(["neon", "supabase", "postgres"] as const)("with dollar signs in names that sit inside function bodies, on %s", async (target) => {
+    const result = compileDesign({ ...dollars, target });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const report = await verifyBundle(result.model, result.bundle, db);
+    expect(report.mismatches, formatReport(report)).toEqual([]);
   });
 });
 

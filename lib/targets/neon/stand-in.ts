@@ -15,29 +15,23 @@
  * extension reads them as absent), and `auth.jwt_session_init(jwt)` is not provided.
  */
 
-import { CLAIMS, stableFunction as stableIn, SUB_AS_TEXT, SUB_AS_UUID, UUID_PATTERN } from "../claims-functions";
+import { claimsFunction, SUB_AS_TEXT, SUB_AS_UUID, UUID_PATTERN } from "../claims-functions";
 
-const stableFunction = (name: string, returns: string, body: string) => stableIn("auth", name, returns, body);
+const authFunction = (name: string, returns: string, expression: string) => claimsFunction("auth", name, returns, expression);
 
 const FUNCTIONS = [
-  stableFunction("session", "jsonb", `SELECT coalesce(${CLAIMS}, 'null'::jsonb)`),
-  stableFunction("jwt", "jsonb", `SELECT coalesce(${CLAIMS}, 'null'::jsonb)`),
-  stableFunction("user_id", "text", SUB_AS_TEXT),
-  stableFunction("uid", "uuid", SUB_AS_UUID),
-  stableFunction(
-    "organization",
-    "jsonb",
-    `SELECT CASE WHEN pg_catalog.jsonb_typeof(claims -> 'o') = 'object' THEN claims -> 'o' END
-FROM (SELECT ${CLAIMS} AS claims) AS request`,
-  ),
-  stableFunction(
+  authFunction("session", "jsonb", "coalesce(claims, 'null'::jsonb)"),
+  authFunction("jwt", "jsonb", "coalesce(claims, 'null'::jsonb)"),
+  authFunction("user_id", "text", SUB_AS_TEXT),
+  authFunction("uid", "uuid", SUB_AS_UUID),
+  authFunction("organization", "jsonb", "CASE WHEN pg_catalog.jsonb_typeof(claims -> 'o') = 'object' THEN claims -> 'o' END"),
+  authFunction(
     "organization_id",
     "uuid",
-    `SELECT CASE WHEN pg_catalog.jsonb_typeof(claims -> 'o') = 'object'
+    `CASE WHEN pg_catalog.jsonb_typeof(claims -> 'o') = 'object'
     AND pg_catalog.jsonb_typeof(claims -> 'o' -> 'id') = 'string'
     AND (claims -> 'o' ->> 'id') ~* ${UUID_PATTERN}
-  THEN (claims -> 'o' ->> 'id')::uuid END
-FROM (SELECT ${CLAIMS} AS claims) AS request`,
+    THEN (claims -> 'o' ->> 'id')::uuid END`,
   ),
   `CREATE OR REPLACE FUNCTION auth.init() RETURNS void
 LANGUAGE plpgsql

@@ -1,5 +1,5 @@
 import { quoteIdent, sqlLiteral, type Model } from "../../design";
-import { CLAIMS, stableFunction, SUB_AS_TEXT } from "../claims-functions";
+import { claimsFunction, SUB_AS_TEXT } from "../claims-functions";
 import { schemaGrants } from "../setup-sql";
 import type { TargetDialect } from "../types";
 
@@ -22,8 +22,8 @@ export function postgresDialect(model: Model): TargetDialect {
     setupStatements: () => [
       ...schemaGrants(signedIn, anonymous),
       "-- The claims of the request, as PostgREST sets them: set_config('request.jwt.claims', <json>, true).\nCREATE SCHEMA IF NOT EXISTS auth;",
-      `${stableFunction("auth", "jwt", "jsonb", `SELECT ${CLAIMS}`)}`,
-      `${stableFunction("auth", "user_id", "text", SUB_AS_TEXT)}`,
+      claimsFunction("auth", "jwt", "jsonb", "claims"),
+      claimsFunction("auth", "user_id", "text", SUB_AS_TEXT),
       "REVOKE ALL ON FUNCTION auth.jwt(), auth.user_id() FROM PUBLIC;",
       `GRANT USAGE ON SCHEMA auth TO ${roles};`,
       `GRANT EXECUTE ON FUNCTION auth.jwt(), auth.user_id() TO ${roles};`,

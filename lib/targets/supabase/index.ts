@@ -1,5 +1,5 @@
 import type { Model } from "../../design";
-import { CLAIMS, stableFunction, SUB_AS_UUID } from "../claims-functions";
+import { claimsFunction, SUB_AS_UUID } from "../claims-functions";
 import { requireFunction, schemaGrants, standInHeader } from "../setup-sql";
 import type { TargetDialect } from "../types";
 
@@ -11,9 +11,9 @@ const STAND_IN_PATH = "dev/supabase-auth-stand-in.sql";
 const STAND_IN_SQL = [
   "CREATE SCHEMA IF NOT EXISTS auth;",
   "COMMENT ON SCHEMA auth IS 'Local stand-in for Supabase''s auth functions, installed by RLS Designer: reads request.jwt.claims and trusts whatever claims the connection sets. Not for production.';",
-  stableFunction("auth", "uid", "uuid", SUB_AS_UUID),
-  stableFunction("auth", "jwt", "jsonb", `SELECT ${CLAIMS}`),
-  stableFunction("auth", "role", "text", `SELECT ${CLAIMS} ->> 'role'`),
+  claimsFunction("auth", "uid", "uuid", SUB_AS_UUID),
+  claimsFunction("auth", "jwt", "jsonb", "claims"),
+  claimsFunction("auth", "role", "text", "claims ->> 'role'"),
   "GRANT USAGE ON SCHEMA auth TO PUBLIC;",
   "GRANT EXECUTE ON FUNCTION auth.uid(), auth.jwt(), auth.role() TO PUBLIC;",
 ].join("\n\n");
