@@ -64,9 +64,9 @@ export function scanStatements(sql: string): Piece[] {
       let depth = 1;
       i += 2;
       while (i < sql.length && depth > 0) {
-        if (sql[i] === "/" && sql[i + 1] === "*") (depth++, (i += 2));
-        else if (sql[i] === "*" && sql[i + 1] === "/") (depth--, (i += 2));
-        else i++;
+        const pair = sql.slice(i, i + 2);
+        depth += pair === "/*" ? 1 : pair === "*/" ? -1 : 0;
+        i += pair === "/*" || pair === "*/" ? 2 : 1;
       }
       code += " ";
     } else if (c === "'") {

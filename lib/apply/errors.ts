@@ -27,7 +27,7 @@ const NO_SESSION_JWT =
 
 /** In order: the first that matches gives the fix. */
 const KNOWN: readonly Known[] = [
-  { test: (e) => /pg_session_jwt/i.test(e.message) && /not available|could not open extension control file|does not exist/i.test(e.message), fix: NO_SESSION_JWT },
+  { test: (e) => /pg_session_jwt/i.test(e.message), fix: NO_SESSION_JWT },
   {
     test: (e) => /role "(authenticated|anonymous)" does not exist/i.test(e.message),
     fix:

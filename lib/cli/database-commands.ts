@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { apply, ApplyError, DEFAULT_PGLITE_DIR, openDatabase, type Database } from "../db";
+import { destinationSchema, formatPlan, runApply, type ApplyEnvironment, type ApplyEvent, type Destination } from "../apply";
+import { DEFAULT_PGLITE_DIR, openDatabase, type Database } from "../db";
 import { formatReport, verifyBundle } from "../verify";
 import { InputError, readDesignFile } from "./io";
 import { parse, type CliIo } from "./run";
@@ -16,32 +17,100 @@ async function withDatabase<T>(url: string | undefined, io: CliIo, fn: (db: Data
   }
 }
 
-export async function applyCommand(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { "database-url": { type: "string" } });
-  const { bundle } = await readDesignFile(io.cwd, positionals[0]);
-  return withDatabase(values["database-url"] as string | undefined, io, async (db) => {
-    io.stdout(`applying to ${db.location}\n`);
-    try {
-      const result = await apply(bundle, db, {
-        onProgress: (e) => {
-          if (e.step === "migration") io.stdout(`  migration ${e.index! + 1} of ${e.total}: ${e.tag}\n`);
-        },
-      });
-      for (const notice of result.notices) io.stdout(`note: ${notice}\n`);
-      io.stdout(
-        result.applied.length
-          ? `applied ${result.applied.length} migration${result.applied.length === 1 ? "" : "s"}; the data lives in ${db.location}\n`
-          : `nothing to apply: ${result.alreadyApplied.length} migrations were already applied to ${db.location}\n`,
-      );
-      return { exitCode: 0 };
-    } catch (error) {
-      if (error instanceof ApplyError) {
-        io.stderr(`${error.message}\nnothing was changed.\n`);
-        return { exitCode: 1 };
-      }
-      throw error;
+const DESTINATION_OPTIONS = {
+  "database-url": { type: "string" },
+  "neon-project": { type: "string" },
+  "neon-parent-branch": { type: "string" },
+  "neon-branch-name": { type: "string" },
+} as const;
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** The embedded database unless a URL or a Neon project is given; the Neon API key only from NEON_API_KEY. */
+function destinationFrom(values: Values, env: Record<string, string | undefined>): Destination {
+  const url = values["database-url"] as string | undefined;
+  const project = values["neon-project"] as string | undefined;
+  const parent = values["neon-parent-branch"] as string | undefined;
+  const name = values["neon-branch-name"] as string | undefined;
+  if (url !== undefined && project !== undefined) throw new InputError(["give either --database-url or --neon-project, not both"]);
+  if (project === undefined && (parent !== undefined || name !== undefined)) {
+    throw new InputError(["--neon-parent-branch and --neon-branch-name need --neon-project"]);
+  }
+  let candidate: unknown = { kind: "embedded" };
+  if (url !== undefined) candidate = { kind: "postgres", url };
+  if (project !== undefined) {
+    const apiKey = env.NEON_API_KEY;
+    if (!apiKey) {
+      throw new InputError(["--neon-project needs a Neon API key in the environment: NEON_API_KEY=... (never as an option, so it stays out of your shell history)"]);
     }
-  });
+    candidate = { kind: "neon", apiKey, projectId: project, ...(parent ? { parentBranchId: parent } : {}), ...(name ? { branchName: name } : {}) };
+  }
+  const parsed = destinationSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const option: Record<string, string> = { url: "--database-url", projectId: "--neon-project", parentBranchId: "--neon-parent-branch", branchName: "--neon-branch-name", apiKey: "NEON_API_KEY" };
+    throw new InputError(parsed.error.issues.map((issue) => `${option[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+function cliEnvironment(io: CliIo, env: Record<string, string | undefined>): ApplyEnvironment {
+  return {
+    async embedded() {
+      const db = await openDatabase({ dataDir: resolve(io.cwd, DEFAULT_PGLITE_DIR) });
+      return { db, release: () => db.close() };
+    },
+    neon: {
+      ...(env.RLSD_NEON_API_URL ? { baseURL: env.RLSD_NEON_API_URL } : {}),
+      ...(env.RLSD_NEON_WS_PROXY ? { proxy: env.RLSD_NEON_WS_PROXY } : {}),
+    },
+  };
+}
+
+/** One line per step as it happens; the plan and the access matrix in full; failures on stderr with what to do. */
+function printEvent(io: CliIo, event: ApplyEvent): void {
+  const { step, status, detail } = event;
+  if (step === "done") return;
+  if (status === "failed") {
+    if (event.matrix) io.stdout(`${event.matrix}\n`);
+    const error = event.error;
+    const lines = [`${step} failed: ${detail}`];
+    if (error?.file) lines.push(`  in ${error.file}, statement ${error.statementNumber}:`, ...(error.statement ?? "").split("\n").map((l) => `    ${l}`));
+    if (error?.fix) lines.push(`fix: ${error.fix}`);
+    io.stderr(`${lines.join("\n")}\n`);
+    return;
+  }
+  if (step === "plan" && event.plan) return io.stdout(`${formatPlan(event.plan)}\n`);
+  if (step === "verify" && status === "done" && event.matrix) return io.stdout(`${event.matrix}\n`);
+  if (step === "migration" && status === "running" && event.index) return io.stdout(`  ${detail}\n`);
+  if (step === "verify" && status === "running" && event.index) return io.stdout(`  ${detail}\n`);
+  if (step === "stand-in" && status === "done") return io.stdout(`note: ${detail}\n`);
+  if (status === "running") return io.stdout(`${detail}\n`);
+  if (status === "done" || status === "skipped") io.stdout(`${detail}\n`);
+}
+
+async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
+  const options = mode === "apply" ? { ...DESTINATION_OPTIONS, yes: { type: "boolean", short: "y" }, "plan-only": { type: "boolean" } } : DESTINATION_OPTIONS;
+  const { values, positionals } = parse(args, options as Parameters<typeof parse>[1]);
+  if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
+  const env = io.env ?? process.env;
+  const { model, bundle } = await readDesignFile(io.cwd, positionals[0]);
+  const destination = destinationFrom(values, env);
+  const outcome = await runApply(
+    { model, bundle, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true },
+    cliEnvironment(io, env),
+    (event) => printEvent(io, event),
+  );
+  if (outcome.branch && outcome.mode === "apply") io.stdout(`Neon branch: ${outcome.branch.branchName} (${outcome.branch.branchId}) in project ${outcome.branch.projectId}\n`);
+  if (outcome.ok) io.stdout(outcome.mode === "plan" ? "plan only: nothing was changed.\n" : `the data lives in ${outcome.location}\n`);
+  return { exitCode: outcome.ok ? 0 : 1 };
+}
+
+export async function applyCommand(args: string[], io: CliIo) {
+  return runJob(args, io, "apply");
+}
+
+export async function planCommand(args: string[], io: CliIo) {
+  return runJob(args, io, "plan");
 }
 
 export async function verifyCommand(args: string[], io: CliIo) {

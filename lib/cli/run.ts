@@ -4,12 +4,14 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblem, TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, template, type TemplateName } from "../design";
 import { InputError, readDesignFile, writeBundle } from "./io";
-import { applyCommand, verifyCommand } from "./database-commands";
+import { applyCommand, planCommand, verifyCommand } from "./database-commands";
 
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
+  /** The environment (NEON_API_KEY); process.env unless given. */
+  env?: Record<string, string | undefined>;
 }
 
 export const USAGE = `RLS Designer: PostgreSQL row-level security you can prove.
@@ -17,14 +19,23 @@ export const USAGE = `RLS Designer: PostgreSQL row-level security you can prove.
 Usage: npm run cli -- <command> [options]
 
   compile <design.json> --out <dir>          write the bundle (migrations, schema.ts, .env.example, README)
-  apply   <design.json> [--database-url URL] apply the migrations (default: the embedded database in .data/pglite)
+  plan    <design.json> [destination]        show which migrations the database has not seen and what they do
+  apply   <design.json> [destination] [--yes] [--plan-only]
+                                             plan, apply the new migrations in one transaction, then verify there;
+                                             --yes confirms changes that drop or rewrite data
   verify  <design.json> [--database-url URL] prove the policies: every principal x operation against the
                                              meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
   lint    <design.json>                      check the design and list every problem
   init    --template <name> [--out <file>]   start a design from a template (prints it without --out)
   templates                                  list the templates
 
-Exit codes: 0 ok, 1 verify found mismatches, 2 bad input (nothing is written).
+Destinations (plan, apply): the embedded database in .data/pglite by default, or
+  --database-url URL                         any PostgreSQL (a Neon connection string too)
+  --neon-project ID [--neon-parent-branch ID] [--neon-branch-name NAME]
+                                             a new Neon branch (default name rls/<design>-<time>);
+                                             the API key comes from NEON_API_KEY in the environment
+
+Exit codes: 0 ok, 1 apply failed or verify found mismatches, 2 bad input (nothing is written).
 `;
 
 export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: number }> {
@@ -33,6 +44,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: num
     switch (command) {
       case "compile":
         return await compile(rest, io);
+      case "plan":
+        return await planCommand(rest, io);
       case "apply":
         return await applyCommand(rest, io);
       case "verify":

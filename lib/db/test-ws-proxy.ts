@@ -10,15 +10,17 @@ export const PROXY_ALLOWED_ADDRESS = "127.0.0.1:5432";
  * `/v1?address=host:port` becomes a TCP connection, bytes piped both ways; any other address is
  * refused at the handshake. Listens on 127.0.0.1, on a free port in 3200-3299.
  */
-export async function startWsProxy(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startWsProxy(): Promise<{ url: string; connections(): number; close(): Promise<void> }> {
+  let connections = 0;
   const server = createServer();
   const wss = new WebSocketServer({
     server,
     verifyClient: ({ req }: { req: { url?: string } }) => new URL(req.url ?? "/", "http://proxy").searchParams.get("address") === PROXY_ALLOWED_ADDRESS,
   });
   wss.on("connection", (socket) => {
+    connections++;
     const [host, port] = PROXY_ALLOWED_ADDRESS.split(":");
-    const tcp = connect(Number(port), host);
+    const tcp = connect({ port: Number(port), host, noDelay: true });
     socket.on("message", (data: Buffer) => tcp.write(data));
     tcp.on("data", (data) => socket.send(data));
     socket.on("close", () => tcp.end());
@@ -31,6 +33,7 @@ export async function startWsProxy(): Promise<{ url: string; close(): Promise<vo
   server.unref();
   return {
     url: `ws://127.0.0.1:${port}/v1`,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -60,10 +63,10 @@ export async function listenInRange(server: Server, from = 3200, to = 3299): Pro
   throw new Error(`no free port in ${from}-${to}`);
 }
 
-let shared: Promise<{ url: string }> | undefined;
+let shared: ReturnType<typeof startWsProxy> | undefined;
 
 /** One proxy per test process, started on first use and left to end with the process. */
-export function sharedWsProxy(): Promise<{ url: string }> {
+export function sharedWsProxy(): ReturnType<typeof startWsProxy> {
   shared ??= startWsProxy();
   return shared;
 }

@@ -80,9 +80,8 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
 
   await session.query("SAVEPOINT rlsd_verify");
   try {
-    // Foreign keys are not part of the meaning; sample rows are chosen per table, so FK triggers are off.
-    await session.query("select set_config('session_replication_role', 'replica', true), set_config('TimeZone', 'UTC', true)");
-    for (const t of model.tables) await session.query(`DELETE FROM ${table(t.name)}`);
+    await session.query("select set_config('TimeZone', 'UTC', true)");
+    await prepareSession(model, session, [dialect.signedInRole, dialect.anonymousRole]);
     const tableRows = new Map<string, Map<string, Row>>();
     for (const t of model.tables) tableRows.set(t.name, new Map());
     await insertMemberships(model, session, principals, tableRows);
@@ -262,6 +261,26 @@ function summariseUpdates(parts: readonly string[]): string {
   if (denied) bits.push(`${denied} without privilege`);
   if (other.length) bits.push(other[0]);
   return `${parts.length} updates: ${bits.join(", ")}`;
+}
+
+/**
+ * Inside the savepoint, so all of it is rolled back: lets the session act as both roles, drops the
+ * tables' foreign keys (they are not part of the meaning, and sample rows are chosen table by
+ * table) and empties the tables. Needs only table ownership, not a superuser, so it works on Neon.
+ */
+async function prepareSession(model: Model, session: VerifySession, roles: readonly string[]): Promise<void> {
+  for (const role of roles) {
+    const member = await session.query<{ member: boolean }>("select pg_catalog.pg_has_role(current_user, $1, 'MEMBER') as member", [role]);
+    if (!member.rows[0]?.member) await session.query(`GRANT ${quoteIdent(role)} TO CURRENT_USER`);
+  }
+  const names = model.tables.map((t) => `public.${quoteIdent(t.name)}`);
+  const foreignKeys = await session.query<{ relation: string; name: string }>(
+    `select conrelid::regclass::text as relation, conname as name from pg_catalog.pg_constraint
+      where contype = 'f' and conrelid = any (select pg_catalog.to_regclass(n) from unnest($1::text[]) as n)`,
+    [names],
+  );
+  for (const fk of foreignKeys.rows) await session.query(`ALTER TABLE ${fk.relation} DROP CONSTRAINT ${quoteIdent(fk.name)}`);
+  for (const t of model.tables) await session.query(`DELETE FROM ${table(t.name)}`);
 }
 
 function isMembershipTable(model: Model, t: ModelTable): boolean {

@@ -1,0 +1,83 @@
+/**
+ * The browser's side of the Apply API: plain fetch, no database code. Import from here (not from
+ * lib/apply's index, which is server-only) in client components.
+ */
+import type { BranchChoice, ProjectChoice } from "../neon/list";
+import type { ErrorBody } from "./http";
+import type { ApplyRequestBody } from "./request";
+import type { ApplyEvent, ApplyOutcome } from "./types";
+
+export type { ApplyEvent, ApplyOutcome, Destination, StepName, StepStatus } from "./types";
+export type { ApplyFailure } from "./errors";
+export type { Plan, PlannedMigration, MigrationStatus } from "./plan";
+export type { DestructiveChange } from "./analyse";
+export type { ApplyRequestBody } from "./request";
+export type { ErrorBody, Issue } from "./http";
+export type { BranchChoice, ProjectChoice } from "../neon/list";
+
+/** A request the API refused (400, 403, 413, 415) or could not carry out (401, 500, 502). */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody | { ok: false; error: { code: string; message: string; fix?: string } },
+  ) {
+    super(body.error.message);
+    this.name = "ApiRequestError";
+  }
+}
+
+async function post(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  return fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal });
+}
+
+async function failure(response: Response): Promise<ApiRequestError> {
+  const body = await response.json().catch(() => ({ ok: false as const, error: { code: "http", message: `HTTP ${response.status}` } }));
+  return new ApiRequestError(response.status, body);
+}
+
+/** POST /api/plan. Resolves with the outcome (ok false when the destination could not be read). */
+export async function requestPlan(body: ApplyRequestBody, signal?: AbortSignal): Promise<ApplyOutcome> {
+  const response = await post("/api/plan", body, signal);
+  if (response.status !== 200 && response.status !== 502) throw await failure(response);
+  return ((await response.json()) as { outcome: ApplyOutcome }).outcome;
+}
+
+/** POST /api/apply. Calls `onEvent` for each step as it happens; resolves with the final outcome. */
+export async function requestApply(body: ApplyRequestBody, onEvent: (event: ApplyEvent) => void, signal?: AbortSignal): Promise<ApplyOutcome> {
+  const response = await post("/api/apply", body, signal);
+  if (response.status !== 200 || !response.body) throw await failure(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  let outcome: ApplyOutcome | undefined;
+  const take = (line: string) => {
+    if (line.trim() === "") return;
+    const event = JSON.parse(line) as ApplyEvent;
+    if (event.step === "done" && event.outcome) outcome = event.outcome;
+    onEvent(event);
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffered += value;
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    lines.forEach(take);
+  }
+  take(buffered);
+  if (!outcome) throw new ApiRequestError(200, { ok: false, error: { code: "interrupted", message: "the apply stream ended before its outcome" } });
+  return outcome;
+}
+
+/** POST /api/neon/projects: the key's projects, for a picker. */
+export async function requestNeonProjects(apiKey: string, signal?: AbortSignal): Promise<ProjectChoice[]> {
+  const response = await post("/api/neon/projects", { apiKey }, signal);
+  if (response.status !== 200) throw await failure(response);
+  return ((await response.json()) as { projects: ProjectChoice[] }).projects;
+}
+
+/** POST /api/neon/branches: the project's branches, the default one first. */
+export async function requestNeonBranches(apiKey: string, projectId: string, signal?: AbortSignal): Promise<BranchChoice[]> {
+  const response = await post("/api/neon/branches", { apiKey, projectId }, signal);
+  if (response.status !== 200) throw await failure(response);
+  return ((await response.json()) as { branches: BranchChoice[] }).branches;
+}

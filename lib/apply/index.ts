@@ -1,0 +1,12 @@
+export { runApply, redactorFor } from "./workflow";
+export type { ApplyJob, ApplyEnvironment, Lease } from "./workflow";
+export type { ApplyEvent, ApplyOutcome, Destination, StepName, StepStatus } from "./types";
+export type { ApplyFailure } from "./errors";
+export { planFor, planHeadline, formatPlan } from "./plan";
+export type { Plan, PlannedMigration, MigrationStatus } from "./plan";
+export { analyseMigration } from "./analyse";
+export type { DestructiveChange, DestructiveKind, MigrationAnalysis } from "./analyse";
+export { Redactor } from "./redact";
+export { applyRequestSchema, destinationSchema, neonProjectsRequestSchema, neonBranchesRequestSchema } from "./request";
+export type { ApplyRequestBody, NeonProjectsRequestBody, NeonBranchesRequestBody } from "./request";
+export type { ErrorBody, Issue } from "./http";

@@ -1,0 +1,104 @@
+import { compileDesign } from "../compiler";
+import { listBranches, listProjects, neonApi } from "../neon";
+import { describeFailure } from "./errors";
+import { leaseEmbedded } from "./embedded";
+import { errorResponse, jsonResponse, ndjsonResponse, readRequest, type Issue } from "./http";
+import type { Redactor } from "./redact";
+import { applyRequestSchema, neonBranchesRequestSchema, neonProjectsRequestSchema, type ApplyRequestBody } from "./request";
+import type { ApplyEvent } from "./types";
+import { runApply, type ApplyEnvironment, type ApplyJob } from "./workflow";
+
+/**
+ * The API's handlers, framework-free (Web Request in, Response out); app/api/** routes call them.
+ * They never log, and every answer passes through the request's redactor.
+ */
+
+/**
+ * The server's environment: the shared embedded database, and Neon's API and WebSocket proxy
+ * unless RLSD_NEON_API_URL / RLSD_NEON_WS_PROXY point elsewhere (a local stand-in, in tests).
+ */
+export function serverEnvironment(env: NodeJS.ProcessEnv = process.env): ApplyEnvironment {
+  return {
+    embedded: () => leaseEmbedded(),
+    neon: {
+      ...(env.RLSD_NEON_API_URL ? { baseURL: env.RLSD_NEON_API_URL } : {}),
+      ...(env.RLSD_NEON_WS_PROXY ? { proxy: env.RLSD_NEON_WS_PROXY } : {}),
+    },
+  };
+}
+
+type Compiled = { ok: true; job: Omit<ApplyJob, "mode"> } | { ok: false; response: Response };
+
+function compileRequest(body: ApplyRequestBody, redactor: Redactor): Compiled {
+  const compiled = compileDesign(body.design);
+  if (!compiled.ok) {
+    const issues: Issue[] = compiled.problems.map((p) => ({ path: p.path ? `design.${p.path}` : "design", message: p.message }));
+    return { ok: false, response: errorResponse(400, "invalid-design", "the design has problems", issues, redactor) };
+  }
+  return { ok: true, job: { model: compiled.model, bundle: compiled.bundle, destination: body.destination, confirmDestructive: body.confirmDestructive === true } };
+}
+
+/** POST /api/plan: what applying would do, as JSON `{ ok, outcome }`; 502 when the destination could not be read. */
+export async function handlePlanRequest(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
+  const parsed = await readRequest(request, applyRequestSchema);
+  if (!parsed.ok) return parsed.response;
+  const compiled = compileRequest(parsed.body, parsed.redactor);
+  if (!compiled.ok) return compiled.response;
+  try {
+    const outcome = await runApply({ ...compiled.job, mode: "plan" }, env, () => {});
+    return jsonResponse(outcome.ok ? 200 : 502, { ok: outcome.ok, outcome }, parsed.redactor);
+  } catch (error) {
+    return unexpected(error, parsed.redactor);
+  }
+}
+
+/** POST /api/apply: the progress as NDJSON, one ApplyEvent per line, the last one `done` with the outcome. */
+export async function handleApplyRequest(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
+  const parsed = await readRequest(request, applyRequestSchema);
+  if (!parsed.ok) return parsed.response;
+  const compiled = compileRequest(parsed.body, parsed.redactor);
+  if (!compiled.ok) return compiled.response;
+  const { redactor } = parsed;
+  return ndjsonResponse<ApplyEvent>(async (send) => {
+    try {
+      await runApply({ ...compiled.job, mode: "apply" }, env, (event) => send(redactor.redactDeep(event)));
+    } catch (error) {
+      const failure = describeFailure("done", error);
+      send(redactor.redactDeep({ step: "done", status: "failed", detail: `unexpected error: ${failure.message}`, error: failure }));
+    }
+  });
+}
+
+/** POST /api/neon/projects `{ apiKey }`: `{ ok, projects }` for the project picker. */
+export async function handleNeonProjectsRequest(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
+  const parsed = await readRequest(request, neonProjectsRequestSchema);
+  if (!parsed.ok) return parsed.response;
+  try {
+    const projects = await listProjects(neonApi({ apiKey: parsed.body.apiKey, baseURL: env.neon?.baseURL }));
+    return jsonResponse(200, { ok: true, projects }, parsed.redactor);
+  } catch (error) {
+    return neonFailure(error, parsed.redactor);
+  }
+}
+
+/** POST /api/neon/branches `{ apiKey, projectId }`: `{ ok, branches }`, the default branch first. */
+export async function handleNeonBranchesRequest(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
+  const parsed = await readRequest(request, neonBranchesRequestSchema);
+  if (!parsed.ok) return parsed.response;
+  try {
+    const branches = await listBranches(neonApi({ apiKey: parsed.body.apiKey, baseURL: env.neon?.baseURL }), parsed.body.projectId);
+    return jsonResponse(200, { ok: true, branches }, parsed.redactor);
+  } catch (error) {
+    return neonFailure(error, parsed.redactor);
+  }
+}
+
+function neonFailure(error: unknown, redactor: Redactor): Response {
+  const failure = describeFailure("connect", error);
+  const status = (error as { status?: number }).status === 401 ? 401 : 502;
+  return jsonResponse(status, { ok: false, error: { code: failure.code ?? "neon-api", message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) } }, redactor);
+}
+
+function unexpected(error: unknown, redactor: Redactor): Response {
+  return errorResponse(500, "internal", redactor.redact(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));
+}
