@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { DEFAULT_PGLITE_DIR, openDatabase, type Database } from "../db";
+import { DEFAULT_PGLITE_DIR, emptyEmbeddedDatabase, openDatabase, type Database } from "../db";
 import type { Lease } from "./workflow";
 
 /**
@@ -59,5 +59,15 @@ export async function closeEmbedded(): Promise<void> {
     await shared.queue;
     const db = await shared.db?.catch(() => undefined);
     await db?.close();
+  }
+}
+
+/** Drops every schema the bundles created in the embedded database; returns their names. */
+export async function emptyEmbedded(dataDir = embeddedDataDir()): Promise<string[]> {
+  const lease = await leaseEmbedded(dataDir);
+  try {
+    return await emptyEmbeddedDatabase(lease.db);
+  } finally {
+    await lease.release();
   }
 }

@@ -1,9 +1,9 @@
 import { compileDesign } from "../compiler";
 import { listBranches, listProjects, neonApi } from "../neon";
 import { describeFailure } from "./errors";
-import { leaseEmbedded } from "./embedded";
-import { errorResponse, jsonResponse, ndjsonResponse, readRequest, type Issue } from "./http";
-import type { Redactor } from "./redact";
+import { emptyEmbedded, leaseEmbedded } from "./embedded";
+import { errorResponse, isSameOrigin, jsonResponse, ndjsonResponse, readRequest, type Issue } from "./http";
+import { Redactor } from "./redact";
 import { applyRequestSchema, neonBranchesRequestSchema, neonProjectsRequestSchema, type ApplyRequestBody } from "./request";
 import type { ApplyEvent } from "./types";
 import { runApply, type ApplyEnvironment, type ApplyJob } from "./workflow";
@@ -101,4 +101,15 @@ function neonFailure(error: unknown, redactor: Redactor): Response {
 
 function unexpected(error: unknown, redactor: Redactor): Response {
   return errorResponse(500, "internal", redactor.redact(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));
+}
+
+/** POST /api/embedded/empty (no body): drops what bundles created in the server's embedded database. */
+export async function handleEmptyEmbeddedRequest(request: Request): Promise<Response> {
+  if (!isSameOrigin(request)) return errorResponse(403, "cross-origin", "requests must come from this app's own pages");
+  try {
+    const dropped = await emptyEmbedded();
+    return jsonResponse(200, { ok: true, dropped });
+  } catch (error) {
+    return unexpected(error, new Redactor([]));
+  }
 }

@@ -224,7 +224,7 @@ function refuseIfNeeded(plan: Plan, confirmDestructive: boolean): void {
       step: "plan",
       code: "conflict",
       message: plan.conflicts.join(" "),
-      fix: "Apply this design to an empty database: a new Neon branch, or another database URL. (The embedded database keeps its data in .data/pglite; remove that folder to start it again.)",
+      fix: "Apply this design to an empty database: a new Neon branch or another database URL; or empty the embedded database (the designer's \"Empty the embedded database\", or npm run cli -- reset) and apply again.",
     });
   }
   if (plan.destructive.length > 0 && !confirmDestructive) {

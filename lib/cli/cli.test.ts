@@ -101,3 +101,22 @@ describe("npm run cli", () => {
     expect(verified.stdout).toMatch(/verified: .* 0 mismatches/);
   }, 120_000);
 });
+
+describe("npm run cli -- reset", () => {
+  it("empties the embedded database, so a changed design applies afresh", async () => {
+    await cli("init", "--template", "todos", "--out", "design.json");
+    expect((await cli("apply", "design.json")).exitCode).toBe(0);
+    const changed = template("todos");
+    changed.tables[0].columns.push({ name: "notes", type: "text" });
+    await writeFile(join(cwd, "design.json"), JSON.stringify(changed));
+    const refused = await cli("apply", "design.json");
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain("npm run cli -- reset");
+    const reset = await cli("reset");
+    expect(reset.exitCode).toBe(0);
+    expect(reset.stdout).toMatch(/emptied the embedded database .* \(dropped schemas .*public/);
+    const again = await cli("apply", "design.json");
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain("verified");
+  }, 180_000);
+});

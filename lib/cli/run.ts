@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblem, TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, template, type TemplateName } from "../design";
+import { DEFAULT_PGLITE_DIR, emptyEmbeddedDatabase, openDatabase } from "../db";
 import { InputError, readDesignFile, writeBundle } from "./io";
 import { applyCommand, planCommand, verifyCommand } from "./database-commands";
 
@@ -26,6 +27,8 @@ Usage: npm run cli -- <command> [options]
   verify  <design.json> [--database-url URL] prove the policies: every principal x operation against the
                                              meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
   lint    <design.json>                      check the design and list every problem
+  reset                                      empty the embedded database (.data/pglite), e.g. to apply a changed
+                                             design afresh; servers are never emptied
   init    --template <name> [--out <file>]   start a design from a template (prints it without --out)
   templates                                  list the templates
 
@@ -52,6 +55,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: num
         return await verifyCommand(rest, io);
       case "lint":
         return await lint(rest, io);
+      case "reset":
+        return await resetCommand(rest, io);
       case "init":
         return await init(rest, io);
       case "templates":
@@ -96,6 +101,23 @@ async function compile(args: string[], io: CliIo) {
   }
   await writeBundle(result.bundle, outDir);
   for (const file of result.bundle) io.stdout(`wrote ${join(relative(io.cwd, outDir) || ".", file.path)}\n`);
+  return { exitCode: 0 };
+}
+
+async function resetCommand(args: string[], io: CliIo) {
+  parse(args, {});
+  const dataDir = resolve(io.cwd, DEFAULT_PGLITE_DIR);
+  if (!existsSync(dataDir)) {
+    io.stdout(`nothing to empty: there is no embedded database in ${dataDir}\n`);
+    return { exitCode: 0 };
+  }
+  const db = await openDatabase({ dataDir });
+  try {
+    const dropped = await emptyEmbeddedDatabase(db);
+    io.stdout(`emptied the embedded database in ${dataDir} (dropped schemas ${dropped.join(", ")})\n`);
+  } finally {
+    await db.close();
+  }
   return { exitCode: 0 };
 }
 

@@ -8,3 +8,4 @@ export type { ApplyOptions, ApplyProgress, ApplyResult } from "./apply";
 export { readJournal, readMigrations, JournalError } from "./journal";
 export type { Journal, Migration } from "./journal";
 export type { Bundle, BundleFile } from "./bundle";
+export { emptyEmbeddedDatabase } from "./empty";
