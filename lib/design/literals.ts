@@ -109,8 +109,12 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+const encoder = new TextEncoder();
+
 export function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
+  // Most names are ASCII, where bytes equal characters; the designer compiles on every keystroke.
+  return ASCII.test(text) ? text.length : encoder.encode(text).length;
 }
 
 export const MAX_IDENTIFIER_BYTES = 63;

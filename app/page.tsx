@@ -1,0 +1,5 @@
+import { Designer } from "@/components/designer/Designer";
+
+export default function Home() {
+  return <Designer />;
+}

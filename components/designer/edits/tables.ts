@@ -1,0 +1,62 @@
+import type { Column, Design, Table } from "@/lib/design";
+import { freshName, move, removeAt, renameFollows, replaceAt } from "./names";
+
+/** Immutable edits of the design's table list. Each returns a new Design and leaves the input as it was. */
+
+export function updateTable(design: Design, index: number, update: (table: Table) => Table): Design {
+  const table = design.tables[index];
+  if (!table) return design;
+  const next = update(table);
+  return next === table ? design : { ...design, tables: replaceAt(design.tables, index, next) };
+}
+
+const ID_COLUMN: Column = { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" };
+
+/** A new table holds a uuid primary key and nothing else: isolation and access are chosen on purpose. */
+export function addTable(design: Design, name?: string): { design: Design; index: number } {
+  const table: Table = { name: freshName(name ?? "new_table", design.tables.map((t) => t.name)), columns: [{ ...ID_COLUMN }] };
+  return { design: { ...design, tables: [...design.tables, table] }, index: design.tables.length };
+}
+
+export function renameTable(design: Design, index: number, name: string): Design {
+  const table = design.tables[index];
+  if (!table || table.name === name) return design;
+  const follows = renameFollows(design.tables.map((t) => t.name), index, name);
+  const old = table.name;
+  let tables = replaceAt(design.tables, index, { ...table, name });
+  if (follows) {
+    tables = tables.map((t) => {
+      if (!t.columns.some((c) => c.references?.table === old)) return t;
+      return { ...t, columns: t.columns.map((c) => (c.references?.table === old ? { ...c, references: { ...c.references, table: name } } : c)) };
+    });
+  }
+  let auth = design.auth;
+  const tenancy = auth.tenancy;
+  if (follows && tenancy?.source === "tables") {
+    const membership = tenancy.membership?.table === old ? { ...tenancy.membership, table: name } : tenancy.membership;
+    const activeOrg = tenancy.activeOrg?.table === old ? { ...tenancy.activeOrg, table: name } : tenancy.activeOrg;
+    if (membership !== tenancy.membership || activeOrg !== tenancy.activeOrg) {
+      auth = { ...auth, tenancy: { ...tenancy, membership, activeOrg } };
+    }
+  }
+  return { ...design, auth, tables };
+}
+
+export function duplicateTable(design: Design, index: number): { design: Design; index: number } {
+  const table = design.tables[index];
+  if (!table) return { design, index };
+  const copy: Table = { ...structuredClone(table), name: freshName(`${table.name}_copy`, design.tables.map((t) => t.name)) };
+  const tables = design.tables.slice();
+  tables.splice(index + 1, 0, copy);
+  return { design: { ...design, tables }, index: index + 1 };
+}
+
+export function deleteTable(design: Design, index: number): Design {
+  if (!design.tables[index]) return design;
+  return { ...design, tables: removeAt(design.tables, index) };
+}
+
+export function moveTable(design: Design, from: number, to: number): Design {
+  const tables = move(design.tables, from, to);
+  return tables === design.tables ? design : { ...design, tables: tables as Table[] };
+}

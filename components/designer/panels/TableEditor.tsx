@@ -1,0 +1,65 @@
+"use client";
+import { useMemo } from "react";
+import type { Table } from "@/lib/design";
+import { run } from "../state/commands";
+import { useDesigner, useProblems } from "../state/hooks";
+import { Button, FieldProblems, TextInput } from "../ui/controls";
+import { AccessEditor } from "./AccessEditor";
+import { AnonymousEditor } from "./AnonymousEditor";
+import { ColumnsEditor } from "./ColumnsEditor";
+import { ConditionTokenList } from "./ConditionsEditor";
+import { FirewallEditor } from "./FirewallEditor";
+
+/** What the sections below the name edit: a rename leaves this object (and those sections) alone. */
+export type TableParts = Pick<Table, "columns" | "firewall" | "access" | "anonymous">;
+
+/** The middle column for one table: its name, columns, firewall, access and signed-out access. */
+export function TableEditor({ index }: { index: number }) {
+  const table = useDesigner((s) => s.design.tables[index]);
+  const count = useDesigner((s) => s.design.tables.length);
+  const nameProblems = useProblems(`tables[${index}].name`);
+  const tableProblems = useProblems(`tables[${index}]`);
+  const columns = table?.columns;
+  const firewall = table?.firewall;
+  const access = table?.access;
+  const anonymous = table?.anonymous;
+  const parts = useMemo<TableParts>(() => ({ columns: columns ?? [], firewall, access, anonymous }), [columns, firewall, access, anonymous]);
+  if (!table) return null;
+  return (
+    <div className="pb-10">
+      <header className="flex items-end gap-3 px-5 pt-4 pb-4">
+        <div className="min-w-0 flex-1">
+          <label htmlFor="table-name" className="mb-1 block text-[11.5px] font-medium text-muted">
+            Table {index + 1} of {count}
+          </label>
+          <TextInput
+            id="table-name"
+            label="Table name"
+            value={table.name}
+            onValue={(name) => run("renameTable", { index, name })}
+            problems={nameProblems}
+            problemsId="table-name-problems"
+            mono
+            className="h-8 text-[14px] font-medium"
+            data-path={`tables[${index}].name`}
+          />
+          <FieldProblems problems={nameProblems} id="table-name-problems" />
+        </div>
+        <div className="flex items-center gap-1 pb-0.5">
+          <Button size="sm" tone="ghost" icon="copy" onClick={() => run("duplicateTable", { index })}>
+            Duplicate
+          </Button>
+          <Button size="sm" tone="danger" icon="trash" onClick={() => run("deleteTable", { index })}>
+            Delete
+          </Button>
+        </div>
+      </header>
+      <FieldProblems problems={tableProblems} className="px-5 pb-2" />
+      <ColumnsEditor tableIndex={index} table={parts} />
+      <FirewallEditor tableIndex={index} table={parts} />
+      <AccessEditor tableIndex={index} table={parts} />
+      <AnonymousEditor tableIndex={index} table={parts} />
+      <ConditionTokenList />
+    </div>
+  );
+}

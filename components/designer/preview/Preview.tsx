@@ -1,0 +1,156 @@
+"use client";
+import dynamic from "next/dynamic";
+import { useEffect, useMemo, type KeyboardEvent } from "react";
+import { run } from "../state/commands";
+import { lastValidBundle, shownFile } from "../state/compiled";
+import { useCompiled, useDesigner } from "../state/hooks";
+import { Icon } from "../ui/icons";
+import { ProblemsList, WarningsStrip } from "./ProblemsList";
+
+/** Monaco is large: it loads after the page, in its own chunk, and only in the browser. */
+const MonacoPreview = dynamic(() => import("./MonacoPreview"), {
+  ssr: false,
+  loading: () => <p className="p-4 text-[12px] text-muted">Loading the editor…</p>,
+});
+
+const label = (path: string) => path.split("/").pop() ?? path;
+
+export function Preview() {
+  const result = useCompiled();
+  const chosen = useDesigner((s) => s.activeFile);
+  const mode = useDesigner((s) => s.previewMode);
+  const baseline = useDesigner((s) => s.baseline);
+  const bundle = result.ok ? result.bundle : lastValidBundle();
+  const active = shownFile(bundle, chosen);
+  const changed = useMemo(() => {
+    if (!baseline || !bundle) return new Set<string>();
+    const paths = bundle.filter((f) => baseline.files[f.path] !== f.contents).map((f) => f.path);
+    return new Set(paths);
+  }, [baseline, bundle]);
+  const removed = baseline && bundle ? Object.keys(baseline.files).filter((p) => !bundle.some((f) => f.path === p)) : [];
+  const showChanges = mode === "changes" && !!baseline;
+
+  // Keep the open file's tab in view when it changes (not on every edit: scrolling forces a layout).
+  useEffect(() => {
+    if (active) document.getElementById(tabId(active))?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [active]);
+
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
+    if (!bundle) return;
+    const index = bundle.findIndex((f) => f.path === active);
+    const next = e.key === "ArrowRight" ? index + 1 : e.key === "ArrowLeft" ? index - 1 : e.key === "Home" ? 0 : e.key === "End" ? bundle.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const target = bundle[(next + bundle.length) % bundle.length];
+    run("showFile", { path: target.path });
+    requestAnimationFrame(() => document.getElementById(tabId(target.path))?.focus());
+  };
+
+  return (
+    <section aria-label="SQL preview" className="flex min-h-0 min-w-0 flex-col border-l border-line bg-panel contain-strict">
+      <div className="flex items-center gap-2 border-b border-line pr-2">
+        <div role="tablist" aria-label="Bundle files" className="flex min-w-0 flex-1 overflow-x-auto [scrollbar-width:thin]">
+          {bundle?.map((file) => {
+            const selected = file.path === active;
+            return (
+              <button
+                key={file.path}
+                id={tabId(file.path)}
+                role="tab"
+                type="button"
+                aria-selected={selected}
+                aria-controls="preview-panel"
+                tabIndex={selected ? 0 : -1}
+                title={file.path}
+                onClick={() => run("showFile", { path: file.path })}
+                onKeyDown={onTabKey}
+                className={`relative flex h-8 shrink-0 cursor-pointer items-center gap-1.5 border-r border-line px-2.5 font-mono text-[11.5px] whitespace-nowrap transition-colors ${selected ? "bg-panel text-fg" : "bg-subtle text-muted hover:text-fg"}`}
+              >
+                {selected && <span className="absolute inset-x-0 top-0 h-0.5 bg-accent" aria-hidden="true" />}
+                {label(file.path)}
+                {changed.has(file.path) && (
+                  <span className="size-1.5 rounded-full bg-accent" title="Changed since the last download">
+                    <span className="sr-only">(changed since download)</span>
+                  </span>
+                )}
+              </button>
+            );
+          })}
+        </div>
+        <div role="group" aria-label="Preview mode" className="flex shrink-0 rounded-md border border-line p-0.5">
+          <ModeButton pressed={!showChanges} onClick={() => run("setPreviewMode", { mode: "file" })} icon="file" title="Show the file">
+            File
+          </ModeButton>
+          <ModeButton
+            pressed={showChanges}
+            disabled={!baseline}
+            onClick={() => run("setPreviewMode", { mode: "changes" })}
+            icon="diff"
+            title={baseline ? `Changes since the download at ${new Date(baseline.at).toLocaleTimeString()}` : "Download the bundle first: changes are shown against the last download"}
+          >
+            Changes
+          </ModeButton>
+        </div>
+      </div>
+      {result.ok && result.warnings.length > 0 && <WarningsStrip warnings={result.warnings} />}
+      <div id="preview-panel" role="tabpanel" aria-labelledby={active ? tabId(active) : undefined} className="relative min-h-0 flex-1">
+        <div className={`absolute inset-0 ${result.ok ? "" : "invisible"}`} aria-hidden={!result.ok}>
+          {active && <MonacoPreview path={active} mode={showChanges ? "changes" : "file"} />}
+        </div>
+        {!result.ok && (
+          <div className="absolute inset-0 overflow-y-auto bg-panel">
+            <ProblemsList problems={result.problems} />
+          </div>
+        )}
+      </div>
+      <footer className="flex h-7 shrink-0 items-center gap-3 border-t border-line px-3 text-[11.5px] text-muted">
+        {result.ok ? (
+          <>
+            <span className="flex items-center gap-1 text-ok">
+              <Icon name="check" className="size-3.5" /> Valid
+            </span>
+            <span>
+              {result.bundle.length} files · {formatBytes(result.bundle.reduce((n, f) => n + f.contents.length, 0))}
+            </span>
+            {result.warnings.length > 0 && (
+              <span className="text-warn">
+                {result.warnings.length} {result.warnings.length === 1 ? "warning" : "warnings"}
+              </span>
+            )}
+            {baseline && (
+              <span className="ml-auto">
+                {changed.size + removed.length === 0 ? "Same as the last download" : `${changed.size + removed.length} changed since the last download`}
+              </span>
+            )}
+          </>
+        ) : (
+          <span className="flex items-center gap-1 text-danger">
+            <Icon name="alert" className="size-3.5" /> {result.problems.length} {result.problems.length === 1 ? "problem" : "problems"}: no SQL until fixed
+          </span>
+        )}
+      </footer>
+    </section>
+  );
+}
+
+function tabId(path: string) {
+  return `tab-${path.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+}
+
+function formatBytes(n: number) {
+  return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`;
+}
+
+function ModeButton({ pressed, children, icon, ...rest }: { pressed: boolean; children: string; icon: "file" | "diff" } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  return (
+    <button
+      type="button"
+      aria-pressed={pressed}
+      className={`inline-flex h-6 cursor-pointer items-center gap-1 rounded px-2 text-[11.5px] font-medium transition-colors disabled:cursor-not-allowed disabled:opacity-40 ${pressed ? "bg-accent-soft text-accent-text" : "text-muted hover:text-fg"}`}
+      {...rest}
+    >
+      <Icon name={icon} className="size-3.5" />
+      {children}
+    </button>
+  );
+}

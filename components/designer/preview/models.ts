@@ -1,0 +1,102 @@
+"use client";
+import type { Bundle } from "@/lib/compiler";
+import type { Baseline } from "../state/store";
+import { diffEdits } from "./diff";
+import { baselineUri, bundleUri, languageOf, monaco } from "./monaco";
+
+/**
+ * One Monaco model per bundle file (and one per file of the last download, for the changes view).
+ * An update replaces only the span that differs, so the view keeps its scroll position and the
+ * change can be highlighted; unchanged files are not touched at all.
+ */
+
+const shown = new Map<string, string>();
+const shownBaseline = new Map<string, string>();
+
+function replaceDifference(model: monaco.editor.ITextModel, before: string, after: string): monaco.Range {
+  const edits = diffEdits(before, after);
+  const ranges = edits.map((e) => {
+    const from = model.getPositionAt(e.start);
+    const to = model.getPositionAt(e.end);
+    return { range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column), text: e.text };
+  });
+  model.applyEdits(ranges);
+  // The first changed span, in the new text: the preview scrolls to it and flashes it.
+  const first = edits[0];
+  const from = model.getPositionAt(first.start);
+  const to = model.getPositionAt(first.start + first.text.length);
+  return new monaco.Range(from.lineNumber, 1, to.lineNumber, model.getLineMaxColumn(to.lineNumber));
+}
+
+function upsert(uri: monaco.Uri, path: string, contents: string, cache: Map<string, string>): monaco.Range | null {
+  const model = monaco.editor.getModel(uri);
+  if (!model) {
+    monaco.editor.createModel(contents, languageOf(path), uri).setEOL(monaco.editor.EndOfLineSequence.LF);
+    cache.set(path, contents);
+    return null;
+  }
+  // A model made elsewhere (empty) takes the platform's line ending, CRLF on Windows: the bundle is LF.
+  if (model.getEOL() !== "\n") model.setEOL(monaco.editor.EndOfLineSequence.LF);
+  const before = cache.get(path) ?? model.getValue();
+  if (before === contents) return null;
+  cache.set(path, contents);
+  return replaceDifference(model, before, contents);
+}
+
+let pending: Bundle | null = null;
+let idle: ReturnType<typeof setTimeout> | number | null = null;
+
+// Safari has no requestIdleCallback: a short timeout does the same job there.
+const whenIdle = (fn: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 60));
+const cancelIdle = (handle: ReturnType<typeof setTimeout> | number) =>
+  typeof cancelIdleCallback === "function" && typeof handle === "number" ? cancelIdleCallback(handle) : clearTimeout(handle as ReturnType<typeof setTimeout>);
+
+/**
+ * Brings the models up to date with a bundle; returns the changed line span of each file it
+ * updated. With `first`, only that file (the one on screen) is updated now and the rest when
+ * the browser is idle, so a keystroke pays for one model, not eleven.
+ */
+export function syncBundle(bundle: Bundle, first?: string): Map<string, monaco.Range> {
+  if (first !== undefined && bundle.some((f) => f.path === first)) {
+    const changes = new Map<string, monaco.Range>();
+    const file = bundle.find((f) => f.path === first)!;
+    const range = upsert(bundleUri(file.path), file.path, file.contents, shown);
+    if (range) changes.set(file.path, range);
+    pending = bundle;
+    if (idle === null) idle = whenIdle(() => flushPending());
+    return changes;
+  }
+  pending = null;
+  const changes = new Map<string, monaco.Range>();
+  const paths = new Set<string>();
+  for (const file of bundle) {
+    paths.add(file.path);
+    const range = upsert(bundleUri(file.path), file.path, file.contents, shown);
+    if (range) changes.set(file.path, range);
+  }
+  for (const path of [...shown.keys()]) {
+    if (paths.has(path)) continue;
+    monaco.editor.getModel(bundleUri(path))?.dispose();
+    shown.delete(path);
+  }
+  return changes;
+}
+
+/** Updates every model still behind the newest bundle (before another file is shown, or when idle). */
+export function flushPending(): void {
+  if (idle !== null) cancelIdle(idle);
+  idle = null;
+  if (pending) syncBundle(pending);
+}
+
+/** The last download's files, as models the diff view compares against ("" for files it lacked). */
+export function syncBaseline(baseline: Baseline | null, bundle: Bundle): void {
+  const paths = new Set([...bundle.map((f) => f.path), ...Object.keys(baseline?.files ?? {})]);
+  for (const path of paths) upsert(baselineUri(path), path, baseline?.files[path] ?? "", shownBaseline);
+}
+
+/** What the preview's models hold right now, read back from Monaco (for tests and the benchmark). */
+export function shownFiles(): Record<string, string> {
+  flushPending();
+  return Object.fromEntries([...shown.keys()].map((path) => [path, monaco.editor.getModel(bundleUri(path))?.getValue() ?? ""]));
+}
