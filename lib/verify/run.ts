@@ -97,16 +97,17 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
       await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, p.signedIn ? JSON.stringify(claims) : ""]);
       return { role, claims };
     };
-    const attempt = async (p: Principal, sql: string, params: Value[], after?: (o: Outcome) => Promise<void>) => {
+    /** One statement as `p`, in a savepoint that is rolled back; `after` reads its effect as the session's own role. */
+    const attempt = async (p: Principal, sql: string, params: Value[], after?: (o: Outcome, rows: { k: string }[]) => Promise<void>) => {
       checks++;
       await session.query("SAVEPOINT rlsd_check");
       const outcome: Outcome = {};
       let who = { role: "", claims: {} as Claims };
       try {
         who = await become(p);
-        await session.query(sql, params.map(param));
+        const result = await session.query<{ k: string }>(sql, params.map(param));
         await session.query("RESET ROLE");
-        if (after) await after(outcome);
+        if (after) await after(outcome, result.rows);
       } catch (error) {
         outcome.sqlstate = sqlstateOf(error);
         outcome.message = (error as Error).message;
@@ -132,31 +133,26 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
 
       for (const p of principals) {
         const ctx: Context = { signedIn: p.signedIn, userId: p.userId, ...effectiveContext(model, p) };
-        const record = (operation: Operation, expected: string, actual: string, ok: boolean, sql: string, params: Value[], who: { role: string; claims: Claims }) => {
-          cells.push({ table: t.name, principal: p.name, operation, expected, actual, ok });
-          if (!ok) mismatches.push({ table: t.name, principal: p.name, operation, sql, params, role: who.role, claims: who.claims, expected, actual });
+        type Who = { role: string; claims: Claims };
+        const mismatch = (operation: Operation, sql: string, params: Value[], who: Who, expected: string, actual: string): Mismatch => ({
+          table: t.name, principal: p.name, operation, sql, params, role: who.role, claims: who.claims, expected, actual,
+        });
+        /** One cell of the matrix; `firstMismatch` is the statement that showed a difference, if any. */
+        const record = (operation: Operation, expected: string, actual: string, firstMismatch: Mismatch | null) => {
+          cells.push({ table: t.name, principal: p.name, operation, expected, actual, ok: firstMismatch === null });
+          if (firstMismatch) mismatches.push(firstMismatch);
         };
 
         // select: exactly the rows the meaning allows are visible.
         {
           const sql = `SELECT ${keyExpr} AS k FROM ${table(t.name)}`;
           const expected = keysWhere(rows, (row) => mayDo(model, t, "select", ctx, row, null));
-          let visible: Set<string> | undefined;
-          checks++;
-          await session.query("SAVEPOINT rlsd_check");
-          let outcome: Outcome = {};
-          let who = { role: "", claims: {} as Claims };
-          try {
-            who = await become(p);
-            visible = new Set((await session.query<{ k: string }>(sql)).rows.map((r) => r.k));
-          } catch (error) {
-            outcome = { sqlstate: sqlstateOf(error), message: (error as Error).message };
-          } finally {
-            await session.query("ROLLBACK TO SAVEPOINT rlsd_check");
-          }
-          if (visible) outcome.keys = visible;
+          const { outcome, who } = await attempt(p, sql, [], async (o, visible) => {
+            o.keys = new Set(visible.map((r) => r.k));
+          });
           const { ok, actual } = compareRows(expected, outcome, rows.size);
-          record("select", describeRows(expected, rows.size), actual, ok, sql, [], who);
+          const wanted = describeRows(expected, rows.size);
+          record("select", wanted, actual, ok ? null : mismatch("select", sql, [], who, wanted, actual));
         }
 
         // delete: exactly the allowed rows go.
@@ -168,49 +164,41 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
             o.keys = new Set([...rows.keys()].filter((k) => !remaining.has(k)));
           });
           const { ok, actual } = compareRows(expected, outcome, rows.size);
-          record("delete", describeRows(expected, rows.size), actual, ok, sql, [], who);
+          const wanted = describeRows(expected, rows.size);
+          record("delete", wanted, actual, ok ? null : mismatch("delete", sql, [], who, wanted, actual));
         }
 
         // update: each variant sets constants on every row the principal may change; one forbidden new row refuses the statement.
         {
-          let okAll = true;
           const expectedParts: string[] = [];
           const actualParts: string[] = [];
-          let firstBad: { sql: string; params: Value[]; who: { role: string; claims: Claims }; expected: string; actual: string } | null = null;
+          let first: Mismatch | null = null;
+          const changeable = keysWhere(rows, (row) => mayDo(model, t, "update", ctx, row, null));
           for (const variant of samples.updateVariants) {
             const columns = Object.keys(variant);
             const sql = `UPDATE ${table(t.name)} SET ${columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`;
             const params = columns.map((c) => variant[c]);
-            const changeable = keysWhere(rows, (row) => mayDo(model, t, "update", ctx, row, null));
             const refused = [...changeable].some((k) => !mayDo(model, t, "update", ctx, null, { ...rows.get(k)!, ...variant }));
             const { outcome, who } = await attempt(p, sql, params, async (o) => {
               const after = await readVersions();
               o.keys = new Set([...baseVersions.keys()].filter((k) => after.get(k) !== baseVersions.get(k)));
             });
-            const expected = refused ? null : changeable;
-            const { ok, actual } = expected === null ? compareRefused(outcome) : compareUpdated(expected, outcome, rows.size);
-            expectedParts.push(expected === null ? "refused" : String(expected.size));
+            const { ok, actual } = refused ? compareRefused(outcome) : compareUpdated(changeable, outcome, rows.size);
+            expectedParts.push(refused ? "refused" : String(changeable.size));
             actualParts.push(actual);
-            if (!ok) {
-              okAll = false;
-              firstBad ??= { sql, params, who, expected: expected === null ? `refused (${DENIED})` : describeRows(expected, rows.size), actual };
-            }
+            if (!ok) first ??= mismatch("update", sql, params, who, refused ? `refused (${DENIED})` : describeRows(changeable, rows.size), actual);
           }
-          const expectedText = summariseUpdates(expectedParts);
-          const actualText = summariseUpdates(actualParts);
-          cells.push({ table: t.name, principal: p.name, operation: "update", expected: expectedText, actual: actualText, ok: okAll });
-          if (firstBad) mismatches.push({ table: t.name, principal: p.name, operation: "update", sql: firstBad.sql, params: firstBad.params, role: firstBad.who.role, claims: firstBad.who.claims, expected: firstBad.expected, actual: firstBad.actual });
+          record("update", summariseUpdates(expectedParts), summariseUpdates(actualParts), first);
         }
 
         // insert: each new row alone; a refusal is SQLSTATE 42501.
         {
           let allowedExpected = 0;
           let allowedActual = 0;
-          let okAll = true;
-          let firstBad: Mismatch | null = null;
+          let first: Mismatch | null = null;
+          const columns = t.columns.map((c) => c.name);
+          const sql = `INSERT INTO ${table(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")})`;
           for (const candidate of insertCandidates) {
-            const columns = t.columns.map((c) => c.name);
-            const sql = `INSERT INTO ${table(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")})`;
             const params = columns.map((c) => candidate[c]);
             const allowed = mayDo(model, t, "insert", ctx, null, candidate);
             const { outcome, who } = await attempt(p, sql, params);
@@ -219,17 +207,11 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
             if (succeeded) allowedActual++;
             const ok = allowed ? succeeded : outcome.sqlstate === DENIED;
             if (!ok) {
-              okAll = false;
-              firstBad ??= {
-                table: t.name, principal: p.name, operation: "insert", sql, params, role: who.role, claims: who.claims,
-                expected: allowed ? "inserted" : `refused (${DENIED})`,
-                actual: succeeded ? "inserted" : `error ${outcome.sqlstate}: ${outcome.message}`,
-              };
+              first ??= mismatch("insert", sql, params, who, allowed ? "inserted" : `refused (${DENIED})`, succeeded ? "inserted" : `error ${outcome.sqlstate}: ${outcome.message}`);
             }
           }
           const n = insertCandidates.length;
-          cells.push({ table: t.name, principal: p.name, operation: "insert", expected: `${allowedExpected}/${n} allowed`, actual: `${allowedActual}/${n} allowed`, ok: okAll });
-          if (firstBad) mismatches.push(firstBad);
+          record("insert", `${allowedExpected}/${n} allowed`, `${allowedActual}/${n} allowed`, first);
         }
       }
     }
