@@ -81,3 +81,10 @@ export async function requestNeonBranches(apiKey: string, projectId: string, sig
   if (response.status !== 200) throw await failure(response);
   return ((await response.json()) as { branches: BranchChoice[] }).branches;
 }
+
+/** POST /api/embedded/empty: drops what designs created in the server's embedded database; resolves with the schemas dropped. */
+export async function requestEmptyEmbedded(signal?: AbortSignal): Promise<string[]> {
+  const response = await post("/api/embedded/empty", {}, signal);
+  if (response.status !== 200) throw await failure(response);
+  return ((await response.json()) as { dropped: string[] }).dropped;
+}

@@ -162,7 +162,7 @@ async function applyAndVerify(
   currentStep: () => StepName,
   onPlan: (plan: Plan) => void,
 ): Promise<Partial<ApplyOutcome>> {
-  enter("lock", "waiting for the apply lock (another apply to this database goes first)");
+  enter("lock", "taking the apply lock (a concurrent apply to this database would go first)");
   let plan: Plan | undefined;
   let result: ApplyResult;
   try {

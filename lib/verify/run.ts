@@ -236,8 +236,9 @@ function summariseUpdates(parts: readonly string[]): string {
   const rows = parts.filter((p) => /^\d+$/.test(p)).reduce((sum, p) => sum + Number(p), 0);
   const refused = parts.filter((p) => p === "refused").length;
   const errors = parts.filter((p) => !/^\d+$/.test(p) && p !== "refused");
-  const denied = errors.filter((e) => e.startsWith("error 42501")).length;
-  const other = errors.filter((e) => !e.startsWith("error 42501"));
+  const isDenied = (e: string) => e.startsWith("no privilege") || e.startsWith("error 42501");
+  const denied = errors.filter(isDenied).length;
+  const other = errors.filter((e) => !isDenied(e));
   const bits = [`${rows} rows changed`];
   if (refused) bits.push(`${refused} refused`);
   if (denied) bits.push(`${denied} without privilege`);
