@@ -1,7 +1,28 @@
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.PW_PORT ?? 3123);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+/**
+ * The web server's embedded database (RLSD_PGLITE_DIR), away from the developer's .data/pglite:
+ * a folder per port, emptied when a run starts. The main process picks it; the workers inherit
+ * the variable, so they neither pick another nor empty it under the server.
+ */
+if (!process.env.RLSD_E2E_PGLITE_DIR) {
+  process.env.RLSD_E2E_PGLITE_DIR = join(tmpdir(), `rlsd-e2e-pglite-${PORT}`);
+  rmSync(process.env.RLSD_E2E_PGLITE_DIR, { recursive: true, force: true });
+}
+const PGLITE_DIR = process.env.RLSD_E2E_PGLITE_DIR;
+
+/**
+ * Where the web server finds "Neon": e2e/apply-neon.spec.ts forwards these two ports to a local
+ * stand-in of the Neon API and to the serverless driver's WebSocket proxy while it runs.
+ */
+const NEON_API_PORT = PORT + 1;
+const NEON_PROXY_PORT = PORT + 2;
 
 /**
  * Browser tests run against a production build (`next build && next start`), in Debian's
@@ -46,6 +67,11 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
-    env: { NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      NEXT_TELEMETRY_DISABLED: "1",
+      RLSD_PGLITE_DIR: PGLITE_DIR,
+      RLSD_NEON_API_URL: `http://127.0.0.1:${NEON_API_PORT}/api/v2`,
+      RLSD_NEON_WS_PROXY: `ws://127.0.0.1:${NEON_PROXY_PORT}/v1`,
+    },
   },
 });

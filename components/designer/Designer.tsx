@@ -4,6 +4,7 @@ import { TableEditor } from "./panels/TableEditor";
 import { ProjectPanel } from "./panels/ProjectPanel";
 import { TableList } from "./panels/TableList";
 import { Preview } from "./preview/Preview";
+import { ApplyPanel } from "./apply/ApplyPanel";
 import { Notices } from "./Notices";
 import { Toolbar } from "./Toolbar";
 import { boot, startAutosave } from "./state/boot";
@@ -66,6 +67,7 @@ export function Designer() {
       ) : (
         <div className="flex flex-1 items-center justify-center text-[12px] text-muted">Loading the design…</div>
       )}
+      {ready && <ApplyPanel />}
       <Notices />
     </div>
   );

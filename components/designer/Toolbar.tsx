@@ -85,6 +85,15 @@ export function Toolbar() {
       <div className="flex-1" />
       <ThemeButton />
       <Button
+        icon="database"
+        onClick={() => run("openApply")}
+        aria-haspopup="dialog"
+        title={`Apply the design to a database and verify it there (${shortcutOf("openApply")})`}
+        className="ml-1"
+      >
+        Apply
+      </Button>
+      <Button
         tone="primary"
         icon="download"
         disabled={!valid}

@@ -35,10 +35,18 @@ async function failure(response: Response): Promise<ApiRequestError> {
   return new ApiRequestError(response.status, body);
 }
 
+/** The body of a 200 answer with `ok: true`; anything else becomes an ApiRequestError. */
+async function okBody<T>(response: Response): Promise<T> {
+  if (response.status !== 200) throw await failure(response);
+  const body = (await response.json()) as { ok: boolean } & T;
+  if (!body.ok) throw new ApiRequestError(200, body as unknown as ConstructorParameters<typeof ApiRequestError>[1]);
+  return body;
+}
+
 /** POST /api/plan. Resolves with the outcome (ok false when the destination could not be read). */
 export async function requestPlan(body: ApplyRequestBody, signal?: AbortSignal): Promise<ApplyOutcome> {
   const response = await post("/api/plan", body, signal);
-  if (response.status !== 200 && response.status !== 502) throw await failure(response);
+  if (response.status !== 200) throw await failure(response);
   return ((await response.json()) as { outcome: ApplyOutcome }).outcome;
 }
 
@@ -71,15 +79,13 @@ export async function requestApply(body: ApplyRequestBody, onEvent: (event: Appl
 /** POST /api/neon/projects: the key's projects, for a picker. */
 export async function requestNeonProjects(apiKey: string, signal?: AbortSignal): Promise<ProjectChoice[]> {
   const response = await post("/api/neon/projects", { apiKey }, signal);
-  if (response.status !== 200) throw await failure(response);
-  return ((await response.json()) as { projects: ProjectChoice[] }).projects;
+  return (await okBody<{ projects: ProjectChoice[] }>(response)).projects;
 }
 
 /** POST /api/neon/branches: the project's branches, the default one first. */
 export async function requestNeonBranches(apiKey: string, projectId: string, signal?: AbortSignal): Promise<BranchChoice[]> {
   const response = await post("/api/neon/branches", { apiKey, projectId }, signal);
-  if (response.status !== 200) throw await failure(response);
-  return ((await response.json()) as { branches: BranchChoice[] }).branches;
+  return (await okBody<{ branches: BranchChoice[] }>(response)).branches;
 }
 
 /** POST /api/embedded/empty: drops what designs created in the server's embedded database; resolves with the schemas dropped. */

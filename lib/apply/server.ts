@@ -38,7 +38,11 @@ function compileRequest(body: ApplyRequestBody, redactor: Redactor): Compiled {
   return { ok: true, job: { model: compiled.model, bundle: compiled.bundle, destination: body.destination, confirmDestructive: body.confirmDestructive === true } };
 }
 
-/** POST /api/plan: what applying would do, as JSON `{ ok, outcome }`; 502 when the destination could not be read. */
+/**
+ * POST /api/plan: what applying would do, as JSON `{ ok, outcome }`, with 200 even when the
+ * destination could not be read (`ok: false`, `outcome.error` says why): the request itself was
+ * fine, and a browser logs any other status as an error of the page.
+ */
 export async function handlePlanRequest(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
   const parsed = await readRequest(request, applyRequestSchema);
   if (!parsed.ok) return parsed.response;
@@ -46,7 +50,7 @@ export async function handlePlanRequest(request: Request, env: ApplyEnvironment 
   if (!compiled.ok) return compiled.response;
   try {
     const outcome = await runApply({ ...compiled.job, mode: "plan" }, env, () => {});
-    return jsonResponse(outcome.ok ? 200 : 502, { ok: outcome.ok, outcome }, parsed.redactor);
+    return jsonResponse(200, { ok: outcome.ok, outcome }, parsed.redactor);
   } catch (error) {
     return unexpected(error, parsed.redactor);
   }
@@ -93,10 +97,10 @@ export async function handleNeonBranchesRequest(request: Request, env: ApplyEnvi
   }
 }
 
+/** 200 with `ok: false`, like the plan: a refused key or an unreachable API is an answer, not a broken request. */
 function neonFailure(error: unknown, redactor: Redactor): Response {
   const failure = describeFailure("connect", error);
-  const status = (error as { status?: number }).status === 401 ? 401 : 502;
-  return jsonResponse(status, { ok: false, error: { code: failure.code ?? "neon-api", message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) } }, redactor);
+  return jsonResponse(200, { ok: false, error: { code: failure.code ?? "neon-api", message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) } }, redactor);
 }
 
 function unexpected(error: unknown, redactor: Redactor): Response {

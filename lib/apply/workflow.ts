@@ -233,7 +233,7 @@ function refuseIfNeeded(plan: Plan, confirmDestructive: boolean): void {
       step: "plan",
       code: "needs-confirmation",
       message: `this apply would drop or rewrite data: ${changes}. Nothing was changed.`,
-      fix: "Read the plan, then confirm explicitly: tick “apply destructive changes” in the Apply panel, or add --yes on the command line.",
+      fix: "Read the plan, then confirm explicitly: tick “I understand this drops or rewrites data” in the Apply panel, or add --yes on the command line.",
     });
   }
 }

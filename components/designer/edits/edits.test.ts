@@ -3,7 +3,7 @@ import { template, validateDesign, type Design } from "@/lib/design";
 import { addCondition, setAccess, setCondition } from "./access";
 import { addColumn, patchColumn, renameColumn } from "./columns";
 import { setOrganizationFirewall, setOwnerFirewall, setOwnerMode } from "./firewall";
-import { EMPTY_DESIGN, removeRole, renameRole, setClaim, setTenancy } from "./project";
+import { adoptProviderTenancy, EMPTY_DESIGN, parseClaim, removeRole, renameRole, sameTenancy, setClaim, setProvider, setTenancy } from "./project";
 import { addTable, deleteTable, duplicateTable, moveTable, renameTable } from "./tables";
 
 const saas = () => template("saas") as Design;
@@ -93,5 +93,28 @@ describe("design edits", () => {
     const design = setClaim(saas(), "orgClaim", "o.id");
     expect(design.auth.tenancy).toMatchObject({ orgClaim: ["o", "id"] });
     expect(valid(design)).toEqual([]);
+  });
+
+  it("switch the provider without touching the claims, and fill them only when asked", () => {
+    const design = setClaim(setClaim(saas(), "orgClaim", "tenant"), "roleClaim", "tenant_role");
+    const workos = setProvider(design, "workos");
+    expect(workos.auth.tenancy).toEqual(design.auth.tenancy);
+    const adopted = adoptProviderTenancy(workos);
+    expect(adopted.auth.tenancy).toEqual({ source: "claims", orgClaim: "org_id", roleClaim: "role" });
+    expect(adoptProviderTenancy(adopted)).toBe(adopted);
+    expect(adoptProviderTenancy(setProvider(saas(), "better-auth")).auth.tenancy).toMatchObject({ source: "tables", membership: { table: "member" } });
+    expect(adoptProviderTenancy(setProvider(saas(), "custom")).auth.tenancy).toEqual(saas().auth.tenancy);
+    expect(valid(adopted)).toEqual([]);
+  });
+
+  it("compare tenancies however they are spelled", () => {
+    expect(sameTenancy({ source: "claims", orgClaim: "o.id" }, { source: "claims", orgClaim: ["o", "id"] })).toBe(true);
+    expect(sameTenancy({ source: "tables" }, { source: "tables", membership: { table: "members", user: "user_id", org: "organization_id", role: "role" } })).toBe(true);
+    expect(sameTenancy({ source: "claims", orgClaim: "org_id" }, { source: "tables" })).toBe(false);
+  });
+
+  it("keep a namespaced claim whole", () => {
+    expect(parseClaim("https://example.com/org_role")).toBe("https://example.com/org_role");
+    expect(parseClaim("o.rol")).toEqual(["o", "rol"]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Design, Provider, Target, Table } from "@/lib/design";
+import { PROVIDER_PRESETS, type Design, type Provider, type Target, type Table, type Tenancy } from "@/lib/design";
 import { freshName, move, removeAt, renameFollows, replaceAt } from "./names";
 
 /** Immutable edits of the project settings: name, target, auth, tenancy and organization roles. */
@@ -39,9 +39,12 @@ export function setTenancy(design: Design, source: TenancySource): Design {
   return { ...design, auth };
 }
 
-/** "o.id" names a nested claim (the path ["o", "id"]); a name without dots is a top-level claim. */
+/**
+ * "o.id" names a nested claim (the path ["o", "id"]); a name without dots is a top-level claim,
+ * and so is a namespaced one such as Auth0's "https://example.com/org_role" (its dots are the host's).
+ */
 export function parseClaim(text: string): string | string[] {
-  return text.includes(".") ? text.split(".") : text;
+  return text.includes(".") && !text.includes("://") ? text.split(".") : text;
 }
 
 export function formatClaim(claim: string | readonly string[] | undefined): string {
@@ -52,6 +55,31 @@ export function setClaim(design: Design, key: "orgClaim" | "roleClaim", text: st
   const tenancy = design.auth.tenancy;
   if (tenancy?.source !== "claims") return design;
   return { ...design, auth: { ...design.auth, tenancy: { ...tenancy, [key]: parseClaim(text) } } };
+}
+
+/** The tenancy the provider's tokens (or tables) suggest; null when it has no opinion (custom). */
+export function providerTenancy(provider: Provider): Tenancy | null {
+  return provider === "custom" ? null : PROVIDER_PRESETS[provider].tenancy;
+}
+
+/** Whether two tenancies say the same thing, however they are spelled ("o.id" or ["o", "id"], defaults written out or not). */
+export function sameTenancy(a: Tenancy | undefined, b: Tenancy | null | undefined): boolean {
+  if (!a || !b || a.source !== b.source) return !a && !b;
+  if (a.source === "claims" && b.source === "claims") {
+    return formatClaim(a.orgClaim) === formatClaim(b.orgClaim) && formatClaim(a.roleClaim) === formatClaim(b.roleClaim);
+  }
+  if (a.source === "tables" && b.source === "tables") {
+    const same = (x: object, y: object) => JSON.stringify(Object.entries(x).sort()) === JSON.stringify(Object.entries(y).sort());
+    return same({ ...MEMBERSHIP_DEFAULTS, ...a.membership }, { ...MEMBERSHIP_DEFAULTS, ...b.membership }) && same({ ...ACTIVE_ORG_DEFAULTS, ...a.activeOrg }, { ...ACTIVE_ORG_DEFAULTS, ...b.activeOrg });
+  }
+  return false;
+}
+
+/** Fills the tenancy with what the design's provider suggests (only when asked: switching provider never does). */
+export function adoptProviderTenancy(design: Design): Design {
+  const tenancy = providerTenancy(design.auth.provider);
+  if (!tenancy || sameTenancy(design.auth.tenancy, tenancy)) return design;
+  return { ...design, auth: { ...design.auth, tenancy: structuredClone(tenancy) as Tenancy } };
 }
 
 export type NeonTokenVia = NonNullable<NonNullable<Design["neon"]>["tokenVia"]>;

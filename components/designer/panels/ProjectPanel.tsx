@@ -1,10 +1,22 @@
 "use client";
-import { PROVIDERS, TARGETS, type Provider, type Target } from "@/lib/design";
-import { ACTIVE_ORG_DEFAULTS, formatClaim, MEMBERSHIP_DEFAULTS, tenancySource, type MembershipField, type NeonTokenVia, type TenancySource } from "../edits/project";
+import { PROVIDER_PRESETS, PROVIDERS, TARGETS, type Problem, type Provider, type Target, type Tenancy } from "@/lib/design";
+import {
+  ACTIVE_ORG_DEFAULTS,
+  formatClaim,
+  MEMBERSHIP_DEFAULTS,
+  providerTenancy,
+  sameTenancy,
+  tenancySource,
+  type MembershipField,
+  type NeonTokenVia,
+  type TenancySource,
+} from "../edits/project";
+import { openProblem } from "../preview/ProblemsList";
 import { run } from "../state/commands";
 import { problemsAt } from "../state/compiled";
-import { NO_ROLES, useAllProblems, useDesigner } from "../state/hooks";
+import { NO_ROLES, useAllProblems, useAllWarnings, useDesigner } from "../state/hooks";
 import { Button, FieldProblems, FieldRow, IconButton, Section, Select, TextInput } from "../ui/controls";
+import { Icon } from "../ui/icons";
 
 /** Project settings: name, target, auth provider, tenancy (claims or tables) and organization roles. */
 
@@ -31,9 +43,11 @@ export function ProjectPanel() {
   const design = useDesigner((s) => s.design);
   const roles = useDesigner((s) => s.design.roles ?? NO_ROLES);
   const problems = useAllProblems();
+  const warnings = useAllWarnings();
   const at = (path: string, deep = false) => problemsAt(problems, path, deep);
   const source = tenancySource(design);
   const tenancy = design.auth.tenancy;
+  const preset = PROVIDER_PRESETS[design.auth.provider];
 
   return (
     <div className="pb-10">
@@ -55,6 +69,7 @@ export function ProjectPanel() {
             ))}
           </Select>
           <FieldProblems problems={at("target")} />
+          {design.target === "supabase" && <ChoiceWarnings warnings={warnings} />}
         </FieldRow>
         {design.target === "neon" && (
           <FieldRow label="Token path" htmlFor="neon-token" hint="How the user's JWT reaches PostgreSQL on Neon.">
@@ -86,13 +101,23 @@ export function ProjectPanel() {
               </option>
             ))}
           </Select>
+          {design.target !== "supabase" && <ChoiceWarnings warnings={warnings} />}
         </FieldRow>
-        <FieldRow label="JWKS URL" htmlFor="project-jwks" hint="Optional: the provider's public keys. Left empty, the setup SQL holds a placeholder to fill in.">
+        <FieldRow
+          label="JWKS URL"
+          htmlFor="project-jwks"
+          hint={
+            <>
+              Where to find it: {preset.jwksWhere}. Optional: left empty, the setup SQL holds a placeholder to fill in.
+            </>
+          }
+        >
           <TextInput
             id="project-jwks"
             label="JWKS URL"
             value={design.auth.jwksUrl ?? ""}
-            placeholder="https://…/.well-known/jwks.json"
+            placeholder={preset.jwksUrlTemplate ?? "https://…/.well-known/jwks.json"}
+            title={preset.jwksUrlTemplate ? `${PROVIDER_LABELS[design.auth.provider]}: ${preset.jwksUrlTemplate}` : undefined}
             onValue={(url) => run("setJwksUrl", { url })}
             problems={at("auth.jwksUrl")}
             problemsId="p-jwks"
@@ -121,6 +146,7 @@ export function ProjectPanel() {
           </div>
         </fieldset>
         <FieldProblems problems={at("auth.tenancy")} />
+        <ProviderSuggestion provider={design.auth.provider} tenancy={tenancy} />
         {tenancy?.source === "claims" && (
           <div className="mt-3">
             <FieldRow label="Organization claim" htmlFor="org-claim" hint="A claim name; a.b for a nested claim (Clerk's o.id).">
@@ -171,6 +197,70 @@ export function ProjectPanel() {
         <FieldProblems problems={at("roles")} />
       </Section>
     </div>
+  );
+}
+
+/** What the provider's tokens carry, and one click to use it: never applied silently when the provider changes. */
+function ProviderSuggestion({ provider, tenancy }: { provider: Provider; tenancy: Tenancy | undefined }) {
+  const suggested = providerTenancy(provider);
+  if (!suggested) return null;
+  const label = PROVIDER_LABELS[provider];
+  const inUse = sameTenancy(tenancy, suggested);
+  return (
+    <div className="mt-3 flex items-start gap-3 rounded-md border border-line bg-subtle px-3 py-2 text-[12px]" aria-label={`${label}'s tenancy`} role="group">
+      <Icon name="info" className="mt-px size-3.5 shrink-0 text-muted" />
+      <div className="min-w-0 flex-1">
+        <p>
+          {/* The note often names the provider itself ("Clerk's session token..."): no need to say it twice. */}
+          {!PROVIDER_PRESETS[provider].tenancyNote.startsWith(label.split(" ")[0]) && <span className="font-medium">{label}: </span>}
+          {PROVIDER_PRESETS[provider].tenancyNote}
+        </p>
+        <p className="mt-0.5 text-muted">Suggested: {describeTenancy(suggested)}</p>
+      </div>
+      {inUse ? (
+        <span className="flex shrink-0 items-center gap-1 text-ok">
+          <Icon name="check" className="size-3.5" /> In use
+        </span>
+      ) : (
+        <Button size="sm" className="shrink-0" onClick={() => run("adoptProviderTenancy")}>
+          Use {label}&apos;s {suggested.source === "claims" ? "claims" : "tables"}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function describeTenancy(t: Tenancy): string {
+  if (t.source === "claims") return `organization claim ${formatClaim(t.orgClaim) || "org_id"}, role claim ${formatClaim(t.roleClaim) || "org_role"}`;
+  const m = { ...MEMBERSHIP_DEFAULTS, ...t.membership };
+  const a = { ...ACTIVE_ORG_DEFAULTS, ...t.activeOrg };
+  return `memberships in ${m.table} (${m.user}, ${m.org}, ${m.role}), the active organization in ${a.table}.${a.org}`;
+}
+
+/** The warnings a target or provider choice brings (user columns of the wrong type), each a link to its field. */
+function ChoiceWarnings({ warnings }: { warnings: readonly Problem[] }) {
+  const tables = useDesigner((s) => s.design.tables);
+  if (warnings.length === 0) return null;
+  return (
+    <ul className="mt-1 space-y-0.5 text-[12px] leading-snug" aria-label="Warnings">
+      {warnings.map((w, i) => {
+        const index = /^tables\[(\d+)\]/.exec(w.path)?.[1];
+        const table = index !== undefined ? tables[Number(index)]?.name : undefined;
+        return (
+          <li key={i} className="flex gap-1 text-warn">
+            <Icon name="alert" className="mt-px size-3.5 shrink-0" />
+            <span>
+              <span className="sr-only">Warning: </span>
+              {table ? `${table}: ` : ""}
+              {w.message}{" "}
+              <button type="button" className="cursor-pointer font-medium underline underline-offset-2" onClick={() => openProblem(w, tables.length)}>
+                {table ? `Show in ${table}` : "Show"}
+              </button>
+            </span>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

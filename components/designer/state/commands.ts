@@ -1,5 +1,6 @@
 import { TEMPLATES, type Design, type Operation, type Provider, type Target, type Condition, type TemplateName } from "@/lib/design";
 import { bundleToZip } from "@/lib/zip";
+import * as apply from "../apply/actions";
 import * as tables from "../edits/tables";
 import * as columns from "../edits/columns";
 import * as access from "../edits/access";
@@ -100,6 +101,13 @@ export const commands = {
     },
   }),
 
+  // Apply to a database (the panel keeps its own state, secrets included, outside the design)
+  openApply: define({ label: "Apply to a database", shortcuts: ["Mod+Enter"], history: "none", perform: () => apply.openPanel() }),
+  closeApply: define({ label: "Close the Apply panel", history: "none", perform: () => apply.closePanel() }),
+  planApply: define({ label: "Plan", history: "none", enabled: (s) => compiled(s.design).ok, perform: () => void apply.plan() }),
+  applyNow: define({ label: "Apply now", history: "none", enabled: (s) => compiled(s.design).ok, perform: () => void apply.applyNow() }),
+  emptyEmbedded: define({ label: "Empty the embedded database", history: "none", perform: () => void apply.emptyEmbedded() }),
+
   // Navigation and preview (not design edits)
   selectProject: define({ label: "Project settings", history: "none", perform: () => void designerStore.setState({ selection: { kind: "project" } }) }),
   selectTable: define<{ index: number }>({
@@ -118,6 +126,7 @@ export const commands = {
   setProjectName: define<{ name: string }>({ label: "Project name", history: "record", mergeKey: () => "name", perform: (s, a) => ({ design: project.setName(s.design, a.name) }) }),
   setTarget: define<{ target: Target }>({ label: "Target", history: "record", perform: (s, a) => ({ design: project.setTarget(s.design, a.target) }) }),
   setProvider: define<{ provider: Provider }>({ label: "Auth provider", history: "record", perform: (s, a) => ({ design: project.setProvider(s.design, a.provider) }) }),
+  adoptProviderTenancy: define({ label: "Use the provider's claims", history: "record", perform: (s) => ({ design: project.adoptProviderTenancy(s.design) }) }),
   setJwksUrl: define<{ url: string }>({ label: "JWKS URL", history: "record", mergeKey: () => "jwks", perform: (s, a) => ({ design: project.setJwksUrl(s.design, a.url) }) }),
   setNeonTokenVia: define<{ via: project.NeonTokenVia }>({ label: "How the token reaches Neon", history: "record", perform: (s, a) => ({ design: project.setNeonTokenVia(s.design, a.via) }) }),
   setPostgresRole: define<{ key: "signedInRole" | "anonymousRole"; name: string }>({

@@ -29,6 +29,8 @@ export function shortcutOf(name: CommandName): string | undefined {
 
 export function handleKeydown(event: KeyboardEvent): void {
   if (event.defaultPrevented || event.isComposing) return;
+  // In a dialog (the Apply panel) keys belong to its own fields: Ctrl+Z undoes typing there, not the design.
+  if (event.target instanceof Element && event.target.closest("dialog")) return;
   for (const name of Object.keys(commands) as CommandName[]) {
     const spec = commands[name] as { shortcuts?: readonly string[] };
     if (!spec.shortcuts?.some((s) => matchesShortcut(event, s))) continue;

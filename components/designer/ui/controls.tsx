@@ -1,5 +1,5 @@
 "use client";
-import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from "react";
 import type { Problem } from "@/lib/design";
 import { endMerge } from "../state/store";
 import { Icon, type IconName } from "./icons";
@@ -100,8 +100,9 @@ export function Checkbox({
 }
 
 type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
+  readonly ref?: Ref<HTMLButtonElement>;
   readonly icon?: IconName;
-  readonly tone?: "default" | "primary" | "ghost" | "danger";
+  readonly tone?: "default" | "primary" | "ghost" | "danger" | "destructive";
   readonly size?: "sm" | "md";
 };
 
@@ -110,6 +111,7 @@ const tones = {
   primary: "border border-accent bg-accent text-white hover:bg-accent-hover hover:border-accent-hover",
   ghost: "border border-transparent text-muted hover:bg-hover hover:text-fg",
   danger: "border border-transparent text-muted hover:bg-danger-soft hover:text-danger",
+  destructive: "border border-danger bg-danger text-white hover:brightness-110 dark:text-bg",
 } as const;
 
 export function Button({ icon, tone = "default", size = "md", className = "", children, type = "button", ...rest }: ButtonProps) {

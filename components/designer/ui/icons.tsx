@@ -2,7 +2,8 @@
 
 type IconName =
   | "plus" | "trash" | "copy" | "up" | "down" | "undo" | "redo" | "download" | "upload" | "export" | "link"
-  | "sun" | "moon" | "monitor" | "chevron" | "x" | "alert" | "table" | "settings" | "check" | "file" | "diff" | "shield";
+  | "sun" | "moon" | "monitor" | "chevron" | "x" | "alert" | "table" | "settings" | "check" | "file" | "diff" | "shield"
+  | "database" | "eye" | "eye-off" | "info";
 
 const PATHS: Record<IconName, string> = {
   plus: "M8 3.5v9M3.5 8h9",
@@ -28,6 +29,10 @@ const PATHS: Record<IconName, string> = {
   file: "M4 2.5h5l3 3v8H4zM9 2.5v3h3",
   diff: "M5 2.5v7M2.5 5h5M8.5 11.5h5M11 2.5l-6 11",
   shield: "M8 2 3 4v4c0 3 2.2 5.3 5 6 2.8-.7 5-3 5-6V4z",
+  database: "M3 4c0-1.1 2.2-2 5-2s5 .9 5 2-2.2 2-5 2-5-.9-5-2zM3 4v8c0 1.1 2.2 2 5 2s5-.9 5-2V4M3 8c0 1.1 2.2 2 5 2s5-.9 5-2",
+  eye: "M1.5 8S3.9 3.5 8 3.5 14.5 8 14.5 8 12.1 12.5 8 12.5 1.5 8 1.5 8zM8 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z",
+  "eye-off": "M1.5 8S3.9 3.5 8 3.5 14.5 8 14.5 8 12.1 12.5 8 12.5 1.5 8 1.5 8zM8 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4zM2.5 2.5l11 11",
+  info: "M8 2a6 6 0 1 0 0 12A6 6 0 0 0 8 2zM8 7.2v3.8M8 5v.2",
 };
 
 export function Icon({ name, className = "size-4" }: { name: IconName; className?: string }) {

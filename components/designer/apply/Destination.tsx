@@ -1,0 +1,211 @@
+"use client";
+import { useId, useState, type InputHTMLAttributes } from "react";
+import { useDesigner } from "../state/hooks";
+import { Button, Checkbox, FieldRow, IconButton, Section, Select, TextInput, fieldClass } from "../ui/controls";
+import { Icon } from "../ui/icons";
+import * as act from "./actions";
+import { useApply } from "./hooks";
+import type { DestinationKind, Load } from "./store";
+
+/** Where to apply: the three destinations as radio cards, then the chosen one's fields. */
+
+const KINDS: { kind: DestinationKind; label: string; hint: string }[] = [
+  { kind: "embedded", label: "Embedded database", hint: "PGlite on this machine, run by the app. No account needed." },
+  { kind: "postgres", label: "PostgreSQL URL", hint: "Any PostgreSQL server, a Neon connection string included." },
+  { kind: "neon", label: "Neon branch", hint: "A new branch of a Neon project, made for this apply." },
+];
+
+export function Destination() {
+  const kind = useApply((s) => s.kind);
+  const running = useApply((s) => s.run.state === "running");
+  const hintId = useId();
+  return (
+    <Section title="Destination">
+      <fieldset disabled={running}>
+        <legend className="sr-only">Destination</legend>
+        <div className="grid grid-cols-3 gap-1.5">
+          {KINDS.map((k) => (
+            <label
+              key={k.kind}
+              className={`flex cursor-pointer flex-col rounded-md border px-3 py-2 transition-colors has-focus-visible:outline-2 has-focus-visible:outline-focus has-disabled:cursor-not-allowed has-disabled:opacity-60 ${kind === k.kind ? "border-accent bg-accent-soft" : "border-line hover:border-line-strong"}`}
+            >
+              <span className="flex items-center gap-2 font-medium">
+                <input
+                  type="radio"
+                  name="apply-destination"
+                  value={k.kind}
+                  aria-label={k.label}
+                  aria-describedby={`${hintId}-${k.kind}`}
+                  checked={kind === k.kind}
+                  data-autofocus={kind === k.kind || undefined}
+                  onChange={() => act.setKind(k.kind)}
+                  className="size-3.5"
+                />
+                {k.label}
+              </span>
+              <span id={`${hintId}-${k.kind}`} className="mt-0.5 text-[11.5px] leading-snug text-muted">
+                {k.hint}
+              </span>
+            </label>
+          ))}
+        </div>
+        <div className="mt-3">
+          {kind === "embedded" && <EmbeddedFields />}
+          {kind === "postgres" && <UrlFields />}
+          {kind === "neon" && <NeonFields />}
+        </div>
+      </fieldset>
+    </Section>
+  );
+}
+
+function EmbeddedFields() {
+  return (
+    <p className="flex gap-1.5 text-[12px] text-muted">
+      <Icon name="info" className="mt-px size-3.5 shrink-0" />
+      <span>
+        The app&apos;s own database, in <code className="font-mono text-[11.5px]">.data/pglite</code> beside it (shared with <code className="font-mono text-[11.5px]">npm run cli</code>). It installs a local stand-in for the auth functions, so policies behave as on Neon.
+      </span>
+    </p>
+  );
+}
+
+const SECRET_HINT = "Sent only to this app's server, which connects for you. Never put in the design, the autosave or a share link.";
+
+function UrlFields() {
+  const url = useApply((s) => s.url);
+  const remember = useApply((s) => s.rememberUrl);
+  return (
+    <>
+      <FieldRow label="Connection string" htmlFor="apply-url" hint={SECRET_HINT}>
+        <SecretInput
+          id="apply-url"
+          label="Connection string"
+          value={url}
+          onValue={act.setUrl}
+          placeholder="postgres://user:password@host:5432/database"
+          onKeyDown={(e) => e.key === "Enter" && void act.plan()}
+        />
+        <Checkbox label="Remember on this device" visibleLabel="Remember on this device" checked={remember} onValue={act.setRememberUrl} className="mt-1.5 text-[12px] text-muted" title="Keep the connection string in this browser's storage until you untick this" />
+      </FieldRow>
+    </>
+  );
+}
+
+function NeonFields() {
+  const apiKey = useApply((s) => s.apiKey);
+  const remember = useApply((s) => s.rememberKey);
+  const projects = useApply((s) => s.projects);
+  const projectId = useApply((s) => s.projectId);
+  const branches = useApply((s) => s.branches);
+  const parentBranchId = useApply((s) => s.parentBranchId);
+  const branchName = useApply((s) => s.branchName);
+  const designName = useDesigner((s) => s.design.name);
+  return (
+    <>
+      <FieldRow label="Neon API key" htmlFor="apply-neon-key" hint="Neon Console: Account settings, API keys. Held in this page's memory only, unless you tick Remember.">
+        <div className="flex gap-1.5">
+          <SecretInput
+            id="apply-neon-key"
+            label="Neon API key"
+            value={apiKey}
+            onValue={act.setApiKey}
+            placeholder="napi_…"
+            onKeyDown={(e) => e.key === "Enter" && void act.loadProjects()}
+          />
+          <Button onClick={() => void act.loadProjects()} disabled={apiKey.trim() === "" || projects.state === "loading"}>
+            {projects.state === "loaded" ? "Reload projects" : "Load projects"}
+          </Button>
+        </div>
+        <Checkbox label="Remember on this device" visibleLabel="Remember on this device" checked={remember} onValue={act.setRememberKey} className="mt-1.5 text-[12px] text-muted" title="Keep the API key in this browser's storage until you untick this" />
+      </FieldRow>
+      <FieldRow label="Project" htmlFor="apply-neon-project">
+        <Select id="apply-neon-project" label="Neon project" value={projectId} onValue={(id) => void act.chooseProject(id)} disabled={projects.state !== "loaded"}>
+          <option value="">{placeholderFor(projects, "Load the key's projects first", "Pick a project")}</option>
+          {projects.state === "loaded" &&
+            projects.value.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name} ({p.id}{p.orgName ? `, ${p.orgName}` : ""})
+              </option>
+            ))}
+        </Select>
+        <LoadProblem load={projects} />
+        {projects.state === "loaded" && projects.value.length === 0 && <p className="mt-1 text-[12px] text-muted">This key sees no projects: create one in the Neon Console.</p>}
+      </FieldRow>
+      <FieldRow label="Parent branch" htmlFor="apply-neon-parent" hint="The new branch starts as a copy of it. The parent is never changed.">
+        <Select id="apply-neon-parent" label="Parent branch" value={parentBranchId} onValue={act.setParentBranch} disabled={branches.state !== "loaded"}>
+          {branches.state !== "loaded" && <option value="">{placeholderFor(branches, "Pick a project first", "")}</option>}
+          {branches.state === "loaded" &&
+            branches.value.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name}
+                {b.isDefault ? " (default)" : ""}
+              </option>
+            ))}
+        </Select>
+        <LoadProblem load={branches} />
+      </FieldRow>
+      <FieldRow label="New branch name" htmlFor="apply-neon-branch" hint="Optional.">
+        <TextInput id="apply-neon-branch" label="Branch name" value={branchName} onValue={act.setBranchName} placeholder={`rls/${slug(designName)}-<yyyymmdd-hhmmss>`} mono />
+      </FieldRow>
+    </>
+  );
+}
+
+function placeholderFor(load: Load<unknown>, idle: string, loaded: string): string {
+  return load.state === "loading" ? "Loading…" : load.state === "loaded" ? loaded : load.state === "failed" ? "Could not load" : idle;
+}
+
+function LoadProblem({ load }: { load: Load<unknown> }) {
+  if (load.state !== "failed") return null;
+  return (
+    <div className="mt-1 text-[12px] leading-snug">
+      <p className="flex gap-1 text-danger">
+        <Icon name="alert" className="mt-px size-3.5 shrink-0" />
+        <span>{load.message}</span>
+      </p>
+      {load.fix && <p className="mt-0.5 ml-4.5 text-muted">{load.fix}</p>}
+    </div>
+  );
+}
+
+/** As the server names branches: rls/<design>-<time>. */
+function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "design"
+  );
+}
+
+/** A password box with a show/hide toggle: the browser never autofills, spell-checks or saves it. */
+function SecretInput({ label, value, onValue, id, ...rest }: Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "type"> & { label: string; value: string; onValue: (value: string) => void }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <div className="relative min-w-0 flex-1">
+      <input
+        id={id}
+        type={shown ? "text" : "password"}
+        aria-label={label}
+        value={value}
+        onChange={(e) => onValue(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        autoCapitalize="off"
+        data-1p-ignore
+        data-lpignore="true"
+        className={fieldClass(false, "pr-8 font-mono text-[12.5px]")}
+        {...rest}
+      />
+      <IconButton
+        icon={shown ? "eye-off" : "eye"}
+        label={shown ? `Hide ${label.toLowerCase()}` : `Show ${label.toLowerCase()}`}
+        aria-pressed={shown}
+        onClick={() => setShown(!shown)}
+        className="absolute top-0.5 right-0.5"
+      />
+    </div>
+  );
+}

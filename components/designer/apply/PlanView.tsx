@@ -1,0 +1,232 @@
+"use client";
+import { useEffect, useRef } from "react";
+import type { MigrationStatus, Plan } from "@/lib/apply/client";
+import { useDesigner } from "../state/hooks";
+import { Button, Checkbox, Section } from "../ui/controls";
+import { Icon } from "../ui/icons";
+import { revealIn } from "../ui/scroll";
+import * as act from "./actions";
+import { FailureCard, Spinner } from "./FailureCard";
+import { useApply } from "./hooks";
+import { currentPlan } from "./store";
+
+/**
+ * Plan first: which migrations this database has not seen and what each does; what would be
+ * dropped or rewritten (refused until the user says they understand); and conflicts, with a way
+ * out for the embedded database.
+ */
+export function PlanView() {
+  const design = useDesigner((s) => s.design);
+  const plan = useApply((s) => currentPlan(s, design));
+  const kind = useApply((s) => s.kind);
+  const emptied = useApply((s) => s.emptied);
+
+  return (
+    <Section title="Plan" description="What this database has not seen yet, and what it will do. Planning reads the database and changes nothing.">
+      <div aria-live="polite">
+        {emptied && (
+          <p className="mb-2 flex items-start gap-1.5 text-[12.5px]">
+            <Icon name="check" className="mt-px size-4 shrink-0 text-ok" />
+            <span>Emptied the embedded database{emptied.length > 0 ? ` (dropped schemas ${emptied.join(", ")})` : ""}.</span>
+          </p>
+        )}
+        {plan.state === "none" && (
+          <p className="text-[12.5px] text-muted">{kind === "embedded" ? "Not planned yet." : "Not planned yet: fill in the destination, then press Plan."}</p>
+        )}
+        {plan.state === "planning" && (
+          <p className="flex items-center gap-2 text-[12.5px] text-muted">
+            <Spinner /> Reading the database&apos;s migration ledger…
+          </p>
+        )}
+        {plan.state === "failed" && <FailureCard error={plan.error} title="The plan failed" />}
+        {plan.state === "planned" && plan.outcome.plan && <PlanDetails plan={plan.outcome.plan} parent={kind === "neon" ? plan.outcome.branch?.branchName : undefined} />}
+      </div>
+    </Section>
+  );
+}
+
+function PlanDetails({ plan, parent }: { plan: Plan; parent?: string }) {
+  const total = plan.migrations.length;
+  const nothing = plan.conflicts.length === 0 && plan.pending.length === 0;
+  return (
+    <div className="space-y-2.5">
+      <p className="flex items-start gap-1.5 text-[12.5px]">
+        {plan.conflicts.length > 0 ? (
+          <Icon name="alert" className="mt-px size-4 shrink-0 text-danger" />
+        ) : nothing ? (
+          <Icon name="check" className="mt-px size-4 shrink-0 text-ok" />
+        ) : (
+          <Icon name="database" className="mt-px size-4 shrink-0 text-accent-text" />
+        )}
+        <span>
+          <span className="font-medium">
+            {plan.conflicts.length > 0
+              ? "Another version of this design is applied here"
+              : nothing
+                ? `Nothing to apply: all ${total} migrations are already applied`
+                : `${plan.pending.length} of ${total} migration${total === 1 ? "" : "s"} to apply`}
+          </span>
+          <span className="block font-mono text-[11.5px] break-all text-muted">
+            {plan.location}
+            {parent && <span className="font-sans"> · a new branch starts from {parent}</span>}
+          </span>
+        </span>
+      </p>
+
+      {nothing ? (
+        <details className="text-[12px]">
+          <summary className="w-fit cursor-pointer text-muted hover:text-fg">Show the {total} migrations</summary>
+          <MigrationsTable plan={plan} />
+        </details>
+      ) : (
+        <MigrationsTable plan={plan} />
+      )}
+
+      {plan.destructive.length > 0 && <Destructive plan={plan} />}
+      {plan.conflicts.length > 0 && <Conflicts plan={plan} />}
+    </div>
+  );
+}
+
+function MigrationsTable({ plan }: { plan: Plan }) {
+  return (
+    <table className="w-full border-collapse text-[12px]">
+      <caption className="sr-only">Migrations</caption>
+      <thead>
+        <tr className="border-b border-line text-left text-[11px] text-muted">
+          <th scope="col" className="py-1 pr-3 font-medium">
+            Migration
+          </th>
+          <th scope="col" className="py-1 pr-3 font-medium">
+            Status
+          </th>
+          <th scope="col" className="py-1 font-medium">
+            What it does
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {plan.migrations.map((m) => (
+          <tr key={m.tag} className="border-b border-line/60 align-top last:border-0">
+            <td className="py-1 pr-3 font-mono text-[11.5px] whitespace-nowrap">{m.tag}</td>
+            <td className="py-1 pr-3 whitespace-nowrap">
+              <StatusBadge status={m.status} />
+            </td>
+            <td className={`py-1 ${m.status === "pending" ? "" : "text-muted"}`}>
+              {m.destructive.length > 0 && m.status === "pending" ? <span className="text-danger">{m.summary}</span> : m.summary}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const STATUS: Record<MigrationStatus, { label: string; className: string; title: string }> = {
+  pending: { label: "to apply", className: "bg-accent-soft text-accent-text", title: "Not in this database's ledger: Apply now runs it" },
+  applied: { label: "applied", className: "bg-ok-soft text-ok", title: "Already applied, with the same SQL" },
+  changed: { label: "changed", className: "bg-danger-soft text-danger", title: "Applied from another version of this design: the SQL differs" },
+  unrecorded: { label: "skipped", className: "bg-warn-soft text-warn", title: "Not in the ledger, yet the ledger holds later migrations: it would be skipped" },
+};
+
+function StatusBadge({ status }: { status: MigrationStatus }) {
+  const s = STATUS[status];
+  return (
+    <span title={s.title} className={`inline-block rounded px-1.5 py-px text-[11px] font-medium ${s.className}`}>
+      {s.label}
+    </span>
+  );
+}
+
+function Destructive({ plan }: { plan: Plan }) {
+  const confirmed = useApply((s) => s.confirmDestructive);
+  const running = useApply((s) => s.run.state === "running");
+  return (
+    <div className="rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-[12px]">
+      <p className="flex items-center gap-1.5 font-medium text-danger">
+        <Icon name="alert" className="size-4 shrink-0" />
+        This plan drops or rewrites data
+      </p>
+      <ul className="mt-1 space-y-1">
+        {plan.destructive.map((d, i) => (
+          <li key={i}>
+            <span className="font-medium">
+              {d.kind} {d.target}
+            </span>{" "}
+            <span className="text-muted">
+              ({d.file}, statement {d.statement})
+            </span>
+            <code className="mt-0.5 block font-mono text-[11px] break-all whitespace-pre-wrap text-muted">{d.text}</code>
+          </li>
+        ))}
+      </ul>
+      <Checkbox
+        label="I understand this drops or rewrites data"
+        visibleLabel="I understand this drops or rewrites data"
+        checked={confirmed}
+        disabled={running}
+        onValue={act.setConfirmDestructive}
+        className="mt-2 font-medium"
+      />
+    </div>
+  );
+}
+
+function Conflicts({ plan }: { plan: Plan }) {
+  const kind = useApply((s) => s.kind);
+  const emptying = useApply((s) => s.emptying);
+  const emptyError = useApply((s) => s.emptyError);
+  const running = useApply((s) => s.run.state === "running");
+  const confirm = useRef<HTMLDivElement>(null);
+  const emptyButton = useRef<HTMLButtonElement>(null);
+  const asked = emptying !== "idle";
+  const wasAsked = useRef(asked);
+  // Asking moves focus to Cancel (the safe answer) and brings the question into view; answering "no" returns it.
+  useEffect(() => {
+    if (asked) {
+      revealIn(confirm.current);
+      confirm.current?.querySelector<HTMLButtonElement>("button[data-cancel]")?.focus();
+    } else if (wasAsked.current) emptyButton.current?.focus();
+    wasAsked.current = asked;
+  }, [asked]);
+  return (
+    <div className="rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-[12px]">
+      <ul className="space-y-1">
+        {plan.conflicts.map((c, i) => (
+          <li key={i} className="text-fg">
+            {c}
+          </li>
+        ))}
+      </ul>
+      {kind === "embedded" && (
+        <div className="mt-2">
+          {emptying === "idle" ? (
+            <Button ref={emptyButton} icon="trash" onClick={act.askToEmpty} disabled={running}>
+              Empty the embedded database
+            </Button>
+          ) : (
+            <div ref={confirm} role="group" aria-label="Confirm emptying the embedded database" className="rounded-md border border-line bg-panel px-3 py-2">
+              <p className="font-medium">Empty the embedded database?</p>
+              <p className="mt-0.5 text-muted">This drops every schema in it (tables, rows, functions, the migration ledger). It cannot be undone; your design is not touched.</p>
+              <div className="mt-2 flex gap-1.5">
+                <Button tone="destructive" onClick={() => void act.emptyEmbedded()} disabled={emptying === "busy"}>
+                  {emptying === "busy" ? (
+                    <>
+                      <Spinner /> Emptying…
+                    </>
+                  ) : (
+                    "Yes, empty it"
+                  )}
+                </Button>
+                <Button onClick={act.cancelEmpty} disabled={emptying === "busy"} data-cancel>
+                  Cancel
+                </Button>
+              </div>
+              {emptyError && <p className="mt-1.5 text-danger">{emptyError}</p>}
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+import {
+  ApiRequestError,
+  requestApply,
+  requestEmptyEmbedded,
+  requestNeonBranches,
+  requestNeonProjects,
+  requestPlan,
+  type ApplyEvent,
+  type ApplyOutcome,
+} from "@/lib/apply/client";
+import type { Design } from "@/lib/design";
+import { compiled, problemsOf } from "../state/compiled";
+import { designerStore } from "../state/store";
+import { rememberSecret } from "./secrets";
+import { applyStore, destinationKey, destinationOf, readiness, type ApplyState, type DestinationKind, type Failure, type PlanState, type TimedEvent } from "./store";
+
+/**
+ * What the Apply panel does: edit the destination, load Neon's pickers, plan, apply, and empty
+ * the embedded database. Each reads and writes the apply store; the design comes from the
+ * designer's store and is only read. Responses that arrive after the form changed are dropped.
+ */
+
+const get = () => applyStore().getState();
+const set = (patch: Partial<ApplyState>) => applyStore().setState(patch);
+const design = (): Design => designerStore.getState().design;
+const problemCount = (d: Design) => problemsOf(compiled(d)).length;
+
+/** What a refused request or a thrown error says, in the shape the panel shows. */
+function failureOf(error: unknown): Failure {
+  if (error instanceof ApiRequestError) {
+    const body = error.body.error as { message: string; fix?: string; issues?: Failure["issues"] };
+    return { failure: null, message: body.message, ...(body.issues ? { issues: body.issues } : {}), ...(body.fix ? { fix: body.fix } : {}) };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { failure: null, message: /fetch|network/i.test(message) ? `the app's server did not answer (${message}): is it still running?` : message };
+}
+
+export function openPanel(): void {
+  const s = get();
+  const d = design();
+  // A finished run belongs to the design it applied; once that changed, it would mislead.
+  const stale = s.run.state !== "idle" && s.run.state !== "running" && s.run.design !== d;
+  set({ open: true, ...(stale ? { run: { state: "idle" } } : {}) });
+  if (s.kind === "neon" && s.apiKey && s.projects.state === "idle") void loadProjects();
+}
+
+export function closePanel(): void {
+  set({ open: false, ...(get().emptying === "confirm" ? { emptying: "idle" } : {}) });
+}
+
+export function setKind(kind: DestinationKind): void {
+  const s = get();
+  if (s.kind === kind) return;
+  set({ kind, confirmDestructive: false, emptying: "idle", emptyError: null, emptied: null, ...(s.run.state !== "running" ? { run: { state: "idle" } } : {}) });
+  if (kind === "neon" && s.apiKey && s.projects.state === "idle") void loadProjects();
+}
+
+export function setUrl(url: string): void {
+  set({ url });
+  if (get().rememberUrl) rememberSecret("url", true, url);
+}
+
+export function setRememberUrl(remember: boolean): void {
+  set({ rememberUrl: remember });
+  rememberSecret("url", remember, get().url);
+}
+
+/** A new key: the projects and branches listed for the old one go. */
+export function setApiKey(apiKey: string): void {
+  set({ apiKey, projects: { state: "idle" }, projectId: "", branches: { state: "idle" }, parentBranchId: "" });
+  if (get().rememberKey) rememberSecret("apiKey", true, apiKey);
+}
+
+export function setRememberKey(remember: boolean): void {
+  set({ rememberKey: remember });
+  rememberSecret("apiKey", remember, get().apiKey);
+}
+
+export function setBranchName(branchName: string): void {
+  set({ branchName });
+}
+
+export function setParentBranch(parentBranchId: string): void {
+  set({ parentBranchId });
+}
+
+export function setConfirmDestructive(confirmDestructive: boolean): void {
+  set({ confirmDestructive });
+}
+
+export async function loadProjects(): Promise<void> {
+  const apiKey = get().apiKey.trim();
+  if (!apiKey) return;
+  set({ projects: { state: "loading" } });
+  try {
+    const projects = await requestNeonProjects(apiKey);
+    if (get().apiKey.trim() !== apiKey) return;
+    const keep = projects.some((p) => p.id === get().projectId) ? get().projectId : projects.length === 1 ? projects[0].id : "";
+    set({ projects: { state: "loaded", value: projects } });
+    if (keep) await chooseProject(keep);
+  } catch (error) {
+    if (get().apiKey.trim() !== apiKey) return;
+    const { message = "the projects could not be listed", fix } = failureOf(error);
+    set({ projects: { state: "failed", message, ...(fix ? { fix } : {}) } });
+  }
+}
+
+/** Picks a project and lists its branches; the parent defaults to the project's default branch. */
+export async function chooseProject(projectId: string): Promise<void> {
+  const apiKey = get().apiKey.trim();
+  set({ projectId, parentBranchId: "", branches: projectId ? { state: "loading" } : { state: "idle" } });
+  if (!projectId || !apiKey) return;
+  try {
+    const branches = await requestNeonBranches(apiKey, projectId);
+    if (get().projectId !== projectId || get().apiKey.trim() !== apiKey) return;
+    set({ branches: { state: "loaded", value: branches }, parentBranchId: (branches.find((b) => b.isDefault) ?? branches[0])?.id ?? "" });
+  } catch (error) {
+    if (get().projectId !== projectId) return;
+    const { message = "the branches could not be listed", fix } = failureOf(error);
+    set({ branches: { state: "failed", message, ...(fix ? { fix } : {}) } });
+  }
+}
+
+/** Asks the server what applying would do; changes nothing anywhere. */
+export async function plan(): Promise<void> {
+  const d = design();
+  if (!readiness(get(), d, problemCount(d)).canPlan) return;
+  const destination = destinationOf(get());
+  if (!destination.ok) return;
+  const planning: PlanState = { state: "planning", design: d, key: destinationKey(destination.destination) };
+  set({ plan: planning, confirmDestructive: false });
+  let next: PlanState;
+  try {
+    const outcome = await requestPlan({ design: d as unknown as Record<string, unknown>, destination: destination.destination });
+    next = outcome.ok && outcome.plan ? { ...planning, state: "planned", outcome } : { ...planning, state: "failed", error: { failure: outcome.error ?? null, message: outcome.error ? undefined : "the plan could not be made" } };
+  } catch (error) {
+    next = { ...planning, state: "failed", error: failureOf(error) };
+  }
+  if (get().plan === planning) set({ plan: next });
+}
+
+/** Applies, streaming each step into the panel; then, where the database changed, plans again. */
+export async function applyNow(): Promise<void> {
+  const d = design();
+  const s = get();
+  if (!readiness(s, d, problemCount(d)).canApply) return;
+  const destination = destinationOf(s);
+  if (!destination.ok) return;
+  const key = destinationKey(destination.destination);
+  const kind = s.kind;
+  const started = performance.now();
+  let events: TimedEvent[] = [];
+  set({ run: { state: "running", kind, design: d, events }, emptied: null });
+
+  const onEvent = (event: ApplyEvent) => {
+    events = [...events, { event, at: performance.now() - started }];
+    const patch: { -readonly [K in keyof ApplyState]?: ApplyState[K] } = { run: { state: "running", kind, design: d, events } };
+    // The plan made inside the apply's lock is the one that counts: show it in the plan section.
+    if (event.step === "plan" && event.status === "done" && event.plan) {
+      const outcome: ApplyOutcome = { ok: true, mode: "plan", location: event.plan.location, plan: event.plan, applied: [], alreadyApplied: [], notices: [] };
+      const changed = JSON.stringify(event.plan.destructive) !== JSON.stringify(currentDestructive());
+      patch.plan = { state: "planned", design: d, key, outcome };
+      if (changed) patch.confirmDestructive = false;
+    }
+    set(patch);
+  };
+
+  let outcome: ApplyOutcome | undefined;
+  try {
+    outcome = await requestApply({ design: d as unknown as Record<string, unknown>, destination: destination.destination, confirmDestructive: s.confirmDestructive }, onEvent);
+    set({ run: { state: "finished", kind, design: d, events, outcome } });
+  } catch (error) {
+    set({ run: { state: "failed", kind, design: d, events, error: failureOf(error) } });
+  }
+  // The database changed under the plan: read it again (a Neon apply made a new branch; its parent is as planned).
+  if (outcome && outcome.applied.length > 0 && kind !== "neon" && get().kind === kind) {
+    set({ confirmDestructive: false });
+    await plan();
+  }
+}
+
+function currentDestructive() {
+  const p = get().plan;
+  return p.state === "planned" ? (p.outcome.plan?.destructive ?? []) : [];
+}
+
+export function askToEmpty(): void {
+  set({ emptying: "confirm", emptyError: null });
+}
+
+export function cancelEmpty(): void {
+  set({ emptying: "idle" });
+}
+
+/** Drops what designs made in the embedded database, then plans again. */
+export async function emptyEmbedded(): Promise<void> {
+  if (get().run.state === "running") return;
+  set({ emptying: "busy", emptyError: null });
+  try {
+    const dropped = await requestEmptyEmbedded();
+    set({ emptying: "idle", emptied: dropped, run: { state: "idle" }, plan: { state: "none" } });
+    await plan();
+  } catch (error) {
+    set({ emptying: "confirm", emptyError: failureOf(error).message ?? "the embedded database could not be emptied" });
+  }
+}

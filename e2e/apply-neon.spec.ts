@@ -1,0 +1,88 @@
+import { connect, createServer, type Socket } from "node:net";
+import { PROXY_ALLOWED_ADDRESS, startWsProxy } from "@/lib/db/test-ws-proxy";
+import { startNeonStandIn } from "@/lib/neon/test-stand-in";
+import { expect, openDesigner, startFrom, test } from "./fixtures/test";
+
+/**
+ * A Neon branch from the Apply panel, against a local stand-in of the Neon API whose branches are
+ * real databases on the local PostgreSQL (DATABASE_URL), reached through the serverless driver's
+ * WebSocket proxy. playwright.config.ts points the web server at the ports after its own (+1 the
+ * API, +2 the proxy); this test forwards them to the stand-ins while it runs.
+ */
+
+const adminUrl = process.env.DATABASE_URL;
+const API_KEY = `napi_e2e${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+
+/** Forwards a fixed local port to another (TCP, so HTTP and WebSockets alike); close() ends every connection. */
+function forward(port: number, to: number): Promise<{ close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    const upstream = connect(to, "127.0.0.1");
+    for (const s of [socket, upstream]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    }
+    socket.pipe(upstream).pipe(socket);
+    socket.on("error", () => upstream.destroy());
+    upstream.on("error", () => socket.destroy());
+  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve({ close }));
+  });
+}
+
+test("creates a Neon branch from the Apply panel, applies there and verifies; the API key never comes back", async ({ page }) => {
+  test.skip(!adminUrl || new URL(adminUrl).host !== PROXY_ALLOWED_ADDRESS, `DATABASE_URL must name the local PostgreSQL (${PROXY_ALLOWED_ADDRESS})`);
+  test.setTimeout(180_000);
+  const appPort = Number(new URL(test.info().project.use.baseURL!).port);
+  const standIn = await startNeonStandIn({ adminUrl: adminUrl!, apiKey: API_KEY, password: "npg_e2eStandInPassword1" });
+  const proxy = await startWsProxy();
+  const forwards = [await forward(appPort + 1, Number(new URL(standIn.baseURL).port)), await forward(appPort + 2, Number(new URL(proxy.url).port))];
+  const bodies: Promise<string>[] = [];
+  page.on("response", (response) => bodies.push(response.body().then((b) => b.toString("utf8")).catch(() => "")));
+
+  try {
+    await openDesigner(page);
+    await startFrom(page, "Template: todos");
+    await page.getByRole("button", { name: "Apply", exact: true }).click();
+    const panel = page.getByRole("dialog", { name: /^Apply .* to a database$/ });
+    await panel.getByRole("radio", { name: "Neon branch" }).check();
+    const key = panel.getByRole("textbox", { name: "Neon API key" });
+    await expect(key).toHaveAttribute("type", "password");
+    await key.fill(API_KEY);
+    await panel.getByRole("button", { name: "Load projects" }).click();
+    // The key's one project is picked, and its default branch as the parent.
+    await expect(panel.getByRole("combobox", { name: "Neon project" })).toHaveValue(standIn.projectId);
+    await expect(panel.getByRole("combobox", { name: "Parent branch" })).toHaveValue(standIn.defaultBranchId);
+    await expect(panel.getByRole("combobox", { name: "Parent branch" }).locator("option:checked")).toHaveText(/\(default\)/);
+    await panel.getByRole("textbox", { name: "Branch name" }).fill("rls/e2e-try");
+
+    const plan = panel.getByRole("region", { name: "Plan" });
+    await panel.getByRole("button", { name: "Plan" }).click();
+    await expect(plan).toContainText(/4 of 4 migrations to apply/, { timeout: 30_000 });
+    await expect(plan).toContainText("a new branch starts from");
+    expect(standIn.branches()).toHaveLength(1);
+
+    await panel.getByRole("button", { name: "Apply now" }).click();
+    const progress = panel.getByRole("region", { name: "Apply progress" });
+    await expect(progress).toHaveText(/applied 4 migrations to .*; verified$/, { timeout: 120_000 });
+    for (const step of ["Create branch", "Wait for endpoint", "Connection string", "Connect", "Migrations", "Verify"]) await expect(progress).toContainText(`done: ${step}`);
+    await expect(panel.getByText(/Neon branch rls\/e2e-try/)).toBeVisible();
+    await expect(panel.getByRole("region", { name: "Access matrix" })).not.toContainText("✗");
+    expect(standIn.branches().map((b) => b.name)).toContain("rls/e2e-try");
+
+    expect(JSON.stringify(await page.evaluate(() => ({ ...localStorage })))).not.toContain(API_KEY);
+    const received = await Promise.all(bodies);
+    expect(received.filter((b) => b.includes(API_KEY))).toEqual([]);
+  } finally {
+    await Promise.all(forwards.map((f) => f.close()));
+    await proxy.close();
+    await standIn.close();
+  }
+});
