@@ -1,3 +1,4 @@
+import { transactionOn } from "./client-transaction";
 import { Client, Pool, type PoolClient } from "@neondatabase/serverless";
 import ws from "ws";
 import { type Database, DatabaseError, type QueryResult, type Session, redactUrl, toDatabaseError } from "./types";
@@ -127,28 +128,7 @@ export async function openNeonServerless(url: string, options: NeonSocketOptions
     exec: (script) => withClient((client) => sessionOver(client).exec(script)),
     async transaction<T>(fn: (tx: Session) => Promise<T>): Promise<T> {
       const client = await connect();
-      let broken: Error | undefined;
-      try {
-        const tx = sessionOver(client);
-        await tx.exec("BEGIN");
-        const result = await fn(tx);
-        const commit = (await client.query("COMMIT").catch((error: unknown) => {
-          throw toDatabaseError(error);
-        })) as unknown as PgResult;
-        // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an error.
-        if (commit.command === "ROLLBACK") {
-          throw new DatabaseError("the transaction was rolled back because a statement in it failed", { sqlstate: "25P02" });
-        }
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-        throw error;
-      } finally {
-        // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
-        client.release(broken);
-      }
+      return transactionOn(client, sessionOver(client), fn);
     },
     async close(): Promise<void> {
       if (!pool.ended) await pool.end();

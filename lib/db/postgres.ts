@@ -1,5 +1,6 @@
 import pg from "pg";
-import { type Database, DatabaseError, type QueryResult, type Session, redactUrl, toDatabaseError } from "./types";
+import { transactionOn } from "./client-transaction";
+import { type Database, type QueryResult, type Session, redactUrl, toDatabaseError } from "./types";
 
 type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
 
@@ -51,28 +52,7 @@ export async function openPostgres(url: string): Promise<Database> {
       } catch (error) {
         throw toDatabaseError(error, `could not connect to ${location}`);
       }
-      let broken: Error | undefined;
-      try {
-        const tx = sessionOver(client);
-        await tx.exec("BEGIN");
-        const result = await fn(tx);
-        const commit = await client.query("COMMIT").catch((error: unknown) => {
-          throw toDatabaseError(error);
-        });
-        // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an error.
-        if (commit.command === "ROLLBACK") {
-          throw new DatabaseError("the transaction was rolled back because a statement in it failed", { sqlstate: "25P02" });
-        }
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-        throw error;
-      } finally {
-        // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
-        client.release(broken);
-      }
+      return transactionOn(client, sessionOver(client), fn);
     },
     async close(): Promise<void> {
       if (!pool.ended) await pool.end();
