@@ -1,4 +1,4 @@
-import { DatabaseError, type Session, toDatabaseError } from "./types";
+import { DatabaseError, type QueryResult, type Session, toDatabaseError } from "./types";
 
 /** A pooled connection of pg or of Neon's serverless driver (which bundles its own pg). */
 export interface PooledClient {
@@ -32,4 +32,32 @@ export async function transactionOn<T>(client: PooledClient, session: Session, f
     // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
     client.release(broken);
   }
+}
+
+/**
+ * A Session over a pg-protocol connection: `run` sends one statement with parameters (the
+ * extended protocol, which refuses a second statement as PGlite's query() does), `runScript`
+ * a whole script; both drivers' errors become DatabaseErrors.
+ */
+export function pgSession(
+  run: (sql: string, params: unknown[]) => Promise<{ rows: unknown[]; rowCount?: number | null }>,
+  runScript: (script: string) => Promise<unknown>,
+): Session {
+  return {
+    async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
+      try {
+        const result = await run(sql, params);
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        throw toDatabaseError(error);
+      }
+    },
+    async exec(script: string): Promise<void> {
+      try {
+        await runScript(script);
+      } catch (error) {
+        throw toDatabaseError(error);
+      }
+    },
+  };
 }

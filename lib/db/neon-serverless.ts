@@ -1,7 +1,7 @@
-import { transactionOn } from "./client-transaction";
 import { Client, Pool, type PoolClient } from "@neondatabase/serverless";
 import ws from "ws";
-import { type Database, DatabaseError, type QueryResult, type Session, redactUrl, toDatabaseError } from "./types";
+import { pgSession, transactionOn } from "./client-transaction";
+import { type Database, DatabaseError, type Session, redactUrl, toDatabaseError } from "./types";
 
 /**
  * How the driver reaches the database. By default, as on Neon: a secure WebSocket to the
@@ -39,23 +39,10 @@ function extendedQuery(client: PoolClient, sql: string, params: unknown[]): Prom
 }
 
 function sessionOver(client: PoolClient): Session {
-  return {
-    async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
-      try {
-        const result = await extendedQuery(client, sql, params);
-        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-      } catch (error) {
-        throw toDatabaseError(error);
-      }
-    },
-    async exec(script: string): Promise<void> {
-      try {
-        await client.query(script);
-      } catch (error) {
-        throw toDatabaseError(error);
-      }
-    },
-  };
+  return pgSession(
+    (sql, params) => extendedQuery(client, sql, params),
+    (script) => client.query(script),
+  );
 }
 
 /** A Client whose socket settings are its own, so nothing global (neonConfig) changes. */

@@ -1,30 +1,16 @@
 import pg from "pg";
-import { transactionOn } from "./client-transaction";
-import { type Database, type QueryResult, type Session, redactUrl, toDatabaseError } from "./types";
+import { pgSession, transactionOn } from "./client-transaction";
+import { type Database, type Session, redactUrl, toDatabaseError } from "./types";
 
 type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
 
 function sessionOver(target: Queryable): Session {
-  return {
-    async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
-      try {
-        // The extended protocol refuses a second statement, as PGlite's query() does; pg would
-        // otherwise switch to the simple protocol whenever there are no parameters.
-        const config: pg.QueryConfig & { queryMode: "extended" } = { text: sql, values: params, queryMode: "extended" };
-        const result = await target.query(config);
-        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-      } catch (error) {
-        throw toDatabaseError(error);
-      }
-    },
-    async exec(script: string): Promise<void> {
-      try {
-        await target.query(script);
-      } catch (error) {
-        throw toDatabaseError(error);
-      }
-    },
-  };
+  // pg would switch to the simple protocol whenever there are no parameters; ask for extended.
+  const extended = (sql: string, params: unknown[]): pg.QueryConfig & { queryMode: "extended" } => ({ text: sql, values: params, queryMode: "extended" });
+  return pgSession(
+    (sql, params) => target.query(extended(sql, params)),
+    (script) => target.query(script),
+  );
 }
 
 /** Opens a pool on a PostgreSQL URL and checks that it can connect. */

@@ -121,7 +121,7 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
       onProgress?.({ table: t.name, index, total: model.tables.length });
       const rows = tableRows.get(t.name)!;
       const samples = samplesByTable.get(t.name)!;
-      const keyExpr = `json_build_array(${t.primaryKey.map((c) => `${quoteIdent(c)}::text`).join(", ")})::text`;
+      const keyExpr = keyExpression(t);
       const readKeys = async () => new Set((await session.query<{ k: string }>(`SELECT ${keyExpr} AS k FROM ${table(t.name)}`)).rows.map((r) => r.k));
       const readVersions = async () =>
         new Map((await session.query<{ k: string; v: string }>(`SELECT ${keyExpr} AS k, ctid::text AS v FROM ${table(t.name)}`)).rows.map((r) => [r.k, r.v]));
@@ -303,9 +303,14 @@ function compareRefused(outcome: Outcome): { ok: boolean; actual: string } {
   return { ok: false, actual: `error ${outcome.sqlstate}: ${outcome.message}` };
 }
 
+/** A row's primary key as PostgreSQL prints it, the one way rows are named throughout verification. */
+function keyExpression(t: ModelTable): string {
+  return `json_build_array(${t.primaryKey.map((c) => `${quoteIdent(c)}::text`).join(", ")})::text`;
+}
+
 async function insertRow(session: VerifySession, t: ModelTable, row: Row): Promise<string> {
   const columns = t.columns.map((c) => c.name);
-  const keyExpr = `json_build_array(${t.primaryKey.map((c) => `${quoteIdent(c)}::text`).join(", ")})::text`;
+  const keyExpr = keyExpression(t);
   const result = await session.query<{ k: string }>(
     `INSERT INTO ${table(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")}) RETURNING ${keyExpr} AS k`,
     columns.map((c) => param(row[c])),
