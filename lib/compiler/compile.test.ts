@@ -104,13 +104,13 @@ describe("compile", () => {
     expect(indexes).toContain('ON public."documents" USING btree ("organization_id", "status");');
   });
 
-  it("helper functions are STABLE, have an empty search_path and are executable only by the two roles", () => {
+  it("helper functions are STABLE, pin search_path to pg_catalog, pg_temp and are executable only by the two roles", () => {
     const helpers = file(bundleOf(template("saas")), "0002_rls_helpers.sql");
     const functions = helpers.match(/CREATE OR REPLACE FUNCTION[\s\S]*?\$\$;/g) ?? [];
     expect(functions).toHaveLength(3);
     for (const f of functions) {
       expect(f).toContain("STABLE");
-      expect(f).toContain("SET search_path = ''");
+      expect(f).toContain("SET search_path = pg_catalog, pg_temp");
       expect(f).not.toContain("SECURITY DEFINER");
     }
     expect(helpers.match(/REVOKE ALL ON FUNCTION/g)).toHaveLength(3);
@@ -121,8 +121,8 @@ describe("compile", () => {
 
   it("reads the claims once per helper, with nullif, so an empty claim is no organization", () => {
     const helpers = file(bundleOf(template("saas")), "0002_rls_helpers.sql");
-    expect(helpers).toContain("claims jsonb := auth.session();");
-    expect(helpers).toContain("org text := nullif(claims ->> 'org_id', '');");
+    expect(helpers).toContain("claims pg_catalog.jsonb := auth.session();");
+    expect(helpers).toContain("org pg_catalog.text := nullif(claims ->> 'org_id', '');");
   });
 
   it("quotes identifiers and escapes literals: hostile names stay inside their quotes", () => {

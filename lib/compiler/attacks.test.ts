@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileDesign } from ".";
+import { TARGETS, type Design, type Target } from "../design";
+import { apply, type Database, type Session } from "../db";
+import { inRolledBackTransaction, testDatabases } from "../db/test-databases";
+import { dialectFor } from "../targets";
+
+/**
+ * Attacks on the applied bundle, performed as the database's signed-in role. Each one worked
+ * against an earlier version of the generated SQL (see docs/design-file.md, "Hardening").
+ */
+
+function compiled(design: Design) {
+  const result = compileDesign(design);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result;
+}
+
+/** `tables` tenancy: the helpers are SECURITY DEFINER, so they are what an attacker aims at. */
+function tablesTenancyDesign(target: Target): Design {
+  return {
+    version: 1,
+    name: "attacked",
+    target,
+    auth: { provider: "custom", tenancy: { source: "tables" } },
+    roles: ["owner", "member"],
+    tables: [
+      {
+        name: "documents",
+        columns: [
+          { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" },
+          { name: "organization_id", type: "text", notNull: true },
+          { name: "user_id", type: "text", notNull: true },
+          { name: "title", type: "text", notNull: true },
+        ],
+        firewall: { organization: { column: "organization_id" }, owner: { column: "user_id", mode: "optional", bypassRoles: ["owner"] } },
+        access: { select: {}, insert: {}, update: {}, delete: { roles: ["owner"] } },
+      },
+    ],
+  };
+}
+
+async function signIn(tx: Session, role: string, claims: Record<string, unknown>) {
+  await tx.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, JSON.stringify(claims)]);
+}
+
+/**
+ * A function of the attacker's that, if it ever runs as the helpers' owner, makes the attacker
+ * `owner` of organization B (the membership table's own policies refuse this to the attacker).
+ */
+const EVIL = `CREATE FUNCTION pg_temp.evil(v pg_catalog.text) RETURNS boolean LANGUAGE plpgsql AS $evil$
+BEGIN
+  BEGIN
+    INSERT INTO public."members" ("organization_id", "user_id", "role") VALUES ('org-b', 'attacker', 'owner');
+  EXCEPTION WHEN OTHERS THEN NULL;
+  END;
+  PERFORM pg_catalog.set_config('attack.ran_as', current_user::pg_catalog.text, true);
+  RETURN true;
+END
+$evil$`;
+
+/** Every type a function body might name without its schema, shadowed in pg_temp. */
+const SHADOWED_TYPES = ["text", "jsonb", "uuid", "bool", "boolean", "int4", "integer", "varchar"];
+
+describe.each(testDatabases())("attacks on $name", ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  describe.each(TARGETS)("target %s", (target) => {
+    const { model, bundle } = compiled(tablesTenancyDesign(target));
+    const dialect = dialectFor(model);
+
+    beforeAll(async () => {
+      await db.exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS supabase_migrations CASCADE;");
+      await db.exec("GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC");
+      await apply(bundle, db);
+    });
+
+    it("types shadowed in pg_temp never run the signed-in user's code as the helpers' owner", async () => {
+      const outcome = await inRolledBackTransaction(db, async (tx) => {
+        await tx.query(`insert into public."members" ("organization_id", "user_id", "role") values ('org-a', 'attacker', 'member')`);
+        await tx.query(`insert into public."user_sessions" ("user_id", "active_organization_id") values ('attacker', 'org-a')`);
+        await tx.query(`insert into public."documents" ("organization_id", "user_id", "title") values ('org-b', 'victim', 'secret')`);
+        await signIn(tx, dialect.signedInRole, { sub: "attacker" });
+        await tx.query(EVIL);
+        // Every function the bundle created that the signed-in role may call (the policies call the same ones).
+        const callable = await tx.query<{ call: string }>(
+          `select format('select %I.%I(%s)', n.nspname, p.proname, case when p.pronargs = 0 then '' else 'array[''owner'']::pg_catalog.text[]' end) as call
+             from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+            where n.nspname in ('rls', 'auth') and p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+              and pg_catalog.has_function_privilege(p.oid, 'EXECUTE') and p.pronargs <= 1`,
+        );
+        expect(callable.rows.length).toBeGreaterThanOrEqual(3);
+        const calls = [...callable.rows.map((r) => r.call), `select count(*) from public."documents"`];
+        const escalations: string[] = [];
+        // One shadowed type at a time: a call that fails rolls back what the attacker's code did.
+        for (const type of SHADOWED_TYPES) {
+          await tx.query("savepoint shadow");
+          await tx.query(`CREATE DOMAIN pg_temp.${type} AS pg_catalog.text CHECK (pg_temp.evil(VALUE))`);
+          for (const call of calls) {
+            await tx.query("savepoint call");
+            await tx.query("select set_config('attack.ran_as', '', true)");
+            try {
+              await tx.query(call);
+              const ranAs = await tx.query<{ ran_as: string | null }>("select nullif(current_setting('attack.ran_as', true), '') as ran_as");
+              const who = ranAs.rows[0]?.ran_as ?? null;
+              if (who !== null && who !== dialect.signedInRole) escalations.push(`${call} with pg_temp.${type} ran the attacker's code as ${who}`);
+              await tx.query("release savepoint call");
+            } catch {
+              await tx.query("rollback to savepoint call");
+            }
+          }
+          await tx.query("release savepoint shadow");
+          await tx.query("drop domain pg_temp." + type);
+        }
+        await tx.query("reset role");
+        const memberships = await tx.query<{ n: string }>(`select count(*) as n from public."members" where "user_id" = 'attacker' and "organization_id" = 'org-b'`);
+        return { escalations, memberships: Number(memberships.rows[0]?.n) };
+      });
+      // The attacker's function may run as the attacker (that grants nothing), never as anyone else.
+      expect(outcome.escalations).toEqual([]);
+      expect(outcome.memberships).toBe(0);
+    });
+
+    it("every function the bundle creates pins search_path to pg_catalog, pg_temp", async () => {
+      const functions = await db.query<{ name: string; config: string[] | null }>(
+        `select n.nspname || '.' || p.proname as name, p.proconfig as config
+           from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+          where n.nspname in ('rls', 'auth') order by 1`,
+      );
+      expect(functions.rows.length).toBeGreaterThan(0);
+      for (const f of functions.rows) expect(f.config, f.name).toEqual(["search_path=pg_catalog, pg_temp"]);
+    });
+  });
+});
