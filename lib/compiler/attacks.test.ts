@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileDesign } from ".";
-import { TARGETS, type Design, type Target } from "../design";
+import { TARGETS, template, validateDesign, type Design, type Target } from "../design";
 import { apply, type Database, type Session } from "../db";
 import { inRolledBackTransaction, testDatabases } from "../db/test-databases";
 import { dialectFor } from "../targets";
@@ -136,5 +136,103 @@ describe.each(testDatabases())("attacks on $name", ({ open }) => {
       expect(functions.rows.length).toBeGreaterThan(0);
       for (const f of functions.rows) expect(f.config, f.name).toEqual(["search_path=pg_catalog, pg_temp"]);
     });
+  });
+
+  describe.each(TARGETS)("references across organizations, target %s", (target) => {
+    const saas = { ...template("saas"), target };
+    const { bundle } = compiled(saas);
+    const dialect = dialectFor(compiled(saas).model);
+    const PROJECT_A = "00000000-0000-4000-8000-00000000000a";
+    const PROJECT_B = "00000000-0000-4000-8000-00000000000b";
+    const memberOf = (org: string) => ({ sub: `00000000-0000-4000-8000-0000000000${org === "org-a" ? "1a" : "1b"}`, org_id: org, org_role: "member" });
+
+    beforeAll(async () => {
+      await db.exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS supabase_migrations CASCADE;");
+      await db.exec("GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC");
+      await apply(bundle, db);
+    });
+
+    async function withProjects<T>(fn: (tx: Session) => Promise<T>): Promise<T> {
+      return inRolledBackTransaction(db, async (tx) => {
+        await tx.query(`insert into public."projects" ("id", "organization_id", "name") values ($1, 'org-a', 'A'), ($2, 'org-b', 'B')`, [PROJECT_A, PROJECT_B]);
+        return fn(tx);
+      });
+    }
+
+    async function sqlstateOf(tx: Session, sql: string, params: unknown[]): Promise<string | null> {
+      await tx.query("savepoint attempt");
+      try {
+        await tx.query(sql, params);
+        await tx.query("release savepoint attempt");
+        return null;
+      } catch (error) {
+        await tx.query("rollback to savepoint attempt");
+        return (error as { sqlstate?: string }).sqlstate ?? "unknown";
+      }
+    }
+
+    it("refuses a row of organization B that references organization A's project, on insert and on update", async () => {
+      const outcome = await withProjects(async (tx) => {
+        const member = memberOf("org-b");
+        await signIn(tx, dialect.signedInRole, member);
+        const insert = `insert into public."documents" ("organization_id", "user_id", "title", "project_id") values ('org-b', $1, 'mine', $2)`;
+        const intoA = await sqlstateOf(tx, insert, [member.sub, PROJECT_A]);
+        const intoB = await sqlstateOf(tx, insert, [member.sub, PROJECT_B]);
+        const moved = await sqlstateOf(tx, `update public."documents" set "project_id" = $1`, [PROJECT_A]);
+        return { intoA, intoB, moved };
+      });
+      // 23503 whether or not A's project exists: the error tells nothing about other tenants' keys.
+      expect(outcome).toEqual({ intoA: "23503", intoB: null, moved: "23503" });
+    });
+
+    it("refuses a cross-organization reference even from the owner's connection, so no delete cascades across tenants", async () => {
+      const outcome = await withProjects(async (tx) => {
+        const cross = await sqlstateOf(tx, `insert into public."documents" ("organization_id", "user_id", "title", "project_id") values ('org-b', 'u', 'x', $1)`, [PROJECT_A]);
+        await tx.query(`insert into public."documents" ("organization_id", "user_id", "title", "project_id") values ('org-a', 'u', 'a', $1), ('org-b', 'u', 'b', $2)`, [PROJECT_A, PROJECT_B]);
+        await tx.query(`delete from public."projects" where "id" = $1`, [PROJECT_A]);
+        const left = await tx.query<{ title: string }>(`select "title" from public."documents" order by 1`);
+        return { cross, left: left.rows.map((r) => r.title) };
+      });
+      expect(outcome).toEqual({ cross: "23503", left: ["b"] });
+    });
+
+    it("keeps a row's organization when its parent is deleted under SET NULL", async () => {
+      const design = { ...template("saas"), target };
+      design.tables.find((t) => t.name === "documents")!.columns.find((c) => c.name === "project_id")!.references!.onDelete = "set null";
+      const tables = compiled(design).bundle.find((f) => f.path.endsWith("_tables.sql"))!.contents;
+      const foreignKey = tables.split("\n").find((line) => line.includes("SET NULL"))!;
+      expect(foreignKey).toContain(`REFERENCES public."projects" ("organization_id", "id") ON DELETE SET NULL ("project_id");`);
+      const left = await withProjects(async (tx) => {
+        const fk = await tx.query<{ name: string }>(`select conname as name from pg_catalog.pg_constraint where conrelid = 'public.documents'::regclass and contype = 'f'`);
+        await tx.query(`alter table public."documents" drop constraint "${fk.rows[0]!.name}"`);
+        await tx.query(foreignKey);
+        await tx.query(`insert into public."documents" ("organization_id", "user_id", "title", "project_id") values ('org-a', 'u', 'a', $1)`, [PROJECT_A]);
+        await tx.query(`delete from public."projects" where "id" = $1`, [PROJECT_A]);
+        return (await tx.query(`select "organization_id", "project_id" from public."documents"`)).rows;
+      });
+      expect(left).toEqual([{ organization_id: "org-a", project_id: null }]);
+    });
+
+    it('allows references into other organizations where the design says "crossOrganization": true', () => {
+      const design = template("saas");
+      const documents = design.tables.find((t) => t.name === "documents")!;
+      const projectId = documents.columns.find((c) => c.name === "project_id")!;
+      projectId.references = { ...projectId.references!, crossOrganization: true };
+      const tables = compiled({ ...design, target }).bundle.find((f) => f.path.endsWith("_tables.sql"))!.contents;
+      expect(tables).toContain(`ADD FOREIGN KEY ("project_id") REFERENCES public."projects" ("id") ON DELETE CASCADE;`);
+      expect(tables).not.toContain("UNIQUE");
+    });
+  });
+});
+
+describe("same-organization references in the design", () => {
+  it("refuses organization columns of different types, naming the reference", () => {
+    const design = template("saas");
+    const projects = design.tables.find((t) => t.name === "projects")!;
+    projects.columns.find((c) => c.name === "organization_id")!.type = "uuid";
+    const result = validateDesign(design);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.path)).toContain("tables[1].columns[3].references");
   });
 });

@@ -99,9 +99,13 @@ describe("compile", () => {
 
   it("indexes every column a policy compares, organization first", () => {
     const indexes = file(bundleOf(template("saas")), "0004_indexes.sql");
-    expect(indexes).toContain('CREATE INDEX "projects_organization_id_idx" ON public."projects" USING btree ("organization_id");');
+    const tables = file(bundleOf(template("saas")), "0001_tables.sql");
+    // projects' organization column is served by the unique key that same-organization references need.
+    expect(tables).toContain('ALTER TABLE public."projects" ADD CONSTRAINT "projects_organization_id_id_key" UNIQUE ("organization_id", "id");');
+    expect(indexes).not.toContain('ON public."projects"');
     expect(indexes).toContain('ON public."documents" USING btree ("organization_id", "user_id");');
     expect(indexes).toContain('ON public."documents" USING btree ("organization_id", "status");');
+    expect(indexes).toContain('ON public."documents" USING btree ("organization_id", "project_id");');
   });
 
   it("helper functions are STABLE, pin search_path to pg_catalog, pg_temp and are executable only by the two roles", () => {

@@ -23,8 +23,16 @@ export interface IndexPlan {
   readonly columns: readonly string[];
 }
 
+/** A unique key a same-organization foreign key needs on its parent: (organization, primary key). */
+export interface UniqueKeyPlan {
+  readonly table: string;
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
 export interface TablePlan {
   readonly table: ModelTable;
+  readonly uniqueKeys: readonly UniqueKeyPlan[];
   readonly policies: readonly PolicyPlan[];
   readonly indexes: readonly IndexPlan[];
   /** Privileges the anonymous role is granted (the signed-in role gets all four). */
@@ -33,10 +41,12 @@ export interface TablePlan {
 
 export function planTables(model: Model, dialect: TargetDialect): TablePlan[] {
   const relationNames = new Set(model.tables.map((t) => t.name));
+  const uniqueKeys = planUniqueKeys(model, relationNames);
   return model.tables.map((table) => ({
     table,
+    uniqueKeys: uniqueKeys.get(table.name) ?? [],
     policies: planPolicies(table, dialect),
-    indexes: planIndexes(table, relationNames),
+    indexes: planIndexes(table, relationNames, uniqueKeys.get(table.name) ?? []),
     anonymousGrants: OPERATIONS.filter((op) => (op === "select" || op === "insert") && table.anonymous[op] !== null),
   }));
 }
@@ -84,8 +94,28 @@ function planPolicies(table: ModelTable, dialect: TargetDialect): PolicyPlan[] {
   return policies;
 }
 
-/** Every column a policy compares on existing rows gets an index, led by the organization column. */
-function planIndexes(table: ModelTable, relationNames: Set<string>): IndexPlan[] {
+/** Per parent table, the (organization, key) unique keys its same-organization references need. */
+function planUniqueKeys(model: Model, relationNames: Set<string>): Map<string, UniqueKeyPlan[]> {
+  const keys = new Map<string, UniqueKeyPlan[]>();
+  for (const child of model.tables) {
+    for (const column of child.columns) {
+      const ref = column.references;
+      if (!ref?.sameOrganization) continue;
+      const columns = [ref.sameOrganization.parentColumn, ref.column];
+      const existing = keys.get(ref.table) ?? [];
+      if (existing.some((k) => JSON.stringify(k.columns) === JSON.stringify(columns))) continue;
+      const name = uniqueName(derivedName(ref.table, `${columns.join("_")}_key`), relationNames);
+      keys.set(ref.table, [...existing, { table: ref.table, name, columns }]);
+    }
+  }
+  return keys;
+}
+
+/**
+ * Every column a policy compares on existing rows gets an index, led by the organization column;
+ * so does every same-organization reference, which a parent's delete or key change looks up.
+ */
+function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: readonly UniqueKeyPlan[]): IndexPlan[] {
   const wanted: string[][] = [];
   const firewall = table.firewall;
   const org = firewall.kind === "isolated" ? firewall.organization : null;
@@ -101,15 +131,24 @@ function planIndexes(table: ModelTable, relationNames: Set<string>): IndexPlan[]
     if (condition.op === "isNull" || condition.op === "isNotNull" || condition.op === "neq" || condition.op === "notIn") continue;
     wanted.push(org && org !== condition.column ? [org, condition.column] : [condition.column]);
   }
+  for (const column of table.columns) {
+    const same = column.references?.sameOrganization;
+    if (same) wanted.push([same.column, column.name]);
+  }
   const indexes: IndexPlan[] = [];
+  // The unique keys' own indexes serve whatever they lead with.
+  const served: (readonly string[])[] = uniqueKeys.map((k) => k.columns);
   const seen = new Set<string>();
-  for (const columns of wanted) {
+  // Longer first (a stable sort keeps the design's order otherwise), so an index led by a shorter list serves it.
+  for (const columns of [...wanted].sort((a, b) => b.length - a.length)) {
     const key = JSON.stringify(columns);
     // An index already led by these columns serves them; so does the primary key for itself.
-    const covered = indexes.some((i) => columns.every((c, k) => i.columns[k] === c)) || JSON.stringify(table.primaryKey.slice(0, columns.length)) === key;
+    const covered = served.some((lead) => columns.every((c, k) => lead[k] === c)) || JSON.stringify(table.primaryKey.slice(0, columns.length)) === key;
     if (seen.has(key) || covered) continue;
     seen.add(key);
-    indexes.push({ table: table.name, name: uniqueName(derivedName(table.name, `${columns.join("_")}_idx`), relationNames), columns });
+    const index = { table: table.name, name: uniqueName(derivedName(table.name, `${columns.join("_")}_idx`), relationNames), columns };
+    indexes.push(index);
+    served.push(columns);
   }
   return indexes;
 }

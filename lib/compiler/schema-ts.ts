@@ -89,7 +89,8 @@ export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: Tar
     if (column.primaryKey && table.primaryKey.length === 1) code += ".primaryKey()";
     else if (column.notNull) code += ".notNull()";
     if (column.default) code += `.default(${sqlTemplate(defaultSql(column.default, column.type, dialect))})`;
-    if (column.references) {
+    // A same-organization reference is a foreign key over two columns, declared with the table's extras.
+    if (column.references && !column.references.sameOrganization) {
       const target = column.references.table;
       const targetColumn = access(variables.get(target)!, keys.get(target)!.get(column.references.column)!);
       const selfReference = target === table.name;
@@ -113,13 +114,27 @@ export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: Tar
     return `    pgPolicy(${str(policy.name)}, {\n${fields.map((f) => `      ${f},`).join("\n")}\n    }),`;
   };
 
-  const tableCode = plans.map(({ table, policies, indexes }) => {
+  const tableCode = plans.map(({ table, uniqueKeys, policies, indexes }) => {
     const tableKeys = keys.get(table.name)!;
     const columns = table.columns.map((c) => `    ${keySyntax(tableKeys.get(c.name)!)}: ${columnCode(table, c)},`);
     const extras: string[] = [];
     if (table.primaryKey.length > 1) {
       builders.add("primaryKey");
       extras.push(`    primaryKey({ columns: [${table.primaryKey.map((c) => access("t", tableKeys.get(c)!)).join(", ")}] }),`);
+    }
+    for (const key of uniqueKeys) {
+      builders.add("unique");
+      extras.push(`    unique(${str(key.name)}).on(${key.columns.map((c) => access("t", tableKeys.get(c)!)).join(", ")}),`);
+    }
+    for (const column of table.columns) {
+      const same = column.references?.sameOrganization;
+      if (!same) continue;
+      const ref = column.references!;
+      const parent = ref.table === table.name ? "t" : variables.get(ref.table)!;
+      const parentKeys = keys.get(ref.table)!;
+      builders.add("foreignKey");
+      const fk = `foreignKey({ columns: [${access("t", tableKeys.get(same.column)!)}, ${access("t", tableKeys.get(column.name)!)}], foreignColumns: [${access(parent, parentKeys.get(same.parentColumn)!)}, ${access(parent, parentKeys.get(ref.column)!)}] })`;
+      extras.push(`    ${fk}${ref.onDelete ? `.onDelete(${str(ref.onDelete)})` : ""},`);
     }
     for (const index of indexes) {
       builders.add("index");

@@ -1,4 +1,4 @@
-import { quoteIdent, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelTable } from "../design";
+import { quoteIdent, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelReference, type ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
 import { helperStatements } from "./helpers-sql";
 import type { PolicyPlan, TablePlan } from "./plan";
@@ -50,17 +50,34 @@ function tableStatements(plans: readonly TablePlan[], dialect: TargetDialect): s
       statements.push(`GRANT ${anonymousGrants.map((op) => op.toUpperCase()).join(", ")} ON TABLE ${table(t.name)} TO ${quoteIdent(dialect.anonymousRole)};`);
     }
   }
-  // Foreign keys last, so tables may refer to each other in any order.
+  // Foreign keys last, so tables may refer to each other in any order; the unique keys they need first.
+  for (const { uniqueKeys } of plans) {
+    for (const key of uniqueKeys) {
+      statements.push(`ALTER TABLE ${table(key.table)} ADD CONSTRAINT ${quoteIdent(key.name)} UNIQUE (${key.columns.map(quoteIdent).join(", ")});`);
+    }
+  }
   for (const { table: t } of plans) {
     for (const c of t.columns) {
-      if (!c.references) continue;
-      const onDelete = c.references.onDelete ? ` ON DELETE ${c.references.onDelete.toUpperCase()}` : "";
-      statements.push(
-        `ALTER TABLE ${table(t.name)} ADD FOREIGN KEY (${quoteIdent(c.name)}) REFERENCES ${table(c.references.table)} (${quoteIdent(c.references.column)})${onDelete};`,
-      );
+      if (c.references) statements.push(foreignKeySql(t, c, c.references));
     }
   }
   return statements;
+}
+
+/**
+ * A same-organization reference includes the organization columns on both sides, so the database
+ * itself refuses a row that points into another organization (and a cascade follows only rows of
+ * the parent's own organization). Its SET NULL names the reference column alone: the row keeps
+ * its organization.
+ */
+function foreignKeySql(t: ModelTable, column: ModelColumn, ref: ModelReference): string {
+  const same = ref.sameOrganization;
+  const columns = same ? [same.column, column.name] : [column.name];
+  const parentColumns = same ? [same.parentColumn, ref.column] : [ref.column];
+  let onDelete = ref.onDelete ? ` ON DELETE ${ref.onDelete.toUpperCase()}` : "";
+  if (same && ref.onDelete === "set null") onDelete += ` (${quoteIdent(column.name)})`;
+  const list = (names: readonly string[]) => names.map(quoteIdent).join(", ");
+  return `ALTER TABLE ${table(t.name)} ADD FOREIGN KEY (${list(columns)}) REFERENCES ${table(ref.table)} (${list(parentColumns)})${onDelete};`;
 }
 
 export function policySql(policy: PolicyPlan, dialect: TargetDialect): string {

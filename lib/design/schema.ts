@@ -80,6 +80,7 @@ const columnSchema = z.object({
       table: z.string(),
       column: z.string(),
       onDelete: z.enum(ON_DELETE_ACTIONS).optional(),
+      crossOrganization: z.boolean().optional(),
     })
     .strict()
     .optional(),
