@@ -1,9 +1,11 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileDesign } from ".";
 import { TARGETS, template, validateDesign, type Design, type Target } from "../design";
-import { apply, type Database, type Session } from "../db";
+import { apply, openDatabase, type Database, type Session } from "../db";
 import { inRolledBackTransaction, testDatabases } from "../db/test-databases";
 import { dialectFor } from "../targets";
+import { formatReport, privilegeWarnings, verifyBundle } from "../verify";
 
 /**
  * Attacks on the applied bundle, performed as the database's signed-in role. Each one worked
@@ -225,6 +227,98 @@ describe.each(testDatabases())("attacks on $name", ({ open }) => {
   });
 });
 
+describe.each(testDatabases())("privileges around the policies on $name", ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  async function fresh(design: Design) {
+    await db.exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS supabase_migrations CASCADE;");
+    await db.exec("GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC");
+    const result = compiled(design);
+    await apply(result.bundle, db);
+    return result;
+  }
+
+  it.each(TARGETS)("keeps tables and views the owner creates later closed to signed-in users (target %s)", async (target) => {
+    const { model } = await fresh({ ...template("saas"), target });
+    const dialect = dialectFor(model);
+    const outcome = await inRolledBackTransaction(db, async (tx) => {
+      await tx.query(`insert into public."projects" ("organization_id", "name") values ('org-a', 'secret')`);
+      await tx.query(`create table public."created_later" ("id" integer primary key, "secret" text)`);
+      await tx.query(`insert into public."created_later" values (1, 'org-a only')`);
+      await tx.query(`create view public."projects_view" as select * from public."projects"`);
+      await signIn(tx, dialect.signedInRole, { sub: "u-b", org_id: "org-b", org_role: "owner" });
+      const attempt = async (sql: string) => {
+        await tx.query("savepoint attempt");
+        try {
+          const rows = (await tx.query(sql)).rows.length;
+          await tx.query("release savepoint attempt");
+          return `${rows} rows`;
+        } catch (error) {
+          await tx.query("rollback to savepoint attempt");
+          return (error as { sqlstate?: string }).sqlstate ?? "unknown";
+        }
+      };
+      return {
+        table: await attempt(`select * from public."created_later"`),
+        view: await attempt(`select * from public."projects_view"`),
+        write: await attempt(`insert into public."created_later" values (2, 'mine')`),
+      };
+    });
+    expect(outcome).toEqual({ table: "42501", view: "42501", write: "42501" });
+  });
+
+  it("forces row-level security on the design's tables when asked, and verify still proves the policies", async () => {
+    const design: Design = { ...template("saas"), forceRowLevelSecurity: true };
+    const { model, bundle } = await fresh(design);
+    const forced = await db.query<{ relname: string; forced: boolean }>(
+      `select relname, relforcerowsecurity as forced from pg_catalog.pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`,
+    );
+    expect(forced.rows).toEqual([
+      { relname: "documents", forced: true },
+      { relname: "projects", forced: true },
+    ]);
+    const report = await verifyBundle(model, bundle, db);
+    expect(report.mismatches, formatReport(report)).toEqual([]);
+    // verify lifted FORCE only inside its rolled-back transaction.
+    expect((await db.query<{ n: string }>(`select count(*) as n from pg_catalog.pg_class where relnamespace = 'public'::regnamespace and relforcerowsecurity`)).rows[0]?.n).toBe("2");
+  });
+
+  it("does not force the membership tables that the SECURITY DEFINER helpers read", () => {
+    const tables = compiled({ ...tablesTenancyDesign("neon"), forceRowLevelSecurity: true }).bundle.find((f) => f.path.endsWith("_tables.sql"))!.contents;
+    expect(tables).toContain(`ALTER TABLE public."documents" FORCE ROW LEVEL SECURITY;`);
+    expect(tables).not.toContain(`ALTER TABLE public."members" FORCE`);
+    expect(tables).not.toContain(`ALTER TABLE public."user_sessions" FORCE`);
+  });
+
+  it("warns when a role the application connects as is a superuser, has BYPASSRLS or owns the tables", async () => {
+    const { model } = await fresh(template("saas"));
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const roles = { superuser: `rlsd_super_${suffix}`, bypass: `rlsd_bypass_${suffix}`, owner: `rlsd_owner_${suffix}`, plain: `rlsd_plain_${suffix}` };
+    await db.exec(`CREATE ROLE "${roles.superuser}" SUPERUSER; CREATE ROLE "${roles.bypass}" BYPASSRLS; CREATE ROLE "${roles.owner}"; CREATE ROLE "${roles.plain}";`);
+    try {
+      await db.exec(`ALTER TABLE public."documents" OWNER TO "${roles.owner}"`);
+      const warnings = await privilegeWarnings(model, db, Object.values(roles));
+      expect(warnings.find((w) => w.includes(roles.superuser))).toMatch(/is a superuser/);
+      expect(warnings.find((w) => w.includes(roles.bypass))).toMatch(/has BYPASSRLS.*NOBYPASSRLS/);
+      expect(warnings.find((w) => w.includes(roles.owner))).toMatch(/owns .*documents.*forceRowLevelSecurity/);
+      // The superuser is a member of every role, so it "owns" the tables too; the plain role and the target's roles are fine.
+      expect(warnings.some((w) => w.includes(roles.plain))).toBe(false);
+      expect(warnings.some((w) => w.includes(`"authenticated"`) || w.includes(`"anonymous"`))).toBe(false);
+      const report = await verifyBundle(model, compiled(template("saas")).bundle, db, undefined, [roles.bypass]);
+      expect(formatReport(report)).toContain(`warning: role "${roles.bypass}" (the application's connection) has BYPASSRLS`);
+    } finally {
+      await db.exec(`ALTER TABLE public."documents" OWNER TO CURRENT_USER`);
+      for (const role of Object.values(roles)) await db.exec(`DROP ROLE IF EXISTS "${role}"`);
+    }
+  });
+});
+
 describe("same-organization references in the design", () => {
   it("refuses organization columns of different types, naming the reference", () => {
     const design = template("saas");
@@ -235,4 +329,44 @@ describe("same-organization references in the design", () => {
     if (result.ok) return;
     expect(result.problems.map((p) => p.path)).toContain("tables[1].columns[3].references");
   });
+});
+
+const adminUrl = process.env.DATABASE_URL;
+
+/** As on Neon: the tables' owner may log in and is no superuser, so FORCE really holds it. */
+describe.skipIf(!adminUrl)("FORCE ROW LEVEL SECURITY as the tables' owner", () => {
+  it("holds the owner's own connection to the policies, and verify still proves them", async () => {
+    const suffix = Math.random().toString(36).slice(2, 12);
+    const role = `rlsd_force_${suffix}`;
+    const database = `rlsd_force_db_${suffix}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE "${role}" LOGIN CREATEROLE`);
+      await admin.query(`CREATE DATABASE "${database}" OWNER "${role}"`);
+      const url = new URL(adminUrl!);
+      url.username = role;
+      url.pathname = `/${database}`;
+      const db = await openDatabase({ url: url.toString() });
+      try {
+        const { model, bundle } = compiled({ ...template("saas"), forceRowLevelSecurity: true });
+        await apply(bundle, db);
+        const insert = await db.query(`insert into public."projects" ("organization_id", "name") values ('org-a', 'x')`).then(
+          () => null,
+          (error: { sqlstate?: string }) => error.sqlstate,
+        );
+        expect(insert).toBe("42501");
+        const report = await verifyBundle(model, bundle, db, undefined, [role]);
+        expect(report.mismatches, formatReport(report)).toEqual([]);
+        expect(report.warnings.join("\n")).toMatch(new RegExp(`role "${role}" \\(the application's connection\\) owns .*forced`));
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.query(`DROP OWNED BY "${role}" CASCADE`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.end();
+    }
+  }, 120_000);
 });

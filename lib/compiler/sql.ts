@@ -40,11 +40,22 @@ function createTableSql(t: ModelTable, dialect: TargetDialect): string {
   return `CREATE TABLE ${table(t.name)} (\n${lines.join(",\n")}\n);`;
 }
 
-function tableStatements(plans: readonly TablePlan[], dialect: TargetDialect): string[] {
+/**
+ * The membership tables of `tables` tenancy are read by SECURITY DEFINER helpers running as the
+ * tables' owner: forced, they would hide every membership from the helpers themselves.
+ */
+function forcesRowLevelSecurity(model: Model, t: ModelTable): boolean {
+  if (!model.forceRowLevelSecurity) return false;
+  const tenancy = model.tenancy;
+  return !(tenancy?.source === "tables" && (t.name === tenancy.membership.table || t.name === tenancy.activeOrg.table));
+}
+
+function tableStatements(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): string[] {
   const statements: string[] = [];
   for (const { table: t, anonymousGrants } of plans) {
     statements.push(createTableSql(t, dialect));
     statements.push(`ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
+    if (forcesRowLevelSecurity(model, t)) statements.push(`ALTER TABLE ${table(t.name)} FORCE ROW LEVEL SECURITY;`);
     statements.push(`GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ${table(t.name)} TO ${quoteIdent(dialect.signedInRole)};`);
     if (anonymousGrants.length > 0) {
       statements.push(`GRANT ${anonymousGrants.map((op) => op.toUpperCase()).join(", ")} ON TABLE ${table(t.name)} TO ${quoteIdent(dialect.anonymousRole)};`);
@@ -107,7 +118,7 @@ function indexStatements(plans: readonly TablePlan[]): string[] {
 export function migrations(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): Migration[] {
   const steps: [string, string[]][] = [
     [dialect.setupName, dialect.setupStatements()],
-    ["tables", tableStatements(plans, dialect)],
+    ["tables", tableStatements(model, plans, dialect)],
     ["rls_helpers", helperStatements(model, dialect)],
     ["policies", policyStatements(plans, dialect)],
     ["indexes", indexStatements(plans)],

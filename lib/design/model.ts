@@ -16,6 +16,8 @@ export interface Model {
   readonly neonTokenVia: NeonTokenPath;
   /** The database roles; their names depend on the target (and on the design for plain PostgreSQL). */
   readonly databaseRoles: { readonly signedIn: string; readonly anonymous: string };
+  /** FORCE ROW LEVEL SECURITY: the tables' owner obeys the policies as well (not the membership tables the helpers read). */
+  readonly forceRowLevelSecurity: boolean;
   /** The design's tables, then the membership tables the bundle creates for `tables` tenancy. */
   readonly tables: readonly ModelTable[];
 }

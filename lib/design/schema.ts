@@ -178,6 +178,8 @@ export const designSchema = z
     neon: z.object({ tokenVia: z.enum(NEON_TOKEN_PATHS).optional() }).strict().optional(),
     /** Plain PostgreSQL only: the database roles for signed-in and signed-out requests. */
     postgres: z.object({ signedInRole: z.string().optional(), anonymousRole: z.string().optional() }).strict().optional(),
+    /** FORCE ROW LEVEL SECURITY on every table, so the tables' owner obeys the policies too. */
+    forceRowLevelSecurity: z.boolean().optional(),
     tables: z.array(tableSchema),
   })
   .strict();

@@ -155,6 +155,7 @@ function buildModel(design: Design, report: Report): Model {
     roles,
     neonTokenVia: design.neon?.tokenVia ?? "data-api",
     databaseRoles: databaseRoles(design, report),
+    forceRowLevelSecurity: design.forceRowLevelSecurity === true,
     tables,
   };
 }
@@ -408,7 +409,9 @@ function sameOrganization(table: Table, column: Column, target: Table, columnPat
   const typeOf = (t: Table, name: string) => t.columns.find((c) => c.name === name)?.type.trim().toLowerCase();
   const childType = typeOf(table, childOrg);
   const parentType = typeOf(target, parentOrg);
-  if (childType && parentType && childType !== parentType) {
+  const known = (type: string | undefined) => type !== undefined && COLUMN_TYPES.includes(type as ColumnType);
+  // An unknown type is reported on its own column.
+  if (known(childType) && known(parentType) && childType !== parentType) {
     report(
       `${columnPath}.references`,
       `the organization columns differ in type (${table.name}.${childOrg} is ${childType}, ${target.name}.${parentOrg} is ${parentType}), so the foreign key cannot include them; use one type, or set "crossOrganization": true to allow references into other organizations`,

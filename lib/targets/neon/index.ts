@@ -1,4 +1,4 @@
-import { quoteIdent, type Model } from "../../design";
+import type { Model } from "../../design";
 import type { TargetDialect } from "../types";
 import { requireFunction, schemaGrants, standInHeader } from "../setup-sql";
 import { PG_SESSION_JWT_STAND_IN_SQL } from "./stand-in";
@@ -52,7 +52,6 @@ export function neonDialect(model: Model): TargetDialect {
       SESSION_JWT_SETUP,
       REQUIRE_SESSION_JWT,
       ...schemaGrants(SIGNED_IN, ANONYMOUS),
-      `-- As the Data API does: tables created later by this role are readable by signed-in users only through\n-- their RLS policies, so enable row level security on every new table.\nALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${quoteIdent(SIGNED_IN)};`,
     ],
     drizzleRoles: { preamble: [`import { anonymousRole, authenticatedRole } from "drizzle-orm/neon";`], signedIn: "authenticatedRole", anonymous: "anonymousRole" },
     devFiles: () => [
