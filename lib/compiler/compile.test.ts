@@ -36,6 +36,7 @@ describe("compile", () => {
       "dev/pg_session_jwt-stand-in.sql",
       "examples/authorized-query.tsx",
       "README.md",
+      "rls-designer.json",
     ]);
     const journal = JSON.parse(file(bundle, "_journal.json"));
     expect(journal.entries.map((e: { tag: string }) => e.tag)).toEqual(["0000_neon_setup", "0001_tables", "0002_rls_helpers", "0003_policies", "0004_indexes"]);

@@ -18,14 +18,21 @@ interface HelperBodies {
  * plan for the session, and each helper reads the claims (or the membership tables) once;
  * see docs/benchmarks.md for what that saves.
  */
-export function helperStatements(model: Model, dialect: TargetDialect): string[] {
+export interface HelperFunction {
+  /** `"rls".bypass_organization_id(pg_catalog.text[])`, as DROP FUNCTION names it. */
+  readonly signature: string;
+  /** CREATE OR REPLACE, then who may execute it. */
+  readonly statements: readonly string[];
+}
+
+export function helperStatements(model: Model, dialect: TargetDialect): HelperFunction[] {
   const tenancy = model.tenancy;
   if (!tenancy) return [];
   const bodies = tenancy.source === "claims" ? claimsBodies(tenancy, dialect) : tablesBodies(tenancy, dialect);
   const roles = `${quoteIdent(dialect.signedInRole)}, ${quoteIdent(dialect.anonymousRole)}`;
-  const statements: string[] = [];
+  const helpers: HelperFunction[] = [];
   const define = (name: string, args: string, argTypes: string, result: string, comment: string) => {
-    statements.push(
+    helpers.push({ signature: `${fn(name)}(${argTypes})`, statements: [
       [
         `-- ${comment}`,
         `CREATE OR REPLACE FUNCTION ${fn(name)}(${args}) RETURNS pg_catalog.text`,
@@ -35,7 +42,7 @@ export function helperStatements(model: Model, dialect: TargetDialect): string[]
       ].join("\n"),
       `REVOKE ALL ON FUNCTION ${fn(name)}(${argTypes}) FROM PUBLIC;`,
       `GRANT EXECUTE ON FUNCTION ${fn(name)}(${argTypes}) TO ${roles};`,
-    );
+    ] });
   };
   define("active_organization_id", "", "", "org", "The active organization of the signed-in user, or NULL.");
   define("active_organization_role", "", "", "role", "The signed-in user's role in the active organization, or NULL.");
@@ -46,7 +53,7 @@ export function helperStatements(model: Model, dialect: TargetDialect): string[]
     "CASE WHEN role = ANY (bypass_roles) THEN org END",
     "The active organization when the user's role is one of bypass_roles, else NULL.",
   );
-  return statements;
+  return helpers;
 }
 
 function claimsBodies(tenancy: Extract<ModelTenancy, { source: "claims" }>, dialect: TargetDialect): HelperBodies {

@@ -1,7 +1,8 @@
 import { quoteIdent, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelReference, type ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
 import { helperStatements } from "./helpers-sql";
-import type { PolicyPlan, TablePlan } from "./plan";
+import { derivedName } from "./names";
+import type { IndexPlan, PolicyPlan, TablePlan, UniqueKeyPlan } from "./plan";
 
 export const STATEMENT_BREAKPOINT = "--> statement-breakpoint";
 
@@ -27,15 +28,16 @@ export function defaultSql(expr: DefaultExpr, type: ColumnType, dialect: TargetD
   }
 }
 
-function columnSql(column: ModelColumn, dialect: TargetDialect): string {
-  let sql = `  ${quoteIdent(column.name)} ${column.type}`;
+/** A column's definition, as in CREATE TABLE and ALTER TABLE ... ADD COLUMN. */
+export function columnSql(column: ModelColumn, dialect: TargetDialect): string {
+  let sql = `${quoteIdent(column.name)} ${column.type}`;
   if (column.notNull) sql += " NOT NULL";
   if (column.default) sql += ` DEFAULT ${defaultSql(column.default, column.type, dialect)}`;
   return sql;
 }
 
-function createTableSql(t: ModelTable, dialect: TargetDialect): string {
-  const lines = t.columns.map((c) => columnSql(c, dialect));
+export function createTableSql(t: ModelTable, dialect: TargetDialect): string {
+  const lines = t.columns.map((c) => `  ${columnSql(c, dialect)}`);
   lines.push(`  PRIMARY KEY (${t.primaryKey.map(quoteIdent).join(", ")})`);
   return `CREATE TABLE ${table(t.name)} (\n${lines.join(",\n")}\n);`;
 }
@@ -44,32 +46,41 @@ function createTableSql(t: ModelTable, dialect: TargetDialect): string {
  * The membership tables of `tables` tenancy are read by SECURITY DEFINER helpers running as the
  * tables' owner: forced, they would hide every membership from the helpers themselves.
  */
-function forcesRowLevelSecurity(model: Model, t: ModelTable): boolean {
+export function forcesRowLevelSecurity(model: Model, t: ModelTable): boolean {
   if (!model.forceRowLevelSecurity) return false;
   const tenancy = model.tenancy;
   return !(tenancy?.source === "tables" && (t.name === tenancy.membership.table || t.name === tenancy.activeOrg.table));
 }
 
+/** The privileges each database role gets on a table: all four to signed-in users, what the design allows to signed-out ones. */
+export function tableGrants(plan: TablePlan, dialect: TargetDialect): { role: string; privileges: readonly string[] }[] {
+  const grants = [{ role: dialect.signedInRole, privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] }];
+  if (plan.anonymousGrants.length > 0) grants.push({ role: dialect.anonymousRole, privileges: plan.anonymousGrants.map((op) => op.toUpperCase()) });
+  return grants;
+}
+
+export function grantSql(tableName: string, grant: { role: string; privileges: readonly string[] }): string {
+  return `GRANT ${grant.privileges.join(", ")} ON TABLE ${table(tableName)} TO ${quoteIdent(grant.role)};`;
+}
+
+export function uniqueKeySql(key: UniqueKeyPlan): string {
+  return `ALTER TABLE ${table(key.table)} ADD CONSTRAINT ${quoteIdent(key.name)} UNIQUE (${key.columns.map(quoteIdent).join(", ")});`;
+}
+
 function tableStatements(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): string[] {
   const statements: string[] = [];
-  for (const { table: t, anonymousGrants } of plans) {
+  for (const plan of plans) {
+    const t = plan.table;
     statements.push(createTableSql(t, dialect));
     statements.push(`ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
     if (forcesRowLevelSecurity(model, t)) statements.push(`ALTER TABLE ${table(t.name)} FORCE ROW LEVEL SECURITY;`);
-    statements.push(`GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ${table(t.name)} TO ${quoteIdent(dialect.signedInRole)};`);
-    if (anonymousGrants.length > 0) {
-      statements.push(`GRANT ${anonymousGrants.map((op) => op.toUpperCase()).join(", ")} ON TABLE ${table(t.name)} TO ${quoteIdent(dialect.anonymousRole)};`);
-    }
+    for (const grant of tableGrants(plan, dialect)) statements.push(grantSql(t.name, grant));
   }
   // Foreign keys last, so tables may refer to each other in any order; the unique keys they need first.
-  for (const { uniqueKeys } of plans) {
-    for (const key of uniqueKeys) {
-      statements.push(`ALTER TABLE ${table(key.table)} ADD CONSTRAINT ${quoteIdent(key.name)} UNIQUE (${key.columns.map(quoteIdent).join(", ")});`);
-    }
-  }
+  for (const { uniqueKeys } of plans) statements.push(...uniqueKeys.map(uniqueKeySql));
   for (const { table: t } of plans) {
     for (const c of t.columns) {
-      if (c.references) statements.push(foreignKeySql(t, c, c.references));
+      if (c.references) statements.push(foreignKeySql(t, c, c.references).sql);
     }
   }
   return statements;
@@ -81,14 +92,19 @@ function tableStatements(model: Model, plans: readonly TablePlan[], dialect: Tar
  * the parent's own organization). Its SET NULL names the reference column alone: the row keeps
  * its organization.
  */
-function foreignKeySql(t: ModelTable, column: ModelColumn, ref: ModelReference): string {
+export function foreignKeySql(t: ModelTable, column: ModelColumn, ref: ModelReference): { name: string; sql: string } {
   const same = ref.sameOrganization;
   const columns = same ? [same.column, column.name] : [column.name];
   const parentColumns = same ? [same.parentColumn, ref.column] : [ref.column];
   let onDelete = ref.onDelete ? ` ON DELETE ${ref.onDelete.toUpperCase()}` : "";
   if (same && ref.onDelete === "set null") onDelete += ` (${quoteIdent(column.name)})`;
   const list = (names: readonly string[]) => names.map(quoteIdent).join(", ");
-  return `ALTER TABLE ${table(t.name)} ADD FOREIGN KEY (${list(columns)}) REFERENCES ${table(ref.table)} (${list(parentColumns)})${onDelete};`;
+  // Named as PostgreSQL would name it, so that a later version can drop it by name.
+  const name = derivedName(t.name, `${columns.join("_")}_fkey`);
+  return {
+    name,
+    sql: `ALTER TABLE ${table(t.name)} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${list(columns)}) REFERENCES ${table(ref.table)} (${list(parentColumns)})${onDelete};`,
+  };
 }
 
 export function policySql(policy: PolicyPlan, dialect: TargetDialect): string {
@@ -108,10 +124,12 @@ function policyStatements(plans: readonly TablePlan[], dialect: TargetDialect): 
   );
 }
 
+export function indexSql(index: IndexPlan): string {
+  return `CREATE INDEX ${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${index.columns.map(quoteIdent).join(", ")});`;
+}
+
 function indexStatements(plans: readonly TablePlan[]): string[] {
-  return plans.flatMap(({ indexes }) =>
-    indexes.map((i) => `CREATE INDEX ${quoteIdent(i.name)} ON ${table(i.table)} USING btree (${i.columns.map(quoteIdent).join(", ")});`),
-  );
+  return plans.flatMap(({ indexes }) => indexes.map(indexSql));
 }
 
 /** The migrations in order; a step with nothing to do is left out. */
@@ -119,7 +137,7 @@ export function migrations(model: Model, plans: readonly TablePlan[], dialect: T
   const steps: [string, string[]][] = [
     [dialect.setupName, dialect.setupStatements()],
     ["tables", tableStatements(model, plans, dialect)],
-    ["rls_helpers", helperStatements(model, dialect)],
+    ["rls_helpers", helperStatements(model, dialect).flatMap((h) => h.statements)],
     ["policies", policyStatements(plans, dialect)],
     ["indexes", indexStatements(plans)],
   ];
