@@ -175,9 +175,7 @@ export function checkTokenRequest(request: Request, options: GuardOptions = {}):
 /** The refusal as the API's usual JSON error, logged (method, path, reason; no secrets). */
 export function refuse(request: Request, refusal: Refusal, log: (line: string) => void = defaultLog): Response {
   log(`[rls-designer] refused ${request.method} ${new URL(request.url).pathname} (${refusal.status} ${refusal.code}): ${refusal.detail}`);
-  const response = errorResponse(refusal.status, refusal.code, refusal.message);
-  response.headers.set("cross-origin-resource-policy", "same-origin");
-  return response;
+  return errorResponse(refusal.status, refusal.code, refusal.message);
 }
 
 /** Wraps a route's handler: the request reaches it only once checkApiRequest lets it through. */
@@ -193,6 +191,7 @@ export function handleTokenRequest(request: Request, options: GuardOptions = {})
   const refusal = checkTokenRequest(request, options);
   if (refusal) return refuse(request, refusal, options.log);
   const response = jsonResponse(200, { ok: true, token: options.token ?? apiToken() });
+  // Not even an opaque (no-cors) answer for another site's page: it stays out of that page's process.
   response.headers.set("cross-origin-resource-policy", "same-origin");
   return response;
 }
