@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { template } from "../design";
 import {
   API_TOKEN_HEADER,
   allowedHostsFrom,
@@ -10,6 +14,9 @@ import {
   isAllowedHost,
   type GuardOptions,
 } from "./guard";
+import { closeEmbedded } from "./embedded";
+import { isSameOrigin } from "./http";
+import { handleEmptyEmbeddedRequest, handlePlanRequest } from "./server";
 
 const TOKEN = "test-token-0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -153,5 +160,32 @@ describe("GET /api/token", () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).not.toContain(apiToken());
     expect(options.lines).toEqual(['[rls-designer] refused GET /api/plan (403 host-not-allowed): Host "evil.example:3000"']);
+  });
+});
+
+describe("the handlers' own line, behind the routes' guard", () => {
+  // Were the check missing, the handlers would open (and empty) an embedded database: a throwaway one.
+  let dir: string;
+  const previous = process.env.RLSD_PGLITE_DIR;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "rlsd-guard-"));
+    process.env.RLSD_PGLITE_DIR = dir;
+  });
+  afterAll(async () => {
+    await closeEmbedded();
+    if (previous === undefined) delete process.env.RLSD_PGLITE_DIR;
+    else process.env.RLSD_PGLITE_DIR = previous;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a rebinding page even where a handler is reached without guardApi", async () => {
+    const rebinding = { host: "evil.example:3000", origin: "http://evil.example:3000", "sec-fetch-site": "same-origin", "content-type": "application/json" };
+    expect(isSameOrigin(request("POST", "evil.example:3000", rebinding, "{}"))).toBe(false);
+    expect(isSameOrigin(request("POST", "127.0.0.1:3000", { ...rebinding, host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000" }, "{}"))).toBe(true);
+    const emptied = await handleEmptyEmbeddedRequest(request("POST", "evil.example:3000", rebinding, "{}"));
+    expect(emptied.status).toBe(403);
+    const planned = await handlePlanRequest(request("POST", "evil.example:3000", rebinding, JSON.stringify({ design: template("todos"), destination: { kind: "embedded" } })));
+    expect(planned.status).toBe(403);
+    expect(await planned.json()).toMatchObject({ ok: false, error: { code: "cross-origin" } });
   });
 });

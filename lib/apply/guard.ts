@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { API_TOKEN_HEADER } from "./client";
+import { configuredHosts, isAllowedHost, parseHost, type HostRule } from "./hosts";
 import { errorResponse, jsonResponse } from "./http";
 
 /**
@@ -19,12 +20,7 @@ import { errorResponse, jsonResponse } from "./http";
  */
 
 export { API_TOKEN_HEADER, API_TOKEN_PATH } from "./client";
-
-/** A host the server answers for: a host name (any port), or `host:port` (that port only). */
-export interface HostRule {
-  readonly hostname: string;
-  readonly port?: string;
-}
+export { allowedHostsFrom, isAllowedHost, isLoopbackHostname, parseHost, type HostRule } from "./hosts";
 
 /** Why a request was refused: the answer's status and code, and a line for the server's log. */
 export interface Refusal {
@@ -42,55 +38,6 @@ export interface GuardOptions {
   readonly token?: string;
   /** Where refusals are logged; defaults to console.warn. */
   readonly log?: (line: string) => void;
-}
-
-/** The host names and addresses every browser maps to this machine itself. */
-export function isLoopbackHostname(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
-const HOST_SYNTAX = /^(?:\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::\d{1,5})?$/i;
-
-/**
- * A Host header (or an RLSD_ALLOWED_HOSTS entry) as the URL parser normalises it: lower case,
- * IPv4 in dotted decimal (`127.1` is `127.0.0.1`), the default port dropped. Null when it is not
- * a bare host[:port] (no user, path or anything else a URL may hold).
- */
-export function parseHost(value: string): { hostname: string; port: string; host: string } | null {
-  if (!HOST_SYNTAX.test(value)) return null;
-  try {
-    const url = new URL(`http://${value}`);
-    return { hostname: url.hostname, port: url.port, host: url.host };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * RLSD_ALLOWED_HOSTS: host names or addresses, comma- or space-separated, each optionally with a
- * port (`designer.internal, 192.168.1.20:3000, [fd00::1]`). Entries that are not a host are
- * reported through `invalid` and ignored, so a typo never widens what is served.
- */
-export function allowedHostsFrom(value: string | undefined, invalid: (entry: string) => void = () => {}): HostRule[] {
-  const rules: HostRule[] = [];
-  for (const entry of (value ?? "").split(/[\s,]+/).filter(Boolean)) {
-    const parsed = parseHost(entry);
-    if (!parsed) {
-      invalid(entry);
-      continue;
-    }
-    const hasPort = /:\d+$/.test(entry) && !/^\[[^\]]*\]$/.test(entry);
-    rules.push(hasPort ? { hostname: parsed.hostname, port: parsed.port } : { hostname: parsed.hostname });
-  }
-  return rules;
-}
-
-/** Whether the server answers for this Host header: loopback, or a configured host. */
-export function isAllowedHost(hostHeader: string, allowed: readonly HostRule[] = []): boolean {
-  const parsed = parseHost(hostHeader);
-  if (!parsed) return false;
-  if (isLoopbackHostname(parsed.hostname)) return true;
-  return allowed.some((rule) => rule.hostname === parsed.hostname && (rule.port === undefined || rule.port === parsed.port));
 }
 
 /** Header values quoted for a log line: attacker-chosen, so cut short and with control characters escaped. */
@@ -197,8 +144,7 @@ export function handleTokenRequest(request: Request, options: GuardOptions = {})
 }
 
 const TOKEN_KEY = Symbol.for("rls-designer.api-token");
-const HOSTS_KEY = Symbol.for("rls-designer.allowed-hosts");
-type Shared = { [TOKEN_KEY]?: string; [HOSTS_KEY]?: HostRule[] };
+type Shared = { [TOKEN_KEY]?: string };
 
 /**
  * This process's token, made once. Kept on globalThis: Next.js bundles each route separately,
@@ -207,12 +153,6 @@ type Shared = { [TOKEN_KEY]?: string; [HOSTS_KEY]?: HostRule[] };
 export function apiToken(): string {
   const shared = globalThis as Shared;
   return (shared[TOKEN_KEY] ??= randomBytes(32).toString("base64url"));
-}
-
-/** RLSD_ALLOWED_HOSTS, read once per process (a bad entry is logged once, then ignored). */
-function configuredHosts(): HostRule[] {
-  const shared = globalThis as Shared;
-  return (shared[HOSTS_KEY] ??= allowedHostsFrom(process.env.RLSD_ALLOWED_HOSTS, (entry) => defaultLog(`[rls-designer] RLSD_ALLOWED_HOSTS: ignored ${quoted(entry)}, not a host name or address`)));
 }
 
 function defaultLog(line: string): void {
