@@ -1,4 +1,6 @@
 import { quoteIdent, type Model } from "../../design";
+import { commentText } from "../file-text";
+import { sampleEnvLines } from "../examples";
 import type { TargetDialect } from "../types";
 import { requireFunction, schemaGrants, standInHeader } from "../setup-sql";
 import { PG_SESSION_JWT_STAND_IN_SQL } from "./stand-in";
@@ -71,7 +73,7 @@ export function neonDialect(model: Model): TargetDialect {
     ],
     envExample: () =>
       [
-        `# ${model.name}: environment for the Neon database`,
+        `# ${commentText(model.name)}: environment for the Neon database`,
         "# Owner connection string: used by drizzle-kit to apply the migrations.",
         "DATABASE_URL='postgresql://neondb_owner:password@ep-example-123456.us-east-2.aws.neon.tech/neondb?sslmode=require'",
         ...(model.neonTokenVia === "data-api"
@@ -80,6 +82,7 @@ export function neonDialect(model: Model): TargetDialect {
               "# The \"authenticated\" role's connection string: used by the app with a user's JWT, so RLS applies.",
               "DATABASE_AUTHENTICATED_URL='postgresql://authenticated@ep-example-123456.us-east-2.aws.neon.tech/neondb?sslmode=require'",
             ]),
+        ...sampleEnvLines(model),
         "",
       ].join("\n"),
     readmeSection: () =>
