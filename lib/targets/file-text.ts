@@ -34,7 +34,7 @@ export function tsString(text: string): string {
 
 /** Markdown inline text: every ASCII punctuation mark backslash-escaped, unsafe characters made visible. */
 export function markdownText(text: string): string {
-  return text.replace(UNSAFE_CHARACTERS, (c) => `\\${codePoint(c)}`).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+  return text.replace(UNSAFE_CHARACTERS, codePoint).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
 
 /**
