@@ -39,8 +39,8 @@ describe("characters in names", () => {
     });
   }
 
-  it("refuses bidirectional controls and the byte-order mark, which make a name read differently from what it is", () => {
-    for (const [character, code] of [["\u202e", "U+202E"], ["\u2066", "U+2066"], ["\ufeff", "U+FEFF"]]) {
+  it("refuses bidirectional controls and the byte-order mark (a name that reads differently from what it is) and lone surrogates (not text)", () => {
+    for (const [character, code] of [["\u202e", "U+202E"], ["\u2066", "U+2066"], ["\ufeff", "U+FEFF"], ["\ud800", "U+D800"]]) {
       const design = template("todos");
       design.tables[0].columns[2].name = `task${character}`;
       expect(problemsOf(design)).toEqual([{ path: "tables[0].columns[2].name", message: expect.stringContaining(`contains ${code}`) }]);

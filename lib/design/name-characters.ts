@@ -5,9 +5,10 @@ import type { Design } from "./schema";
  * and `.env` files, where these end a line or hide text. C0 and C1 controls (\n, \r, \v, \f,
  * U+0085 ...), DEL, U+2028 and U+2029 (they end a `//` comment in JavaScript), the bidirectional
  * controls (text that reads differently from what runs) and the byte-order mark. The compiler
- * escapes them in every file anyway (lib/targets/file-text.ts); refusing them says so early, with the path.
+ * A lone surrogate is not text at all (PostgreSQL cannot store it; encodeURIComponent throws). The compiler
+ * escapes the others in every file anyway (lib/targets/file-text.ts); refusing them says so early, with the path.
  */
-const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+const FORBIDDEN_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]|\p{Cs}/u;
 
 /** drizzle-orm splits a migration file on this exact text wherever it appears, inside quotes too. */
 export const DRIZZLE_BREAKPOINT = "--> statement-breakpoint";
@@ -29,7 +30,8 @@ const CHARACTER_NAMES: Record<number, string> = {
 function describe(character: string): string {
   const code = character.codePointAt(0)!;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
-  const name = CHARACTER_NAMES[code] ?? (code >= 0x200e ? "a bidirectional control" : "a control character");
+  const name =
+    CHARACTER_NAMES[code] ?? (code >= 0xd800 && code <= 0xdfff ? "a lone surrogate" : code >= 0x200e ? "a bidirectional control" : "a control character");
   return `${hex} (${name})`;
 }
 
@@ -51,7 +53,7 @@ export function nameCharacterProblems(design: Design): NameCharacterProblem[] {
     if (typeof value === "string") {
       const forbidden = isData ? null : FORBIDDEN_IN_NAMES.exec(value);
       if (forbidden) {
-        problems.push({ path, message: `contains ${describe(forbidden[0])}; names may not contain control characters, line or paragraph separators or bidirectional controls` });
+        problems.push({ path, message: `contains ${describe(forbidden[0])}; names may not contain control characters, line or paragraph separators, bidirectional controls or lone surrogates` });
       } else if (value.includes(DRIZZLE_BREAKPOINT)) {
         problems.push({ path, message: `contains "${DRIZZLE_BREAKPOINT}", which drizzle-kit reads as the end of a statement` });
       }

@@ -102,7 +102,7 @@ describe("validateDesign", () => {
 
   it("refuses project names that could break out of a SQL comment", () => {
     expect(problemsOf({ ...template("todos"), name: "acme\nDROP TABLE x;" })).toEqual([
-      "name: contains U+000A (line feed); names may not contain control characters, line or paragraph separators or bidirectional controls",
+      "name: contains U+000A (line feed); names may not contain control characters, line or paragraph separators, bidirectional controls or lone surrogates",
     ]);
   });
 
