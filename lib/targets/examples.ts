@@ -21,8 +21,9 @@ const TOKEN: Record<Provider, { imports: string[]; lines: string[] }> = {
     lines: ['const user = await stackServerApp.getUser({ or: "redirect" });', "const { accessToken: token } = await user.getAuthJson();"],
   },
   "neon-auth": {
-    imports: [`import { getSessionToken } from "@/lib/neon-auth"; // returns the signed-in user's JWT from your Neon Auth client`],
-    lines: ["const token = await getSessionToken();"],
+    imports: [`import { auth } from "@/lib/neon-auth"; // your createNeonAuth() from @neondatabase/auth/next/server`],
+    // Neon Auth is Better Auth with its JWT plugin: GET /token returns the session's JWT.
+    lines: ["const { data } = await auth.token();", "const token = data?.token;"],
   },
   // Supabase Auth keeps the session in cookies; its access token is a JWT that the project's JWKS verifies
   // (with asymmetric signing keys, Project Settings > JWT Keys).
