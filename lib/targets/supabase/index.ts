@@ -80,8 +80,9 @@ export function supabaseDialect(model: Model): TargetDialect {
           : [
               "",
               `Signing in is ${PROVIDER_PRESETS[model.provider].label}'s, not Supabase Auth's: add it under Authentication > Third-party`,
-              "auth in the Supabase Dashboard, make its tokens carry `\"role\": \"authenticated\"`, and create the client",
-              "with `createClient(url, anonKey, { accessToken })`, which sends the provider's token with each request",
+              "auth in the Supabase Dashboard (Supabase accepts the providers listed there; check that yours is), make",
+              "its tokens carry `\"role\": \"authenticated\"`, and create the client with",
+              "`createClient(url, anonKey, { accessToken })`, which sends the provider's token with each request",
               "(see `examples/`).",
             ]),
       ].join("\n"),
