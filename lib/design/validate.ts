@@ -10,9 +10,9 @@ import {
   type Table,
 } from "./schema";
 import { parseDefault } from "./defaults";
+import { nameCharacterProblems } from "./name-characters";
 import { PROVIDER_PRESETS } from "./providers";
 import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, typeFamily, utf8Length } from "./literals";
-import { nameCharacterProblems } from "./name-characters";
 import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelTable, ModelTenancy } from "./model";
 
 export interface Problem {

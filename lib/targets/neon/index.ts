@@ -1,9 +1,9 @@
 import { quoteIdent, type Model } from "../../design";
-import { commentText } from "../file-text";
-import { sampleEnvLines } from "../examples";
 import type { TargetDialect } from "../types";
 import { requireFunction, schemaGrants, standInHeader } from "../setup-sql";
 import { PG_SESSION_JWT_STAND_IN_SQL } from "./stand-in";
+import { sampleEnvLines } from "../examples";
+import { commentText } from "../file-text";
 
 const SIGNED_IN = "authenticated";
 const ANONYMOUS = "anonymous";
