@@ -11,6 +11,7 @@ import {
   type Table,
 } from "./schema";
 import { parseDefault } from "./defaults";
+import { nameCharacterProblems } from "./name-characters";
 import { PROVIDER_PRESETS } from "./providers";
 import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, typeFamily, utf8Length } from "./literals";
 import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelReference, ModelTable, ModelTenancy } from "./model";
@@ -45,8 +46,12 @@ export function validateDesign(input: unknown): ValidationResult {
   const parsed = designSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error), warnings: [] };
   const design = parsed.data;
-  const problems: Problem[] = [];
-  const model = buildModel(design, (path, message) => problems.push({ path, message }));
+  const problems: Problem[] = nameCharacterProblems(design);
+  const reported = new Set(problems.map((p) => p.path));
+  // A name already refused for its characters is not reported again for the same reason in other words.
+  const model = buildModel(design, (path, message) => {
+    if (!reported.has(path)) problems.push({ path, message });
+  });
   const warnings = problems.length > 0 ? [] : warningsFor(design, model);
   return problems.length > 0 ? { ok: false, problems, warnings } : { ok: true, design, model, warnings };
 }

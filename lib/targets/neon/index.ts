@@ -2,6 +2,8 @@ import type { Model } from "../../design";
 import type { TargetDialect } from "../types";
 import { requireFunction, schemaGrants, standInHeader } from "../setup-sql";
 import { PG_SESSION_JWT_STAND_IN_SQL } from "./stand-in";
+import { sampleEnvLines } from "../examples";
+import { commentText } from "../file-text";
 
 const SIGNED_IN = "authenticated";
 const ANONYMOUS = "anonymous";
@@ -70,7 +72,7 @@ export function neonDialect(model: Model): TargetDialect {
     ],
     envExample: () =>
       [
-        `# ${model.name}: environment for the Neon database`,
+        `# ${commentText(model.name)}: environment for the Neon database`,
         "# Owner connection string: used by drizzle-kit to apply the migrations.",
         "DATABASE_URL='postgresql://neondb_owner:password@ep-example-123456.us-east-2.aws.neon.tech/neondb?sslmode=require'",
         ...(model.neonTokenVia === "data-api"
@@ -79,6 +81,7 @@ export function neonDialect(model: Model): TargetDialect {
               "# The \"authenticated\" role's connection string: used by the app with a user's JWT, so RLS applies.",
               "DATABASE_AUTHENTICATED_URL='postgresql://authenticated@ep-example-123456.us-east-2.aws.neon.tech/neondb?sslmode=require'",
             ]),
+        ...sampleEnvLines(model),
         "",
       ].join("\n"),
     readmeSection: () =>
