@@ -89,11 +89,14 @@ export function migrationBetween(before: DatabaseState, after: DatabaseState): S
 
   for (const p of policies.drop) statements.push(`DROP POLICY IF EXISTS ${quoteIdent(p.name)} ON ${table(p.table)};`);
   for (const i of indexes.drop) statements.push(`DROP INDEX IF EXISTS public.${quoteIdent(i.name)};`);
-  for (const k of [...foreignKeys.drop, ...uniqueKeys.drop]) statements.push(`ALTER TABLE ${table(k.table)} DROP CONSTRAINT IF EXISTS ${quoteIdent(k.name)};`);
+  const dropConstraint = (k: ConstraintState) => `ALTER TABLE ${table(k.table)} DROP CONSTRAINT IF EXISTS ${quoteIdent(k.name)};`;
+  statements.push(...foreignKeys.drop.map(dropConstraint));
+  // A dropped table takes its own foreign keys along, which may use a unique key dropped next.
   for (const name of dropped) {
     statements.push(`DROP TABLE ${table(name)};`);
     changes.push(`table ${name} dropped`);
   }
+  statements.push(...uniqueKeys.drop.map(dropConstraint));
 
   for (const t of after.tables) {
     const old = oldTables.get(t.name);
