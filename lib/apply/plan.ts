@@ -1,4 +1,4 @@
-import { pendingMigrations, readMigrations, type Bundle, type Migration, type Session } from "../db";
+import { ledgerOf, pendingMigrations, readMigrations, type Bundle, type Migration, type Session } from "../db";
 import { analyseMigration, type DestructiveChange } from "./analyse";
 
 /**
@@ -88,9 +88,8 @@ async function ledgerRows(migrations: readonly Migration[], session: Session): P
     const rows = await session.query<{ version: string; statements: string[] | null }>(`select version, statements from supabase_migrations.schema_migrations`);
     return rows.rows.map((r) => ({ when: Number(r.version), fingerprint: JSON.stringify(r.statements ?? []) }));
   }
-  if (!(await exists(session, "drizzle.__drizzle_migrations"))) return [];
-  const rows = await session.query<{ hash: string; created_at: string | null }>(`select hash, created_at::text as created_at from drizzle.__drizzle_migrations`);
-  return rows.rows.map((r) => ({ when: Number(r.created_at), fingerprint: r.hash }));
+  const rows = (await ledgerOf(migrations).rows?.(session, migrations)) ?? [];
+  return rows.map((r) => ({ when: Number(r.created_at), fingerprint: r.hash }));
 }
 
 async function exists(session: Session, table: string): Promise<boolean> {

@@ -173,7 +173,7 @@ describe.skipIf(serverlessTestDatabases().length === 0)("applies to one database
       const first = order[0].slice(0, 1);
       const second = first === "a" ? "b" : "a";
       expect(order).toEqual([`${first} lock`, ...Array(5).fill(`${first} migration`), `${second} lock`]);
-      expect((await db.query("select count(*)::int as n from drizzle.__drizzle_migrations")).rows).toEqual([{ n: 5 }]);
+      expect((await db.query("select count(*)::int as n from drizzle.__rls_designer_migrations")).rows).toEqual([{ n: 5 }]);
     } finally {
       await other.close();
     }

@@ -56,6 +56,9 @@ export function bundleReadme(model: Model, plans: readonly TablePlan[], dialect:
   ].join("\n");
 }
 
+/** The drizzle-kit ledger table of RLS Designer's bundles (schema "drizzle"). */
+export const BUNDLE_LEDGER_TABLE = "__rls_designer_migrations";
+
 export function drizzleConfig(): string {
   return [
     `import { defineConfig } from "drizzle-kit";`,
@@ -64,6 +67,9 @@ export function drizzleConfig(): string {
     `  dialect: "postgresql",`,
     `  schema: "./src/db/schema.ts",`,
     `  out: "./drizzle",`,
+    "  // A ledger of its own: drizzle-kit applies only migrations newer than its ledger's newest row, so",
+    "  // sharing the application's own ledger would skip these whenever the app migrated later.",
+    `  migrations: { schema: "drizzle", table: "${BUNDLE_LEDGER_TABLE}" },`,
     "  dbCredentials: { url: process.env.DATABASE_URL! },",
     "});",
     "",

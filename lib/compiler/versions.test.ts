@@ -234,7 +234,7 @@ describe.skipIf(!adminUrl)("drizzle-kit migrate follows a new version", () => {
       await run(drizzleKit, ["migrate"], { cwd: folder, env: { ...process.env, DATABASE_URL: url } });
       const policy = await db.query<{ qual: string }>(`select qual from pg_catalog.pg_policies where policyname = 'projects_delete'`);
       expect(policy.rows[0]!.qual).toContain("admin");
-      expect((await db.query<{ n: string }>(`select count(*) as n from drizzle.__drizzle_migrations`)).rows[0]!.n).toBe("6");
+      expect((await db.query<{ n: string }>(`select count(*) as n from drizzle.__rls_designer_migrations`)).rows[0]!.n).toBe("6");
       expect(await pendingMigrations(v2.bundle, db)).toEqual([]);
       const report = await verifyBundle(v2.compiled.model, v2.bundle, db);
       expect(report.mismatches, formatReport(report)).toEqual([]);
@@ -242,4 +242,64 @@ describe.skipIf(!adminUrl)("drizzle-kit migrate follows a new version", () => {
       await db.close();
     }
   }, 120_000);
+});
+
+describe.skipIf(!adminUrl)("the bundle's ledger beside the application's own drizzle migrations", () => {
+  it("applies every version although the application migrated later, with the real drizzle-kit", async () => {
+    const app = join(root, "app");
+    const ours = join(root, "ours");
+    const writeTo = async (folder: string, files: Bundle) => {
+      for (const file of files) {
+        await mkdir(dirname(join(folder, file.path)), { recursive: true });
+        await writeFile(join(folder, file.path), file.contents);
+      }
+    };
+    // The application's own migration, generated "today" by drizzle-kit, in drizzle-kit's default ledger.
+    await writeTo(app, [
+      { path: "drizzle/0000_app.sql", contents: `CREATE TABLE public."app_settings" ("key" text PRIMARY KEY, "value" text);\n` },
+      { path: "drizzle/meta/_journal.json", contents: JSON.stringify({ version: "7", dialect: "postgresql", entries: [{ idx: 0, version: "7", when: Date.UTC(2026, 10, 30), tag: "0000_app", breakpoints: true }] }) },
+      { path: "drizzle.config.ts", contents: `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ dialect: "postgresql", out: "./drizzle", dbCredentials: { url: process.env.DATABASE_URL! } });\n` },
+    ]);
+    const v1 = compiled(template("saas"));
+    await writeTo(ours, v1.bundle);
+    const { url, db } = await createPostgresTestDatabase(adminUrl!);
+    const drizzleKit = join(process.cwd(), "node_modules", ".bin", "drizzle-kit");
+    const migrate = (cwd: string) => run(drizzleKit, ["migrate"], { cwd, env: { ...process.env, DATABASE_URL: url } });
+    try {
+      await db.exec(v1.bundle.find((f) => f.path === "dev/pg_session_jwt-stand-in.sql")!.contents);
+      await migrate(app);
+      await migrate(ours);
+      expect((await db.query<{ found: boolean }>(`select to_regclass('public.projects') is not null as found`)).rows[0]!.found).toBe(true);
+      const v2 = next(v1.bundle, adminsMayDeleteProjects(template("saas")));
+      if (v2.kind !== "changed") throw new Error("expected a change");
+      await writeTo(ours, v2.bundle);
+      await migrate(ours);
+      expect((await db.query<{ qual: string }>(`select qual from pg_catalog.pg_policies where policyname = 'projects_delete'`)).rows[0]!.qual).toContain("admin");
+      expect((await db.query<{ n: string }>(`select count(*) as n from drizzle.__drizzle_migrations`)).rows[0]!.n).toBe("1");
+      expect(await pendingMigrations(v2.bundle, db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+});
+
+describe.each(testDatabases())("a database applied before bundles had a ledger of their own, on $name", ({ open }) => {
+  it("carries this bundle's rows over from drizzle's default ledger and applies only the new version", async () => {
+    const db = await open();
+    try {
+      const v1 = compiled(template("saas"));
+      // As compiled before: drizzle.config.ts without its own ledger table.
+      const older = v1.bundle.map((f) => (f.path === "drizzle.config.ts" ? { ...f, contents: f.contents.replace(/\n\s*\/\/ A ledger[^\n]*\n[^\n]*\n\s*migrations: [^\n]*/, "") } : f));
+      expect(older.find((f) => f.path === "drizzle.config.ts")!.contents).not.toContain("migrations:");
+      await apply(older, db);
+      await db.query(`insert into drizzle.__drizzle_migrations ("hash", "created_at") values ('the app''s own', $1)`, [String(Date.UTC(2026, 10, 30))]);
+      const v2 = next(v1.bundle, adminsMayDeleteProjects(template("saas")));
+      if (v2.kind !== "changed") throw new Error("expected a change");
+      expect(await pendingMigrations(v2.bundle, db)).toEqual(["0005_v2"]);
+      expect((await apply(v2.bundle, db)).applied).toEqual(["0005_v2"]);
+      expect((await db.query<{ n: string }>(`select count(*) as n from drizzle.__rls_designer_migrations`)).rows[0]!.n).toBe("6");
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { Bundle } from "./bundle";
-import { type Migration, readMigrations } from "./journal";
+import { DEFAULT_DRIZZLE_LEDGER_TABLE, type Migration, readMigrations } from "./journal";
 import { drizzleLedger, supabaseLedger, type Ledger } from "./ledger";
 import { conflictingFunctions, extensionAvailable, standInFor, standInNeeded, standInNotice, type StandIn } from "./stand-in";
 import { type Database, type Session, toDatabaseError } from "./types";
@@ -74,8 +74,9 @@ export async function applyWithin(bundle: Bundle, tx: Session, opts: ApplyOption
   return applyMigrations(bundle, await readMigrations(bundle), tx, opts);
 }
 
-function ledgerOf(migrations: readonly Migration[]): Ledger {
-  return migrations[0]?.ledger === "supabase" ? supabaseLedger : drizzleLedger;
+export function ledgerOf(migrations: readonly Migration[]): Ledger {
+  const first = migrations[0];
+  return first?.ledger === "supabase" ? supabaseLedger : drizzleLedger(first?.ledgerTable ?? DEFAULT_DRIZZLE_LEDGER_TABLE);
 }
 
 async function applyMigrations(bundle: Bundle, migrations: readonly Migration[], tx: Session, opts: ApplyOptions): Promise<ApplyResult> {
@@ -84,7 +85,7 @@ async function applyMigrations(bundle: Bundle, migrations: readonly Migration[],
   progress({ step: "lock" });
   await step("could not take the apply lock", () => tx.query(`select pg_advisory_xact_lock(${APPLY_LOCK_KEY})`));
   progress({ step: "ledger" });
-  await step(`could not prepare ${ledger.name}`, () => ledger.prepare(tx));
+  await step(`could not prepare ${ledger.name}`, () => ledger.prepare(tx, migrations));
   const pending = await step(`could not read ${ledger.name}`, () => ledger.pending(migrations, tx));
   const result: ApplyResult = {
     applied: [],

@@ -40,6 +40,17 @@ export interface Migration {
   readonly statements: readonly string[];
   /** sha256 hex of the file, as drizzle-orm's readMigrationFiles computes it. */
   readonly hash: string;
+  /** drizzle: the ledger table in schema "drizzle", as the bundle's drizzle.config.ts names it. */
+  readonly ledgerTable: string;
+}
+
+/** drizzle-kit's own ledger table, for bundles whose drizzle.config.ts names none. */
+export const DEFAULT_DRIZZLE_LEDGER_TABLE = "__drizzle_migrations";
+
+/** The `migrations.table` of the bundle's drizzle.config.ts, as drizzle-kit reads it. */
+export function drizzleLedgerTable(bundle: Bundle): string {
+  const config = bundle.find((file) => file.path === "drizzle.config.ts")?.contents ?? "";
+  return /migrations:\s*\{[^}]*\btable:\s*"(\w+)"/.exec(config)?.[1] ?? DEFAULT_DRIZZLE_LEDGER_TABLE;
 }
 
 /** Finds the migrations folder (the one holding meta/_journal.json) and validates the journal. */
@@ -86,13 +97,14 @@ export async function readMigrations(bundle: Bundle): Promise<Migration[]> {
   const supabase = bundle.filter((file) => SUPABASE_MIGRATION.test(file.path));
   if (supabase.length > 0 && !bundle.some((file) => file.path.endsWith(JOURNAL_SUFFIX))) return readSupabaseMigrations(supabase);
   const { folder, journal } = readJournal(bundle);
+  const ledgerTable = drizzleLedgerTable(bundle);
   const contentsByPath = new Map(bundle.map((file) => [file.path, file.contents]));
   return Promise.all(
     journal.entries.map(async (entry) => {
       const path = `${folder}${entry.tag}.sql`;
       const contents = contentsByPath.get(path);
       if (contents === undefined) throw new JournalError(`${path} is listed in the journal but missing from the bundle`);
-      return { ledger: "drizzle" as const, tag: entry.tag, when: entry.when, path, statements: contents.split(BREAKPOINT), hash: await sha256Hex(contents) };
+      return { ledger: "drizzle" as const, tag: entry.tag, when: entry.when, path, statements: contents.split(BREAKPOINT), hash: await sha256Hex(contents), ledgerTable };
     }),
   );
 }
@@ -103,7 +115,7 @@ async function readSupabaseMigrations(files: Bundle): Promise<Migration[]> {
   return Promise.all(
     sorted.map(async (file) => {
       const [, version, name] = SUPABASE_MIGRATION.exec(file.path)!;
-      return { ledger: "supabase" as const, tag: `${version}_${name}`, when: Number(version), path: file.path, statements: [file.contents], hash: await sha256Hex(file.contents) };
+      return { ledger: "supabase" as const, tag: `${version}_${name}`, when: Number(version), path: file.path, statements: [file.contents], hash: await sha256Hex(file.contents), ledgerTable: "" };
     }),
   );
 }

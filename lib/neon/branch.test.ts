@@ -67,7 +67,7 @@ describe.skipIf(!adminUrl || new URL(adminUrl).host !== PROXY_ALLOWED_ADDRESS)("
     const branchDb = await openDatabase({ url: `postgres://postgres@127.0.0.1:5432/${standIn.databaseOf(outcome.branch!.branchId)}` });
     const parentDb = await openDatabase({ url: `postgres://postgres@127.0.0.1:5432/${standIn.databaseOf(standIn.defaultBranchId)}` });
     try {
-      expect((await branchDb.query("select count(*)::int as n from drizzle.__drizzle_migrations")).rows).toEqual([{ n: 4 }]);
+      expect((await branchDb.query("select count(*)::int as n from drizzle.__rls_designer_migrations")).rows).toEqual([{ n: 4 }]);
       expect((await parentDb.query("select to_regclass('public.todos') is null as absent")).rows).toEqual([{ absent: true }]);
     } finally {
       await branchDb.close();
