@@ -28,7 +28,7 @@ async function emptyEmbedded(page: Page) {
   expect(await emptyEmbeddedAsThePage(page)).toBe(200);
 }
 
-test("applies a template to the embedded database and verifies it; again finds nothing to apply; a changed design conflicts until the database is emptied", async ({ page }) => {
+test("applies a template to the embedded database and verifies it; again finds nothing to apply; a changed design is applied as its next version", async ({ page }) => {
   test.setTimeout(180_000);
   await openDesigner(page);
   await startFrom(page, "Template: saas");
@@ -56,17 +56,21 @@ test("applies a template to the embedded database and verifies it; again finds n
   await expect(progress).toContainText("nothing to apply: 5 migrations were already applied", { timeout: 60_000 });
   await expect(progress).toHaveText(/nothing to apply to PGlite in .*; verified$/, { timeout: 60_000 });
 
-  // A changed design is another version: the embedded database refuses it until it is emptied.
+  // A changed design is the next version of what the database holds: just the change is applied.
   await panel.getByRole("button", { name: "Close" }).click();
   await expect(panel).toBeHidden();
   await page.getByRole("checkbox", { name: "viewer insert" }).check();
   await openApply(page);
   await expect(progress).toBeHidden();
-  await expect(plan).toContainText("Another version of this design is applied here", { timeout: 30_000 });
-  await expect(plan).toContainText("0003_policies");
-  await expect(applyNow).toBeDisabled();
-  await expect(panel.getByText(/holds another version of this design: empty it first/)).toBeVisible();
+  await expect(plan).toContainText("1 of 6 migrations to apply", { timeout: 30_000 });
+  await expect(plan.getByRole("row", { name: /0005_v2/ })).toContainText(/to apply/);
+  await expect(applyNow).toBeEnabled();
+  await applyNow.click();
+  await expect(progress).toContainText("the change is applied as version 2", { timeout: 60_000 });
+  await expect(progress).toHaveText(/applied 1 migration to PGlite in .*; verified$/, { timeout: 90_000 });
+  await expect(matrix).not.toContainText("✗");
 
+  // Emptying the embedded database still starts afresh.
   await plan.getByRole("button", { name: "Empty the embedded database" }).click();
   await plan.getByRole("button", { name: "Cancel" }).click();
   await plan.getByRole("button", { name: "Empty the embedded database" }).click();

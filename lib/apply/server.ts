@@ -35,7 +35,7 @@ function compileRequest(body: ApplyRequestBody, redactor: Redactor): Compiled {
     const issues: Issue[] = compiled.problems.map((p) => ({ path: p.path ? `design.${p.path}` : "design", message: p.message }));
     return { ok: false, response: errorResponse(400, "invalid-design", "the design has problems", issues, redactor) };
   }
-  return { ok: true, job: { model: compiled.model, bundle: compiled.bundle, destination: body.destination, confirmDestructive: body.confirmDestructive === true } };
+  return { ok: true, job: { model: compiled.model, bundle: compiled.bundle, design: compiled.design, destination: body.destination, confirmDestructive: body.confirmDestructive === true } };
 }
 
 /**

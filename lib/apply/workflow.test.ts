@@ -127,15 +127,34 @@ describe.each(databases)("the apply workflow on $name", ({ name, open, design })
     expect(confirmed).toMatchObject({ ok: true, applied: ["0005_wipe"] });
   });
 
-  it.skipIf(name === "pglite")("refuses a database that holds another version of the design", async () => {
+  it.skipIf(name === "pglite")("refuses a bundle whose migrations differ from those applied here (without the design to compile against)", async () => {
     await runApply({ ...todos, destination: EMBEDDED, mode: "apply" }, lend(db), () => {});
     const edited = todos.bundle.map((f) => (f.path === "drizzle/0002_policies.sql" ? { ...f, contents: `${f.contents}-- edited\n` } : f));
-    const planned = await runApply({ ...todos, bundle: edited, destination: EMBEDDED, mode: "plan" }, lend(db), () => {});
+    const planned = await runApply({ ...todos, design: undefined, bundle: edited, destination: EMBEDDED, mode: "plan" }, lend(db), () => {});
     expect(planned.plan!.migrations.map((m) => m.status)).toEqual(["applied", "applied", "changed", "applied"]);
     expect(planned.plan!.conflicts).toHaveLength(1);
-    const refused = await runApply({ ...todos, bundle: edited, destination: EMBEDDED, mode: "apply" }, lend(db), () => {});
+    const refused = await runApply({ ...todos, design: undefined, bundle: edited, destination: EMBEDDED, mode: "apply" }, lend(db), () => {});
     expect(refused.error).toMatchObject({ step: "plan", code: "conflict" });
     expect(refused.error!.message).toContain("0002_policies");
+  });
+
+  it("applies a changed design as the next version of what the database holds, keeping its rows", async () => {
+    await runApply({ ...design, destination: EMBEDDED, mode: "apply" }, lend(db), () => {});
+    const first = design.model.tables[0]!.name;
+    const changed = structuredClone(design.design);
+    changed.tables[0]!.columns.push({ name: "note", type: "text" });
+    const v2 = compiledDesign(changed);
+    await db.query(name === "pglite" ? `insert into public."todos" ("user_id", "task") values ('u', 'kept')` : `insert into public."projects" ("organization_id", "name") values ('o', 'kept')`);
+    const planned = await runApply({ ...v2, destination: EMBEDDED, mode: "plan" }, lend(db), () => {});
+    expect(planned.plan).toMatchObject({ pending: [`${String(n).padStart(4, "0")}_v2`], conflicts: [] });
+    const events = collect();
+    const outcome = await runApply({ ...v2, destination: EMBEDDED, mode: "apply" }, lend(db), events.onEvent);
+    expect(outcome).toMatchObject({ ok: true, applied: [`${String(n).padStart(4, "0")}_v2`] });
+    expect(outcome.report?.ok).toBe(true);
+    expect(events.events.map((e) => e.detail)).toContain(`1 of ${n + 1} migrations to apply; this database holds version 1 of this design: the change is applied as version 2 (column ${first}.note added)`);
+    expect((await db.query(`select count(*)::int as n from public."${first}"`)).rows).toEqual([{ n: 1 }]);
+    const again = await runApply({ ...v2, destination: EMBEDDED, mode: "apply" }, lend(db), () => {});
+    expect(again).toMatchObject({ ok: true, applied: [] });
   });
 
   it.skipIf(name === "pglite")("plans a Supabase bundle against Supabase's ledger", async () => {

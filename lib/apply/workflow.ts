@@ -1,6 +1,6 @@
-import type { Bundle } from "../compiler";
-import { APPLY_LOCK_KEY, applyWithin, openDatabase, redactUrl, type ApplyResult, type Database } from "../db";
-import type { Model } from "../design";
+import { compileNextVersion, VersionError, type Bundle } from "../compiler";
+import { APPLY_LOCK_KEY, applyWithin, openDatabase, readStoredBundle, redactUrl, storeBundle, type ApplyResult, type Database, type Session } from "../db";
+import type { Design, Model } from "../design";
 import { connectionForBranch, createBranchWithEndpoint, defaultBranchName, neonApi, type BranchConnection } from "../neon";
 import { formatReport, verifyBundle } from "../verify";
 import { describeFailure, type ApplyFailure } from "./errors";
@@ -24,6 +24,11 @@ export interface ApplyJob {
   readonly confirmDestructive?: boolean;
   /** Roles the application connects as, which verify warns about when the policies do not hold them. */
   readonly appRoles?: readonly string[];
+  /**
+   * The design the bundle was compiled from. With it, a database that holds an earlier version
+   * (as `apply` recorded it there) gets just the change, compiled against that version.
+   */
+  readonly design?: Design;
 }
 
 export interface ApplyEnvironment {
@@ -78,9 +83,10 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
 
     if (job.mode === "plan") {
       step = "plan";
-      const plan = await planFor(job.bundle, lease.db, lease.db.location);
+      const version = await versionFor(job, lease.db);
+      const plan = await planFor(version.bundle, lease.db, lease.db.location);
       outcome.plan = plan;
-      emit({ step: "plan", status: "done", detail: planHeadline(plan), plan });
+      emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
       outcome.ok = true;
     } else {
       const current = outcome;
@@ -166,18 +172,21 @@ async function applyAndVerify(
 ): Promise<Partial<ApplyOutcome>> {
   enter("lock", "taking the apply lock (a concurrent apply to this database would go first)");
   let plan: Plan | undefined;
+  let bundle = job.bundle;
   let result: ApplyResult;
   try {
     result = await db.transaction(async (tx) => {
       await tx.query(`select pg_advisory_xact_lock(${APPLY_LOCK_KEY})`);
       emit({ step: "lock", status: "done", detail: "holding the apply lock" });
       enter("plan", "reading the migration ledger");
-      plan = await planFor(job.bundle, tx, db.location);
+      const version = await versionFor(job, tx);
+      bundle = version.bundle;
+      plan = await planFor(bundle, tx, db.location);
       onPlan(plan);
-      emit({ step: "plan", status: "done", detail: planHeadline(plan), plan });
+      emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
       refuseIfNeeded(plan, job.confirmDestructive === true);
       enter("migration", plan.pending.length ? `applying ${plan.pending.length} migration${plan.pending.length === 1 ? "" : "s"} in one transaction` : "nothing to apply");
-      return applyWithin(job.bundle, tx, {
+      const applied = await applyWithin(bundle, tx, {
         onProgress: (p) => {
           if (p.step === "stand-in") emit({ step: "stand-in", status: "running", detail: "installing a local stand-in for the auth functions" });
           if (p.step === "migration") {
@@ -185,6 +194,8 @@ async function applyAndVerify(
           }
         },
       });
+      if (applied.applied.length > 0) await storeBundle(tx, bundle);
+      return applied;
     });
   } catch (error) {
     if (error instanceof Refusal) throw error;
@@ -202,7 +213,7 @@ async function applyAndVerify(
   enter("verify", "verifying every principal and operation in a transaction that is rolled back");
   const report = await verifyBundle(
     job.model,
-    job.bundle,
+    bundle,
     db,
     (p) => emit({ step: "verify", status: "running", detail: `table ${p.index + 1} of ${p.total}: ${p.table}`, index: p.index + 1, total: p.total }),
     job.appRoles ?? [],
@@ -222,6 +233,36 @@ async function applyAndVerify(
   };
   emit({ step: "verify", status: "failed", detail: last, report, matrix, error });
   return { ok: false, ...applied, error };
+}
+
+/**
+ * The bundle to apply: the job's own, unless the database holds an earlier version of the design
+ * (recorded there by an earlier apply) that the job's bundle conflicts with; then the change is
+ * compiled against that version, as `compile --out <earlier bundle>` would.
+ */
+async function versionFor(job: ApplyJob, session: Session): Promise<{ bundle: Bundle; note?: string }> {
+  if (!job.design) return { bundle: job.bundle };
+  const stored = await readStoredBundle(session);
+  if (!stored) return { bundle: job.bundle };
+  if ((await planFor(job.bundle, session, "")).conflicts.length === 0) return { bundle: job.bundle };
+  let next: ReturnType<typeof compileNextVersion>;
+  try {
+    next = compileNextVersion(stored, job.design);
+  } catch (error) {
+    // Not a bundle this version can continue (another layout, no record): the plan refuses, as before.
+    if (error instanceof VersionError) return { bundle: job.bundle };
+    throw error;
+  }
+  if (!next.ok) return { bundle: job.bundle };
+  if (next.kind === "unchanged") return { bundle: stored, note: `this database holds version ${next.record.version} of this design already` };
+  return {
+    bundle: next.bundle,
+    note: `this database holds version ${next.record.version - 1} of this design: the change is applied as version ${next.record.version} (${next.changes.join("; ")})`,
+  };
+}
+
+function withNote(headline: string, note: string | undefined): string {
+  return note ? `${headline}; ${note}` : headline;
 }
 
 function refuseIfNeeded(plan: Plan, confirmDestructive: boolean): void {

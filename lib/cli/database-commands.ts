@@ -104,10 +104,10 @@ async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
   const { values, positionals } = parse(args, options as Parameters<typeof parse>[1]);
   if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
   const env = io.env ?? process.env;
-  const { model, bundle } = await readDesignFile(io.cwd, positionals[0]);
+  const { model, bundle, design } = await readDesignFile(io.cwd, positionals[0]);
   const destination = destinationFrom(values, env);
   const outcome = await runApply(
-    { model, bundle, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env) },
+    { model, bundle, design, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env) },
     cliEnvironment(io, env),
     (event) => printEvent(io, event),
   );

@@ -9,3 +9,4 @@ export { readJournal, readMigrations, drizzleLedgerTable, DEFAULT_DRIZZLE_LEDGER
 export type { Journal, Migration } from "./journal";
 export type { Bundle, BundleFile } from "./bundle";
 export { emptyEmbeddedDatabase } from "./empty";
+export { readStoredBundle, storeBundle } from "./stored-bundle";

@@ -84,6 +84,18 @@ function PlanDetails({ plan, parent }: { plan: Plan; parent?: string }) {
 
       {plan.destructive.length > 0 && <Destructive plan={plan} />}
       {plan.conflicts.length > 0 && <Conflicts plan={plan} />}
+      {plan.conflicts.length === 0 && plan.migrations.some((m) => m.status === "applied") && <StartOver />}
+    </div>
+  );
+}
+
+/** The embedded database holds an applied design: it may still be emptied, to start afresh. */
+function StartOver() {
+  const kind = useApply((s) => s.kind);
+  if (kind !== "embedded") return null;
+  return (
+    <div className="text-[12px]">
+      <EmptyEmbedded />
     </div>
   );
 }
@@ -174,6 +186,26 @@ function Destructive({ plan }: { plan: Plan }) {
 
 function Conflicts({ plan }: { plan: Plan }) {
   const kind = useApply((s) => s.kind);
+  return (
+    <div className="rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-[12px]">
+      <ul className="space-y-1">
+        {plan.conflicts.map((c, i) => (
+          <li key={i} className="text-fg">
+            {c}
+          </li>
+        ))}
+      </ul>
+      {kind === "embedded" && (
+        <div className="mt-2">
+          <EmptyEmbedded />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** "Empty the embedded database", asked twice: it drops every schema in it. */
+function EmptyEmbedded() {
   const emptying = useApply((s) => s.emptying);
   const emptyError = useApply((s) => s.emptyError);
   const running = useApply((s) => s.run.state === "running");
@@ -189,44 +221,29 @@ function Conflicts({ plan }: { plan: Plan }) {
     } else if (wasAsked.current) emptyButton.current?.focus();
     wasAsked.current = asked;
   }, [asked]);
-  return (
-    <div className="rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-[12px]">
-      <ul className="space-y-1">
-        {plan.conflicts.map((c, i) => (
-          <li key={i} className="text-fg">
-            {c}
-          </li>
-        ))}
-      </ul>
-      {kind === "embedded" && (
-        <div className="mt-2">
-          {emptying === "idle" ? (
-            <Button ref={emptyButton} icon="trash" onClick={act.askToEmpty} disabled={running}>
-              Empty the embedded database
-            </Button>
+  return emptying === "idle" ? (
+    <Button ref={emptyButton} icon="trash" onClick={act.askToEmpty} disabled={running}>
+      Empty the embedded database
+    </Button>
+  ) : (
+    <div ref={confirm} role="group" aria-label="Confirm emptying the embedded database" className="rounded-md border border-line bg-panel px-3 py-2">
+      <p className="font-medium">Empty the embedded database?</p>
+      <p className="mt-0.5 text-muted">This drops every schema in it (tables, rows, functions, the migration ledger). It cannot be undone; your design is not touched.</p>
+      <div className="mt-2 flex gap-1.5">
+        <Button tone="destructive" onClick={() => void act.emptyEmbedded()} disabled={emptying === "busy"}>
+          {emptying === "busy" ? (
+            <>
+              <Spinner /> Emptying…
+            </>
           ) : (
-            <div ref={confirm} role="group" aria-label="Confirm emptying the embedded database" className="rounded-md border border-line bg-panel px-3 py-2">
-              <p className="font-medium">Empty the embedded database?</p>
-              <p className="mt-0.5 text-muted">This drops every schema in it (tables, rows, functions, the migration ledger). It cannot be undone; your design is not touched.</p>
-              <div className="mt-2 flex gap-1.5">
-                <Button tone="destructive" onClick={() => void act.emptyEmbedded()} disabled={emptying === "busy"}>
-                  {emptying === "busy" ? (
-                    <>
-                      <Spinner /> Emptying…
-                    </>
-                  ) : (
-                    "Yes, empty it"
-                  )}
-                </Button>
-                <Button onClick={act.cancelEmpty} disabled={emptying === "busy"} data-cancel>
-                  Cancel
-                </Button>
-              </div>
-              {emptyError && <p className="mt-1.5 text-danger">{emptyError}</p>}
-            </div>
+            "Yes, empty it"
           )}
-        </div>
-      )}
+        </Button>
+        <Button onClick={act.cancelEmpty} disabled={emptying === "busy"} data-cancel>
+          Cancel
+        </Button>
+      </div>
+      {emptyError && <p className="mt-1.5 text-danger">{emptyError}</p>}
     </div>
   );
 }
