@@ -69,10 +69,12 @@ function warningsFor(design: Design, model: Model): Problem[] {
     });
     for (const [name, path] of userColumns) {
       const type = modelTable.columns.find((c) => c.name === name)?.type;
-      if (model.target === "supabase" && type !== "uuid") {
-        warnings.push({ path, message: `column "${name}" is ${type}, but Supabase's auth.uid() is a uuid: the policies compare auth.uid()::text; make the column uuid to match auth.users(id)` });
+      if (model.target === "supabase" && model.provider === "supabase" && type !== "uuid") {
+        // Works (the policies compare the token's sub as text), but cannot reference auth.users(id).
+        warnings.push({ path, message: `column "${name}" is ${type}, but Supabase Auth user ids are uuids: make the column uuid to match auth.users(id)` });
       }
-      if (model.target !== "supabase" && type === "uuid" && !PROVIDER_PRESETS[model.provider].userIdsAreUuids && model.provider !== "custom") {
+      if (type === "uuid" && !PROVIDER_PRESETS[model.provider].userIdsAreUuids && model.provider !== "custom") {
+        // On Supabase, auth.uid() would fail with 22P02 on such a token; elsewhere the cast to uuid fails the same way.
         warnings.push({ path, message: `column "${name}" is uuid, but ${model.provider} user ids (the token's sub) are not uuids: use text` });
       }
     }

@@ -1,7 +1,10 @@
-import type { Model } from "../design";
+import { PROVIDER_PRESETS, USER_TOKEN, type Model, type Provider } from "../design";
 
 /**
- * The people verification acts as. Ids are uuids so they fit text and uuid columns alike.
+ * The people verification acts as. User ids have the shape the design's provider issues
+ * (`user_2...` for Clerk, `auth0|...` for Auth0, ...), so a policy that only works with uuids
+ * (Supabase's auth.uid() casts the token's sub to uuid) is caught; they are uuids when the
+ * provider issues uuids or a column that holds user ids is uuid.
  * With tenancy: a member of each role in organization A, a member of A without a role, a
  * member of organization B with the first (usually strongest) role, a user with no
  * organization, and (for `tables` tenancy) a user whose active organization is one they do
@@ -22,13 +25,67 @@ const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toStri
 
 export const ORG_A = uuid("0a000000", 1);
 export const ORG_B = uuid("0b000000", 2);
-export const STRANGER = uuid("5e000000", 999);
+/** The n-th user id as a uuid. */
 export const userId = (n: number) => uuid("00000000", n);
+/** A user id no principal has (n = 999). */
+export const STRANGER_NUMBER = 999;
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** `length` characters of `alphabet` that spell n (with a fixed, mixed-case filler in front), so distinct n give distinct ids. */
+function spell(n: number, alphabet: string, length: number, filler: string): string {
+  let digits = "";
+  for (let rest = n; digits === "" || rest > 0; rest = Math.floor(rest / alphabet.length)) digits = alphabet[rest % alphabet.length] + digits;
+  return (filler.repeat(length) + digits).slice(-length);
+}
+
+/** Ids as each provider issues them: Clerk `user_` + 27 base62, Auth0 `auth0|` + 24 hex, WorkOS `user_` + a ULID, Better Auth 32 base62. */
+const PROVIDER_IDS: Partial<Record<Provider, (n: number) => string>> = {
+  clerk: (n) => `user_2${spell(n, BASE62, 26, "qRlsDsgnr")}`,
+  auth0: (n) => `auth0|${spell(n, "0123456789abcdef", 24, "5f7c8ec7c33c6c")}`,
+  workos: (n) => `user_01H${spell(n, CROCKFORD, 23, "RLSDG")}`,
+  "better-auth": (n) => spell(n, BASE62, 32, "Bq7rLsDzN"),
+  custom: (n) => `user-${n}`,
+};
+
+/** Whether some column holds user ids as uuid: then the ids must be uuids, whatever the provider. */
+function userColumnIsUuid(model: Model): boolean {
+  const uuidColumn = (table: Model["tables"][number], name: string) => table.columns.some((c) => c.name === name && c.type === "uuid");
+  for (const table of model.tables) {
+    if (table.firewall.kind === "isolated" && table.firewall.owner && uuidColumn(table, table.firewall.owner.column)) return true;
+    if (table.columns.some((c) => c.type === "uuid" && c.default?.kind === "currentUser")) return true;
+    const conditions = [
+      ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
+      ...(table.anonymous.select?.where ?? []),
+      ...(table.anonymous.insert?.check ?? []),
+    ];
+    if (conditions.some((c) => c.value === USER_TOKEN && uuidColumn(table, c.column))) return true;
+    if (model.tenancy?.source === "tables") {
+      const { membership, activeOrg } = model.tenancy;
+      if (table.name === membership.table && uuidColumn(table, membership.user)) return true;
+      if (table.name === activeOrg.table && uuidColumn(table, activeOrg.user)) return true;
+    }
+  }
+  return false;
+}
+
+/** The n-th user id in the shape this design's tokens carry. */
+export function userIdsFor(model: Model): (n: number) => string {
+  const shaped = PROVIDER_IDS[model.provider];
+  if (!shaped || PROVIDER_PRESETS[model.provider].userIdsAreUuids || userColumnIsUuid(model)) return userId;
+  return shaped;
+}
+
+export function strangerFor(model: Model): string {
+  return userIdsFor(model)(STRANGER_NUMBER);
+}
 
 export function principalsFor(model: Model): Principal[] {
   const principals: Principal[] = [];
+  const idOf = userIdsFor(model);
   const signedIn = (name: string, n: number, claimedOrg: string | null, claimedRole: string | null, member = claimedOrg !== null) =>
-    principals.push({ name, signedIn: true, userId: userId(n), claimedOrg, claimedRole, member });
+    principals.push({ name, signedIn: true, userId: idOf(n), claimedOrg, claimedRole, member });
   if (model.tenancy) {
     model.roles.forEach((role, i) => signedIn(`${role} of org A`, i + 1, ORG_A, role));
     const next = model.roles.length + 1;

@@ -10,7 +10,7 @@ import {
   type ModelTable,
 } from "../design";
 import type { Row, Value } from "./oracle";
-import { ORG_A, ORG_B, STRANGER, type Principal } from "./principals";
+import { ORG_A, ORG_B, strangerFor, type Principal } from "./principals";
 
 /**
  * Sample data for one table: rows that pass and rows that fail every firewall, where and
@@ -109,7 +109,7 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
   const users = principals.map((p) => p.userId).filter((id): id is string => id !== null);
   if (table.firewall.kind === "isolated") {
     if (table.firewall.organization) add(col(table.firewall.organization), [ORG_A, ORG_B]);
-    if (table.firewall.owner) add(col(table.firewall.owner.column), [...users, STRANGER]);
+    if (table.firewall.owner) add(col(table.firewall.owner.column), [...users, strangerFor(model)]);
   }
   const conditions = [
     ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
