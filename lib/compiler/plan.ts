@@ -1,6 +1,6 @@
 import { OPERATIONS, type Model, type ModelTable, type Operation } from "../design";
 import type { TargetDialect } from "../targets";
-import { and, conditionsSql, expressionsFor, firewallSql, rolesSql } from "./expressions";
+import { and, conditionsSql, expressionsFor, firewallSql, ordersText, rolesSql } from "./expressions";
 import { derivedName, uniqueName } from "./names";
 
 /**
@@ -21,6 +21,8 @@ export interface IndexPlan {
   readonly table: string;
   readonly name: string;
   readonly columns: readonly string[];
+  /** Columns indexed `COLLATE "C"`, as the policies order them (see ordersText); the rest use the column's collation. */
+  readonly codePointColumns: readonly string[];
 }
 
 export interface TablePlan {
@@ -84,14 +86,19 @@ function planPolicies(table: ModelTable, dialect: TargetDialect): PolicyPlan[] {
   return policies;
 }
 
-/** Every column a policy compares on existing rows gets an index, led by the organization column. */
+/**
+ * Every column a policy compares on existing rows gets an index, led by the organization column.
+ * A text column that a condition orders is indexed `COLLATE "C"`, the collation of that
+ * comparison: an index of another collation cannot serve it.
+ */
 function planIndexes(table: ModelTable, relationNames: Set<string>): IndexPlan[] {
-  const wanted: string[][] = [];
+  type Wanted = { columns: string[]; codePoint: string | null };
+  const wanted: Wanted[] = [];
   const firewall = table.firewall;
   const org = firewall.kind === "isolated" ? firewall.organization : null;
   if (firewall.kind === "isolated") {
     const lead = [firewall.organization, firewall.owner?.column].filter((c): c is string => c !== null && c !== undefined);
-    if (lead.length > 0) wanted.push(lead);
+    if (lead.length > 0) wanted.push({ columns: lead, codePoint: null });
   }
   const filters = [
     ...OPERATIONS.flatMap((op) => (op === "insert" ? [] : (table.access[op]?.where ?? []))),
@@ -99,17 +106,27 @@ function planIndexes(table: ModelTable, relationNames: Set<string>): IndexPlan[]
   ];
   for (const condition of filters) {
     if (condition.op === "isNull" || condition.op === "isNotNull" || condition.op === "neq" || condition.op === "notIn") continue;
-    wanted.push(org && org !== condition.column ? [org, condition.column] : [condition.column]);
+    const codePoint = ordersText(table, condition) ? condition.column : null;
+    wanted.push({ columns: org && org !== condition.column ? [org, condition.column] : [condition.column], codePoint });
   }
   const indexes: IndexPlan[] = [];
   const seen = new Set<string>();
-  for (const columns of wanted) {
-    const key = JSON.stringify(columns);
-    // An index already led by these columns serves them; so does the primary key for itself.
-    const covered = indexes.some((i) => columns.every((c, k) => i.columns[k] === c)) || JSON.stringify(table.primaryKey.slice(0, columns.length)) === key;
+  const specOf = (columns: readonly string[], codePoint: readonly string[]) => columns.map((c) => JSON.stringify([c, codePoint.includes(c)]));
+  for (const { columns, codePoint } of wanted) {
+    const codePointColumns = codePoint ? [codePoint] : [];
+    const spec = specOf(columns, codePointColumns);
+    const key = JSON.stringify(spec);
+    // An index led by the same columns (in the same collations) serves them; so does the primary key for itself.
+    const covered =
+      indexes.some((i) => {
+        const other = specOf(i.columns, i.codePointColumns);
+        return spec.every((c, k) => other[k] === c);
+      }) ||
+      (codePointColumns.length === 0 && JSON.stringify(table.primaryKey.slice(0, columns.length)) === JSON.stringify(columns));
     if (seen.has(key) || covered) continue;
     seen.add(key);
-    indexes.push({ table: table.name, name: uniqueName(derivedName(table.name, `${columns.join("_")}_idx`), relationNames), columns });
+    const suffix = `${columns.join("_")}${codePointColumns.length > 0 ? "_c" : ""}_idx`;
+    indexes.push({ table: table.name, name: uniqueName(derivedName(table.name, suffix), relationNames), columns, codePointColumns });
   }
   return indexes;
 }

@@ -1,5 +1,6 @@
 import { quoteIdent, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
+import { CODE_POINT_COLLATION } from "./expressions";
 import { helperStatements } from "./helpers-sql";
 import type { PolicyPlan, TablePlan } from "./plan";
 
@@ -82,7 +83,10 @@ function policyStatements(plans: readonly TablePlan[], dialect: TargetDialect): 
 
 function indexStatements(plans: readonly TablePlan[]): string[] {
   return plans.flatMap(({ indexes }) =>
-    indexes.map((i) => `CREATE INDEX ${quoteIdent(i.name)} ON ${table(i.table)} USING btree (${i.columns.map(quoteIdent).join(", ")});`),
+    indexes.map(
+      (i) =>
+        `CREATE INDEX ${quoteIdent(i.name)} ON ${table(i.table)} USING btree (${i.columns.map((c) => (i.codePointColumns.includes(c) ? `${quoteIdent(c)} ${CODE_POINT_COLLATION}` : quoteIdent(c))).join(", ")});`,
+    ),
   );
 }
 

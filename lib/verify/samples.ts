@@ -83,7 +83,11 @@ function around(type: ColumnType, value: string | number | boolean): Value[] {
   }
   if (family === "uuid") return [value, "7affffff-0000-4000-8000-000000000000", "00000000-0000-4000-8000-ffffffffffff"];
   // Text: the empty string sorts first; a longer string with the value as prefix sorts after it.
-  return [value, `${value}~`, ""];
+  // The value with its case swapped sorts on the other side of it in C than in en-US or ICU
+  // ('B' < 'a' by code point, 'a' < 'B' in a natural-language collation), so a comparison that
+  // follows the database's collation instead of the design's code points shows up.
+  const swapped = [...String(value)].map((ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase())).join("");
+  return [value, `${value}~`, "", ...(swapped !== value ? [swapped] : [])];
 }
 
 function conditionValues(column: ModelColumn, condition: ModelCondition, principals: readonly Principal[]): Value[] {
