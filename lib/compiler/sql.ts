@@ -1,4 +1,4 @@
-import { quoteIdent, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelTable } from "../design";
+import { quoteIdent, sqlLiteral, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
 import { CODE_POINT_COLLATION } from "./expressions";
 import { helperStatements } from "./helpers-sql";
@@ -24,7 +24,7 @@ export function defaultSql(expr: DefaultExpr, type: ColumnType, dialect: TargetD
     case "null":
       return "NULL";
     case "literal":
-      return typeof expr.value === "string" ? `'${expr.value.replaceAll("'", "''")}'` : String(expr.value);
+      return sqlLiteral(expr.value);
   }
 }
 

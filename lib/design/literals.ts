@@ -56,6 +56,14 @@ const INTEGER_RANGE: Record<string, [bigint, bigint]> = {
   bigint: [-9223372036854775808n, 9223372036854775807n],
 };
 
+/** A real day of years 0001 to 9999: JavaScript reads 2026-02-30 as March 2, PostgreSQL refuses it, and has no year 0. */
+function calendarDay(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split("-").map(Number);
+  const day = new Date(Date.UTC(2000, m - 1, d));
+  day.setUTCFullYear(y);
+  return y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 /**
  * Why `value` cannot be stored in a column of `type`, or null when it can.
  * Checked before compiling so that a bad literal is refused with its path instead of
@@ -85,10 +93,10 @@ export function literalProblem(type: ColumnType, value: string | number | boolea
       if (typeof value !== "boolean") return "expected true or false";
       return null;
     case "date":
-      if (typeof value !== "string" || !DATE.test(value) || Number.isNaN(Date.parse(value))) return `expected a date like "2026-01-31"`;
+      if (typeof value !== "string" || !DATE.test(value) || Number.isNaN(Date.parse(value)) || !calendarDay(value)) return `expected a date like "2026-01-31"`;
       return null;
     case "timestamp":
-      if (typeof value !== "string" || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value.replace(" ", "T")))) {
+      if (typeof value !== "string" || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value.replace(" ", "T"))) || !calendarDay(value)) {
         return `expected a timestamp like "2026-01-31T12:00:00Z"`;
       }
       return null;
@@ -97,11 +105,20 @@ export function literalProblem(type: ColumnType, value: string | number | boolea
   }
 }
 
+/**
+ * A number as PostgreSQL should read it: whole numbers in full (String(-2 ** 63) is
+ * "-9223372036854776000", which is out of range for bigint), others as JavaScript's shortest
+ * round-trip form ("0.1", "1e-7").
+ */
+export function numberText(value: number): string {
+  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+}
+
 /** A JavaScript value as a SQL literal. Strings are quoted with doubled quotes; nothing else reaches SQL. */
 export function sqlLiteral(value: string | number | boolean): string {
   if (typeof value === "string") return `'${value.replaceAll("'", "''")}'`;
   if (typeof value === "boolean") return value ? "true" : "false";
-  return String(value);
+  return numberText(value);
 }
 
 /** A double-quoted SQL identifier. */

@@ -1,4 +1,4 @@
-import { quoteIdent, type Model, type ModelTable, type Operation } from "../design";
+import { numberText, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
 import { claimsFor, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
@@ -63,7 +63,7 @@ function sqlstateOf(error: unknown): string {
 
 function param(value: Value): string | null {
   if (value === null) return null;
-  return String(value);
+  return typeof value === "number" ? numberText(value) : String(value);
 }
 
 /**

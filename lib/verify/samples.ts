@@ -66,6 +66,31 @@ export function nthValue(type: ColumnType, n: number): Value {
   }
 }
 
+const INTEGER_RANGE: Partial<Record<ColumnType, readonly [number, number]>> = {
+  smallint: [-32768, 32767],
+  integer: [-2147483648, 2147483647],
+  // The doubles nearest to bigint's bounds that are inside it.
+  bigint: [-9223372036854775808, 9223372036854774784],
+};
+const REAL_MAX = 3.4028234663852886e38;
+/** Dates and times as verification writes them: years 0001 to 9999 (PostgreSQL has no year 0, and toISOString writes others as ±YYYYYY). */
+const IN_RANGE_DATE = /^(?!0000)\d{4}-/;
+
+/** Whether PostgreSQL can store `value` in a column of `type`: samples just beyond a literal at a type's bound are left out. */
+export function fitsType(type: ColumnType, value: Value): boolean {
+  if (value === null || typeof value === "boolean") return true;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return false;
+    const range = INTEGER_RANGE[type];
+    if (range) return Number.isInteger(value) && value >= range[0] && value <= range[1];
+    if (type === "real") return Math.abs(value) <= REAL_MAX;
+    return true;
+  }
+  const family = typeFamily(type);
+  if (family === "date" || family === "timestamp") return IN_RANGE_DATE.test(value);
+  return true;
+}
+
 /** Values of a column's type around a literal: equal, just below and just above, or simply different. */
 function around(type: ColumnType, value: string | number | boolean): Value[] {
   const family = typeFamily(type);
@@ -106,8 +131,9 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
   const values = new Map<string, Value[]>();
   const add = (column: ModelColumn, list: Value[]) => {
     const existing = values.get(column.name) ?? [];
-    for (const v of list) if (!existing.some((e) => e === v)) existing.push(v);
-    values.set(column.name, existing);
+    // A literal at a type's bound (smallint lt 32767) has no neighbour beyond it; a real literal may lie beyond real itself.
+    for (const v of list) if (fitsType(column.type, v) && !existing.some((e) => e === v)) existing.push(v);
+    if (existing.length > 0) values.set(column.name, existing);
   };
   const col = (name: string) => table.columns.find((c) => c.name === name)!;
   const users = principals.map((p) => p.userId).filter((id): id is string => id !== null);
