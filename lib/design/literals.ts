@@ -114,6 +114,21 @@ export function numberText(value: number): string {
   return Number.isInteger(value) ? BigInt(value).toString() : String(value);
 }
 
+/** After a time of day (a date alone ends in -DD, which is no zone). */
+const HAS_ZONE = /(Z|[+-]\d{2}(:?\d{2})?)$/;
+
+/**
+ * A timestamptz literal without a zone, pinned to UTC. PostgreSQL reads `'2026-01-31 12:00'`
+ * in the TimeZone of whoever runs the migration and stores the instant it found, so the same
+ * bundle applied from Tokyo would mean 03:00 UTC. Written with `+00` it means one instant
+ * everywhere, the one verification's oracle assumes. Other values come back unchanged.
+ */
+export function pinToUtc<T extends string | number | boolean>(type: ColumnType, value: T): T | string {
+  if (type !== "timestamptz" || typeof value !== "string") return value;
+  if (DATE.test(value)) return `${value} 00:00:00+00`;
+  return HAS_ZONE.test(value) ? value : `${value}+00`;
+}
+
 /** A JavaScript value as a SQL literal. Strings are quoted with doubled quotes; nothing else reaches SQL. */
 export function sqlLiteral(value: string | number | boolean): string {
   if (typeof value === "string") return `'${value.replaceAll("'", "''")}'`;

@@ -11,7 +11,7 @@ import {
 } from "./schema";
 import { parseDefault } from "./defaults";
 import { PROVIDER_PRESETS } from "./providers";
-import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, typeFamily, utf8Length } from "./literals";
+import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
 import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelTable, ModelTenancy } from "./model";
 
 export interface Problem {
@@ -291,7 +291,7 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
     if (column.default !== undefined && typeKnown) {
       const parsed = parseDefault(column.default, type);
       if ("problem" in parsed) report(`${columnPath}.default`, parsed.problem);
-      else defaultExpr = parsed.value;
+      else defaultExpr = parsed.value.kind === "literal" ? { kind: "literal", value: pinToUtc(type, parsed.value.value) } : parsed.value;
     }
     let references: ModelColumn["references"] = null;
     if (column.references) {
@@ -461,7 +461,7 @@ function buildCondition(
         if (problem) report(`${path}.value[${k}]`, problem);
       }
     });
-    return { column, op, value: value.filter((v): v is string | number | boolean => v !== null) };
+    return { column, op, value: value.filter((v): v is string | number | boolean => v !== null).map((v) => pinToUtc(type, v)) };
   }
   if (value === undefined || value === null) {
     report(`${path}.value`, value === null ? `null never matches; use isNull` : `${op} needs a value`);
@@ -479,5 +479,5 @@ function buildCondition(
   }
   const problem = literalProblem(type, value);
   if (problem) report(`${path}.value`, problem);
-  return { column, op, value };
+  return { column, op, value: pinToUtc(type, value) };
 }

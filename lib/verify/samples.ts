@@ -101,8 +101,13 @@ function around(type: ColumnType, value: string | number | boolean): Value[] {
     return [value, new Date(t - 86_400_000).toISOString().slice(0, 10), new Date(t + 86_400_000).toISOString().slice(0, 10)];
   }
   if (family === "timestamp") {
-    const normalized = String(value).replace(" ", "T");
-    const t = Date.parse(/(Z|[+-]\d{2}(:?\d{2})?)$/.test(normalized) || family !== "timestamp" ? normalized : `${normalized}Z`);
+    // As the oracle reads it: no zone is UTC, "+00" is "+00:00" to JavaScript, and a timestamp without time zone ignores any.
+    let normalized = String(value).replace(" ", "T");
+    if (/^\d{4}-\d{2}-\d{2}$/.test(normalized)) normalized += "T00:00:00";
+    if (type === "timestamp") normalized = normalized.replace(/(Z|[+-]\d{2}(:?\d{2})?)$/, "");
+    if (!/(Z|[+-]\d{2}(:?\d{2})?)$/.test(normalized)) normalized += "Z";
+    else if (/[+-]\d{2}$/.test(normalized)) normalized += ":00";
+    const t = Date.parse(normalized);
     if (Number.isNaN(t)) return [value];
     return [value, new Date(t - 1000).toISOString(), new Date(t + 1000).toISOString()];
   }
