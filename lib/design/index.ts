@@ -25,7 +25,7 @@ export type {
 } from "./schema";
 export type { Model, ClaimPath, ModelTable, ModelColumn, ModelCondition, ModelFirewall, ModelAccessRule, ModelTenancy, ConditionValue } from "./model";
 export { columnOf } from "./model";
-export { validateDesign, formatProblem, SUPPORTED_TARGETS, DEFAULT_ORG_CLAIM, DEFAULT_ROLE_CLAIM } from "./validate";
+export { validateDesign, formatProblem, implicitPrimaryKeyName, SUPPORTED_TARGETS, DEFAULT_ORG_CLAIM, DEFAULT_ROLE_CLAIM } from "./validate";
 export type { Problem, ValidationResult } from "./validate";
 export type { DefaultExpr } from "./defaults";
 export { ALLOWED_DEFAULTS_HINT } from "./defaults";

@@ -147,6 +147,7 @@ function buildModel(design: Design, report: Report): Model {
   if (tenancy?.source === "tables") {
     tables.push(...membershipTables(design, tenancy, report));
   }
+  reportNamesPostgresTakes(tables, tenancy, report);
   return {
     name: design.name,
     target: design.target,
@@ -480,4 +481,58 @@ function buildCondition(
   const problem = literalProblem(type, value);
   if (problem) report(`${path}.value`, problem);
   return { column, op, value: pinToUtc(type, value) };
+}
+
+/** Columns every table has already: PostgreSQL refuses a column of these names ("oid" is an ordinary name since PostgreSQL 12). */
+const SYSTEM_COLUMNS = new Set(["tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"]);
+const PRIMARY_KEY_LABEL = "pkey";
+
+/**
+ * The name PostgreSQL gives a table's primary key (its index, a relation beside the tables):
+ * `<table>_pkey`, the table's name cut to fit 63 bytes without splitting a character
+ * (makeObjectName in PostgreSQL's indexcmds.c).
+ */
+export function implicitPrimaryKeyName(table: string): string {
+  const available = MAX_IDENTIFIER_BYTES - PRIMARY_KEY_LABEL.length - 1;
+  if (utf8Length(table) <= available) return `${table}_${PRIMARY_KEY_LABEL}`;
+  let base = "";
+  for (const char of table) {
+    if (utf8Length(base + char) > available) break;
+    base += char;
+  }
+  return `${base}_${PRIMARY_KEY_LABEL}`;
+}
+
+/**
+ * Names PostgreSQL itself takes, which the design may not use: system column names, and the
+ * primary key index of each table, which shares one namespace with the tables. A table named
+ * `a_pkey` beside `a` fails with "relation already exists" when it comes second, and silently
+ * renames the key (`a_pkey1`) when it comes first; either way it is refused, so that reordering
+ * tables never breaks a migration. The names the compiler derives (indexes, policies) avoid the
+ * tables' names by construction (lib/compiler/names.ts).
+ */
+function reportNamesPostgresTakes(tables: readonly ModelTable[], tenancy: ModelTenancy | null, report: Report): void {
+  const generatedPath = (table: ModelTable) => (table.generatedFor === "membership" ? "auth.tenancy.membership" : "auth.tenancy.activeOrg");
+  const tablePath = (table: ModelTable, index: number) => (table.generatedFor === null ? `tables[${index}].name` : `${generatedPath(table)}.table`);
+  const columnPath = (table: ModelTable, index: number, column: number) => {
+    if (table.generatedFor === null || tenancy?.source !== "tables") return `tables[${index}].columns[${column}].name`;
+    const spec: Record<string, string> = table.generatedFor === "membership" ? tenancy.membership : tenancy.activeOrg;
+    const field = Object.keys(spec).find((key) => key !== "table" && spec[key] === table.columns[column].name);
+    return `${generatedPath(table)}.${field}`;
+  };
+  const keyOwners = new Map<string, string[]>();
+  for (const t of tables) {
+    const key = implicitPrimaryKeyName(t.name);
+    keyOwners.set(key, [...(keyOwners.get(key) ?? []), t.name]);
+  }
+  tables.forEach((table, i) => {
+    // A long name may be its own key's name: PostgreSQL then picks another one for the key, as the table exists first.
+    const owner = keyOwners.get(table.name)?.find((name) => name !== table.name);
+    if (owner !== undefined) {
+      report(tablePath(table, i), `table "${table.name}" has the name PostgreSQL gives the primary key of table "${owner}"; rename one of them`);
+    }
+    table.columns.forEach((column, j) => {
+      if (SYSTEM_COLUMNS.has(column.name)) report(columnPath(table, i, j), `"${column.name}" is the name of a PostgreSQL system column; choose another name`);
+    });
+  });
 }
