@@ -44,7 +44,7 @@ function spell(n: number, alphabet: string, length: number, filler: string): str
 const PROVIDER_IDS: Partial<Record<Provider, (n: number) => string>> = {
   clerk: (n) => `user_2${spell(n, BASE62, 26, "qRlsDsgnr")}`,
   auth0: (n) => `auth0|${spell(n, "0123456789abcdef", 24, "5f7c8ec7c33c6c")}`,
-  workos: (n) => `user_01H${spell(n, CROCKFORD, 23, "RLSDG")}`,
+  workos: (n) => `user_01H${spell(n, CROCKFORD, 23, "R5DGX")}`,
   "better-auth": (n) => spell(n, BASE62, 32, "Bq7rLsDzN"),
   custom: (n) => `user-${n}`,
 };

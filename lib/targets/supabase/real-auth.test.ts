@@ -47,7 +47,10 @@ describe.each(testDatabases())("Supabase's real auth functions with a third-part
     ["saas (organization claims, optional owner)", () => supabase(template("saas"))],
     ["saas with tables tenancy (helpers read the membership tables)", tablesTenancy],
     ["blog", () => supabase(template("blog"))],
-  ])("%s: applies on the real functions (no stand-in) and verifies with zero mismatches", async (_label, design) => {
+    ["todos with Auth0 ids (auth0|...)", () => ({ ...supabase(template("todos")), auth: { provider: "auth0" } })],
+    ["todos with WorkOS ids (user_01H...)", () => ({ ...supabase(template("todos")), auth: { provider: "workos" } })],
+    ["todos with Better Auth ids", () => ({ ...supabase(template("todos")), auth: { provider: "better-auth" } })],
+  ] as [string, () => Design][])("%s: applies on the real functions (no stand-in) and verifies with zero mismatches", async (_label, design) => {
     await withRealAuth(async (db) => {
       const { model, bundle } = compiled(design());
       const result = await apply(bundle, db);
