@@ -133,4 +133,13 @@ describe("validateDesign", () => {
     expect(validateDesign({ ...clerk, target: "supabase" }).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/clerk user ids .* are not uuids/)]);
     expect(validateDesign(template("saas")).warnings).toEqual([]);
   });
+
+  it("refuses organization claims under \"role\" on Supabase, where that claim names the database role", () => {
+    const workos = { ...template("saas"), target: "supabase" as const, auth: { provider: "workos" as const, tenancy: { source: "claims" as const, orgClaim: "org_id", roleClaim: "role" } } };
+    expect(problemsOf(workos)).toEqual(['auth.tenancy.roleClaim: on Supabase the "role" claim names the database role (authenticated); put the organization role in another claim, e.g. "org_role"']);
+    expect(problemsOf({ ...workos, target: "neon" })).toEqual([]);
+    expect(problemsOf({ ...workos, auth: { ...workos.auth, tenancy: { source: "claims", orgClaim: ["role", "org"], roleClaim: "org_role" } } })).toEqual([
+      'auth.tenancy.orgClaim: on Supabase the "role" claim names the database role (authenticated); put the organization id in another claim, e.g. "org_id"',
+    ]);
+  });
 });

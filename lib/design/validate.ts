@@ -194,6 +194,7 @@ function buildTenancy(design: Design, report: Report): ModelTenancy | null {
     }
     if (JSON.stringify(orgClaim) === JSON.stringify(roleClaim)) report("auth.tenancy.roleClaim", "the role claim must differ from the organization claim");
     if (JSON.stringify(orgClaim) === '["sub"]' || JSON.stringify(roleClaim) === '["sub"]') report("auth.tenancy", `"sub" holds the user id; use another claim`);
+    reportSupabaseRoleClaim(design, { orgClaim, roleClaim }, report);
     return { source: "claims", orgClaim, roleClaim };
   }
   const membership = tenancy.membership ?? DEFAULT_MEMBERSHIP;
@@ -535,4 +536,19 @@ function reportNamesPostgresTakes(tables: readonly ModelTable[], tenancy: ModelT
       if (SYSTEM_COLUMNS.has(column.name)) report(columnPath(table, i, j), `"${column.name}" is the name of a PostgreSQL system column; choose another name`);
     });
   });
+}
+
+/**
+ * On Supabase the token's `role` claim names the database role: PostgREST switches to it, so it
+ * must be "authenticated" (Supabase's own tokens, and third-party tokens set up for Supabase, carry
+ * exactly that). An organization or role claim under `role` (WorkOS's default `role`) would read
+ * "authenticated" for everyone, or make PostgREST switch to a database role named "admin".
+ */
+function reportSupabaseRoleClaim(design: Design, claims: { orgClaim: readonly string[]; roleClaim: readonly string[] }, report: Report): void {
+  if (design.target !== "supabase") return;
+  for (const key of ["orgClaim", "roleClaim"] as const) {
+    if (claims[key][0] === "role") {
+      report(`auth.tenancy.${key}`, `on Supabase the "role" claim names the database role (authenticated); put the organization ${key === "orgClaim" ? 'id in another claim, e.g. "org_id"' : 'role in another claim, e.g. "org_role"'}`);
+    }
+  }
 }

@@ -122,12 +122,29 @@ function setClaim(claims: Claims, path: readonly string[], value: string): void 
   node[path[path.length - 1]] = value;
 }
 
+/**
+ * On Supabase every request carries claims, and `role` names the database role: the anon key's
+ * token is `{"role": "anon", ...}`, a user's (Supabase Auth's, or a third-party provider's set up
+ * for Supabase) has `"role": "authenticated"`. Supabase's real auth.uid() reads
+ * `current_setting('request.jwt.claims', true)::jsonb` without nullif, so an empty setting would
+ * fail (22P02) where Supabase never sends one.
+ */
+function supabaseRole(model: Model, p: Principal): Claims {
+  return model.target === "supabase" ? { role: p.signedIn ? "authenticated" : "anon" } : {};
+}
+
 export function claimsFor(model: Model, p: Principal): Claims {
-  if (!p.signedIn || p.userId === null) return {};
-  const claims: Claims = { sub: p.userId };
+  if (!p.signedIn || p.userId === null) return supabaseRole(model, p);
+  const claims: Claims = { sub: p.userId, ...supabaseRole(model, p) };
   if (model.tenancy?.source === "claims") {
     if (p.claimedOrg !== null) setClaim(claims, model.tenancy.orgClaim, p.claimedOrg);
     if (p.claimedRole !== null) setClaim(claims, model.tenancy.roleClaim, p.claimedRole);
   }
   return claims;
+}
+
+/** What `request.jwt.claims` holds for `p`: the claims as JSON, or empty for a visitor without a token. */
+export function claimsSetting(model: Model, p: Principal): string {
+  const claims = claimsFor(model, p);
+  return p.signedIn || Object.keys(claims).length > 0 ? JSON.stringify(claims) : "";
 }

@@ -1,7 +1,7 @@
 import { numberText, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
-import { claimsFor, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
+import { claimsFor, claimsSetting, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
 import { filler, generateSamples, nthValue } from "./samples";
 
 /** The part of a database connection verification needs; lib/db's Session fits it. */
@@ -94,7 +94,7 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
     const become = async (p: Principal) => {
       const role = p.signedIn ? dialect.signedInRole : dialect.anonymousRole;
       const claims = claimsFor(model, p);
-      await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, p.signedIn ? JSON.stringify(claims) : ""]);
+      await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, claimsSetting(model, p)]);
       return { role, claims };
     };
     /** One statement as `p`, in a savepoint that is rolled back; `after` reads its effect as the session's own role. */

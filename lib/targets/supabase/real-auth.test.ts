@@ -69,6 +69,19 @@ describe.each(testDatabases())("Supabase's real auth functions with a third-part
     });
   });
 
+  it("signs visitors out with the anon key's claims ({\"role\": \"anon\"}), so auth.uid() is NULL for them, not an error", async () => {
+    const design = supabase(template("todos"));
+    design.auth = { provider: "supabase" };
+    design.tables[0].columns.find((c) => c.name === "user_id")!.type = "uuid";
+    design.tables[0].anonymous = { select: { where: [{ column: "user_id", op: "neq", value: "$user" }] } };
+    const { model, bundle } = compiled(design);
+    expect(bundle.find((f) => f.path.endsWith("_policies.sql"))!.contents).toMatch(/TO "anon"\n  USING \("user_id" <> \(select auth\.uid\(\)\)\)/);
+    await withRealAuth(async (db) => {
+      const report = await verifyBundle(model, bundle, db);
+      expect(report.mismatches, formatReport(report)).toEqual([]);
+    });
+  });
+
   it("still uses uuids, and auth.uid(), when the user column is uuid (Supabase Auth)", async () => {
     const design = supabase(template("todos"));
     design.auth = { provider: "supabase" };
