@@ -56,6 +56,15 @@ const INTEGER_RANGE: Record<string, [bigint, bigint]> = {
   bigint: [-9223372036854775808n, 9223372036854775807n],
 };
 
+/**
+ * Whether PostgreSQL reads `value` as a real: it rounds to the nearest single-precision number and
+ * refuses one that overflows (1e39) or underflows to zero (1e-50), as a default would on every insert.
+ */
+export function fitsReal(value: number): boolean {
+  const single = Math.fround(value);
+  return Number.isFinite(single) && (single !== 0 || value === 0);
+}
+
 /** A real day of years 0001 to 9999: JavaScript reads 2026-02-30 as March 2, PostgreSQL refuses it, and has no year 0. */
 function calendarDay(text: string): boolean {
   const [y, m, d] = text.slice(0, 10).split("-").map(Number);
@@ -88,6 +97,7 @@ export function literalProblem(type: ColumnType, value: string | number | boolea
     }
     case "number":
       if (typeof value !== "number" || !Number.isFinite(value)) return `expected a number for a ${type} column`;
+      if (type === "real" && !fitsReal(value)) return `${value} is out of range for real`;
       return null;
     case "boolean":
       if (typeof value !== "boolean") return "expected true or false";

@@ -56,6 +56,14 @@ describe("lint refuses names PostgreSQL takes", () => {
     ]);
   });
 
+  it("a json primary key (json has no equality, so no index), with its path; jsonb is fine", () => {
+    const design = designOf([{ name: "docs" }]);
+    design.tables[0].columns[0] = { name: "id", type: "json", primaryKey: true };
+    expect(problems(design)).toEqual(["tables[0].columns[0].primaryKey: PostgreSQL cannot index json (it has no equality); make the key jsonb, or another column"]);
+    design.tables[0].columns[0] = { name: "id", type: "jsonb", primaryKey: true };
+    expect(problems(design)).toEqual([]);
+  });
+
   it("the same in the membership tables the bundle creates for tables tenancy", () => {
     const tables = designOf([{ name: "members_pkey" }], {
       auth: { provider: "clerk", tenancy: { source: "tables", membership: { table: "members", user: "xmax", org: "organization_id", role: "role" } } },
@@ -80,6 +88,13 @@ describe.each(testDatabases())("names around PostgreSQL's own, on $name", ({ ope
   });
   afterAll(async () => {
     await db?.close();
+  });
+
+  it("PostgreSQL refuses a json primary key and a real default out of range", async () => {
+    await expect(db.exec("CREATE TABLE probe_json (id json PRIMARY KEY)")).rejects.toThrow(/no default operator class/);
+    await db.exec("CREATE TABLE probe_real (id int, x real DEFAULT 1e39)");
+    await expect(db.exec("INSERT INTO probe_real (id) VALUES (1)")).rejects.toThrow(/out of range for type real/);
+    await db.exec("DROP TABLE probe_real");
   });
 
   it("PostgreSQL refuses a system column name and a second relation named like a primary key", async () => {

@@ -148,6 +148,7 @@ function buildModel(design: Design, report: Report): Model {
     tables.push(...membershipTables(design, tenancy, report));
   }
   reportNamesPostgresTakes(tables, tenancy, report);
+  reportKeysPostgresCannotIndex(tables, report);
   return {
     name: design.name,
     target: design.target,
@@ -551,4 +552,16 @@ function reportSupabaseRoleClaim(design: Design, claims: { orgClaim: readonly st
       report(`auth.tenancy.${key}`, `on Supabase the "role" claim names the database role (authenticated); put the organization ${key === "orgClaim" ? 'id in another claim, e.g. "org_id"' : 'role in another claim, e.g. "org_role"'}`);
     }
   }
+}
+
+/** A primary key is a btree index, and json (unlike jsonb) has no equality, so PostgreSQL cannot create it. */
+function reportKeysPostgresCannotIndex(tables: readonly ModelTable[], report: Report): void {
+  tables.forEach((table, i) => {
+    if (table.generatedFor !== null) return;
+    table.columns.forEach((column, j) => {
+      if (column.primaryKey && (column.type === "json" || column.type === "json[]")) {
+        report(`tables[${i}].columns[${j}].primaryKey`, `PostgreSQL cannot index ${column.type} (it has no equality); make the key jsonb, or another column`);
+      }
+    });
+  });
 }

@@ -1,4 +1,5 @@
 import {
+  fitsReal,
   isToken,
   ORG_TOKEN,
   typeFamily,
@@ -72,7 +73,6 @@ const INTEGER_RANGE: Partial<Record<ColumnType, readonly [number, number]>> = {
   // The doubles nearest to bigint's bounds that are inside it.
   bigint: [-9223372036854775808, 9223372036854774784],
 };
-const REAL_MAX = 3.4028234663852886e38;
 /** Dates and times as verification writes them: years 0001 to 9999 (PostgreSQL has no year 0, and toISOString writes others as ±YYYYYY). */
 const IN_RANGE_DATE = /^(?!0000)\d{4}-/;
 
@@ -83,7 +83,7 @@ export function fitsType(type: ColumnType, value: Value): boolean {
     if (!Number.isFinite(value)) return false;
     const range = INTEGER_RANGE[type];
     if (range) return Number.isInteger(value) && value >= range[0] && value <= range[1];
-    if (type === "real") return Math.abs(value) <= REAL_MAX;
+    if (type === "real") return fitsReal(value);
     return true;
   }
   const family = typeFamily(type);

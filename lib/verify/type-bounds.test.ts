@@ -50,13 +50,25 @@ const lower: Condition[] = [
   { column: "whole", op: "in", value: [-2147483648, 0] },
   { column: "big", op: "gte", value: -9223372036854775808 },
   { column: "exact", op: "gt", value: -1e30 },
-  // Beyond real's range: PostgreSQL compares it as double precision, but no real row can hold it.
-  { column: "single", op: "gt", value: -1e39 },
+  { column: "single", op: "gt", value: -3.4028234663852886e38 },
   { column: "double", op: "lt", value: -1.7976931348623157e308 },
   { column: "day", op: "gte", value: "0001-01-01" },
   { column: "moment", op: "gte", value: "0001-01-01T00:00:00Z" },
   { column: "local_moment", op: "gt", value: "0001-01-01 00:00:00" },
 ];
+
+describe("lint refuses values PostgreSQL cannot read as the column's type", () => {
+  it.each([
+    [1e39, "1e+39 is out of range for real"],
+    [-1e-50, "-1e-50 is out of range for real"],
+  ])("real %s", (value, problem) => {
+    const result = validateDesign(boundsDesign([], [{ column: "single", op: "lt", value }]));
+    expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      `tables[0].access.insert.check[0].value: ${problem}`,
+      `tables[0].access.update.check[0].value: ${problem}`,
+    ]);
+  });
+});
 
 describe("lint refuses dates PostgreSQL cannot read", () => {
   it.each(["2026-02-30", "0000-01-01", "2025-02-29"])("%s", (value) => {
