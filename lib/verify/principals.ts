@@ -1,4 +1,4 @@
-import { PROVIDER_PRESETS, USER_TOKEN, type Model, type Provider } from "../design";
+import { ORG_TOKEN, PROVIDER_PRESETS, USER_TOKEN, type Model, type Provider } from "../design";
 
 /**
  * The people verification acts as. User ids have the shape the design's provider issues
@@ -49,6 +49,42 @@ const PROVIDER_IDS: Partial<Record<Provider, (n: number) => string>> = {
   custom: (n) => `user-${n}`,
 };
 
+/** Organization ids as each provider issues them: Clerk `org_` + 27 base62, Auth0 `org_` + 16, WorkOS `org_` + a ULID. */
+const PROVIDER_ORGS: Partial<Record<Provider, (n: number) => string>> = {
+  clerk: (n) => `org_2${spell(n, BASE62, 26, "oRgDsgnr")}`,
+  auth0: (n) => `org_${spell(n, BASE62, 16, "9ybsU1dN")}`,
+  workos: (n) => `org_01H${spell(n, CROCKFORD, 23, "0RGX")}`,
+  "better-auth": (n) => spell(n, BASE62, 32, "0rgBtrAth"),
+  custom: (n) => `org-${n}`,
+};
+
+/** Whether some column holds organization ids as uuid: then they must be uuids, whatever the provider. */
+function organizationColumnIsUuid(model: Model): boolean {
+  const uuidColumn = (table: Model["tables"][number], name: string) => table.columns.some((c) => c.name === name && c.type === "uuid");
+  for (const table of model.tables) {
+    if (table.firewall.kind === "isolated" && table.firewall.organization && uuidColumn(table, table.firewall.organization)) return true;
+    const conditions = [
+      ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
+      ...(table.anonymous.select?.where ?? []),
+      ...(table.anonymous.insert?.check ?? []),
+    ];
+    if (conditions.some((c) => c.value === ORG_TOKEN && uuidColumn(table, c.column))) return true;
+    if (model.tenancy?.source === "tables") {
+      const { membership, activeOrg } = model.tenancy;
+      if (table.name === membership.table && uuidColumn(table, membership.org)) return true;
+      if (table.name === activeOrg.table && uuidColumn(table, activeOrg.org)) return true;
+    }
+  }
+  return false;
+}
+
+/** Organizations A and B, in the shape this design's tokens (or membership rows) carry. */
+export function organizationsFor(model: Model): readonly [string, string] {
+  const shaped = PROVIDER_ORGS[model.provider];
+  if (!shaped || PROVIDER_PRESETS[model.provider].userIdsAreUuids || organizationColumnIsUuid(model)) return [ORG_A, ORG_B];
+  return [shaped(1), shaped(2)];
+}
+
 /** Whether some column holds user ids as uuid: then the ids must be uuids, whatever the provider. */
 function userColumnIsUuid(model: Model): boolean {
   const uuidColumn = (table: Model["tables"][number], name: string) => table.columns.some((c) => c.name === name && c.type === "uuid");
@@ -84,15 +120,16 @@ export function strangerFor(model: Model): string {
 export function principalsFor(model: Model): Principal[] {
   const principals: Principal[] = [];
   const idOf = userIdsFor(model);
+  const [orgA, orgB] = organizationsFor(model);
   const signedIn = (name: string, n: number, claimedOrg: string | null, claimedRole: string | null, member = claimedOrg !== null) =>
     principals.push({ name, signedIn: true, userId: idOf(n), claimedOrg, claimedRole, member });
   if (model.tenancy) {
-    model.roles.forEach((role, i) => signedIn(`${role} of org A`, i + 1, ORG_A, role));
+    model.roles.forEach((role, i) => signedIn(`${role} of org A`, i + 1, orgA, role));
     const next = model.roles.length + 1;
-    signedIn("member of org A without a role", next, ORG_A, null);
-    signedIn(`${model.roles[0] ?? "member"} of org B`, next + 1, ORG_B, model.roles[0] ?? null);
+    signedIn("member of org A without a role", next, orgA, null);
+    signedIn(`${model.roles[0] ?? "member"} of org B`, next + 1, orgB, model.roles[0] ?? null);
     signedIn("user with no organization", next + 2, null, null);
-    if (model.tenancy.source === "tables") signedIn("user whose active org A lacks their membership", next + 3, ORG_A, null, false);
+    if (model.tenancy.source === "tables") signedIn("user whose active org A lacks their membership", next + 3, orgA, null, false);
   } else {
     signedIn("user A", 1, null, null);
     signedIn("user B", 2, null, null);

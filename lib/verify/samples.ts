@@ -11,7 +11,7 @@ import {
   type ModelTable,
 } from "../design";
 import type { Row, Value } from "./oracle";
-import { ORG_A, ORG_B, strangerFor, type Principal } from "./principals";
+import { organizationsFor, strangerFor, type Principal } from "./principals";
 
 /**
  * Sample data for one table: rows that pass and rows that fail every firewall, where and
@@ -120,12 +120,12 @@ function around(type: ColumnType, value: string | number | boolean): Value[] {
   return [value, `${value}~`, "", ...(swapped !== value ? [swapped] : [])];
 }
 
-function conditionValues(column: ModelColumn, condition: ModelCondition, principals: readonly Principal[]): Value[] {
+function conditionValues(column: ModelColumn, condition: ModelCondition, principals: readonly Principal[], orgs: readonly string[]): Value[] {
   const value = condition.value;
   if (value === null) return [nthValue(column.type, 1)];
   if (isToken(value)) {
     if (value === USER_TOKEN) return principals.map((p) => p.userId).filter((id): id is string => id !== null);
-    if (value === ORG_TOKEN) return [ORG_A, ORG_B];
+    if (value === ORG_TOKEN) return [...orgs];
   }
   if (Array.isArray(value)) return [...value, ...around(column.type, value[0]).slice(1)];
   return around(column.type, value as string | number | boolean);
@@ -142,8 +142,9 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
   };
   const col = (name: string) => table.columns.find((c) => c.name === name)!;
   const users = principals.map((p) => p.userId).filter((id): id is string => id !== null);
+  const orgs = organizationsFor(model);
   if (table.firewall.kind === "isolated") {
-    if (table.firewall.organization) add(col(table.firewall.organization), [ORG_A, ORG_B]);
+    if (table.firewall.organization) add(col(table.firewall.organization), [...orgs]);
     if (table.firewall.owner) add(col(table.firewall.owner.column), [...users, strangerFor(model)]);
   }
   const conditions = [
@@ -151,11 +152,11 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
     ...(table.anonymous.select?.where ?? []),
     ...(table.anonymous.insert?.check ?? []),
   ];
-  for (const condition of conditions) add(col(condition.column), conditionValues(col(condition.column), condition, principals));
+  for (const condition of conditions) add(col(condition.column), conditionValues(col(condition.column), condition, principals, orgs));
   if (model.tenancy?.source === "tables") {
     const { membership, activeOrg } = model.tenancy;
     if (table.name === membership.table) add(col(membership.role), [...model.roles, "(none)"]);
-    if (table.name === activeOrg.table) add(col(activeOrg.org), [ORG_A, ORG_B]);
+    if (table.name === activeOrg.table) add(col(activeOrg.org), [...orgs]);
   }
   for (const [name, list] of values) {
     const column = col(name);
