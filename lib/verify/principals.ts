@@ -58,21 +58,32 @@ const PROVIDER_ORGS: Partial<Record<Provider, (n: number) => string>> = {
   custom: (n) => `org-${n}`,
 };
 
-/** Whether some column holds organization ids as uuid: then they must be uuids, whatever the provider. */
-function organizationColumnIsUuid(model: Model): boolean {
-  const uuidColumn = (table: Model["tables"][number], name: string) => table.columns.some((c) => c.name === name && c.type === "uuid");
+type ModelTableOf = Model["tables"][number];
+
+function conditionsOf(table: ModelTableOf) {
+  return [
+    ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
+    ...(table.anonymous.select?.where ?? []),
+    ...(table.anonymous.insert?.check ?? []),
+  ];
+}
+
+/**
+ * Whether some column holds user (or organization) ids as uuid: the firewall's owner (or
+ * organization) column, a column compared with `$user` (`$org`), a column defaulting to the
+ * signed-in user, or the membership tables' columns. Then the ids must be uuids, whatever the provider.
+ */
+function idColumnIsUuid(model: Model, kind: "user" | "org"): boolean {
+  const token = kind === "user" ? USER_TOKEN : ORG_TOKEN;
   for (const table of model.tables) {
-    if (table.firewall.kind === "isolated" && table.firewall.organization && uuidColumn(table, table.firewall.organization)) return true;
-    const conditions = [
-      ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
-      ...(table.anonymous.select?.where ?? []),
-      ...(table.anonymous.insert?.check ?? []),
-    ];
-    if (conditions.some((c) => c.value === ORG_TOKEN && uuidColumn(table, c.column))) return true;
+    const isUuid = (name: string | null | undefined) => table.columns.some((c) => c.name === name && c.type === "uuid");
+    if (table.firewall.kind === "isolated" && isUuid(kind === "user" ? table.firewall.owner?.column : table.firewall.organization)) return true;
+    if (kind === "user" && table.columns.some((c) => c.type === "uuid" && c.default?.kind === "currentUser")) return true;
+    if (conditionsOf(table).some((c) => c.value === token && isUuid(c.column))) return true;
     if (model.tenancy?.source === "tables") {
       const { membership, activeOrg } = model.tenancy;
-      if (table.name === membership.table && uuidColumn(table, membership.org)) return true;
-      if (table.name === activeOrg.table && uuidColumn(table, activeOrg.org)) return true;
+      if (table.name === membership.table && isUuid(membership[kind])) return true;
+      if (table.name === activeOrg.table && isUuid(activeOrg[kind])) return true;
     }
   }
   return false;
@@ -81,35 +92,14 @@ function organizationColumnIsUuid(model: Model): boolean {
 /** Organizations A and B, in the shape this design's tokens (or membership rows) carry. */
 export function organizationsFor(model: Model): readonly [string, string] {
   const shaped = PROVIDER_ORGS[model.provider];
-  if (!shaped || PROVIDER_PRESETS[model.provider].userIdsAreUuids || organizationColumnIsUuid(model)) return [ORG_A, ORG_B];
+  if (!shaped || PROVIDER_PRESETS[model.provider].userIdsAreUuids || idColumnIsUuid(model, "org")) return [ORG_A, ORG_B];
   return [shaped(1), shaped(2)];
-}
-
-/** Whether some column holds user ids as uuid: then the ids must be uuids, whatever the provider. */
-function userColumnIsUuid(model: Model): boolean {
-  const uuidColumn = (table: Model["tables"][number], name: string) => table.columns.some((c) => c.name === name && c.type === "uuid");
-  for (const table of model.tables) {
-    if (table.firewall.kind === "isolated" && table.firewall.owner && uuidColumn(table, table.firewall.owner.column)) return true;
-    if (table.columns.some((c) => c.type === "uuid" && c.default?.kind === "currentUser")) return true;
-    const conditions = [
-      ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
-      ...(table.anonymous.select?.where ?? []),
-      ...(table.anonymous.insert?.check ?? []),
-    ];
-    if (conditions.some((c) => c.value === USER_TOKEN && uuidColumn(table, c.column))) return true;
-    if (model.tenancy?.source === "tables") {
-      const { membership, activeOrg } = model.tenancy;
-      if (table.name === membership.table && uuidColumn(table, membership.user)) return true;
-      if (table.name === activeOrg.table && uuidColumn(table, activeOrg.user)) return true;
-    }
-  }
-  return false;
 }
 
 /** The n-th user id in the shape this design's tokens carry. */
 export function userIdsFor(model: Model): (n: number) => string {
   const shaped = PROVIDER_IDS[model.provider];
-  if (!shaped || PROVIDER_PRESETS[model.provider].userIdsAreUuids || userColumnIsUuid(model)) return userId;
+  if (!shaped || PROVIDER_PRESETS[model.provider].userIdsAreUuids || idColumnIsUuid(model, "user")) return userId;
   return shaped;
 }
 
