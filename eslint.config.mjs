@@ -15,6 +15,7 @@ export default defineConfig([
     "test-results/**",
     "playwright-report/**",
     "next-env.d.ts",
+    "samples-check/.work/**",
   ]),
   {
     // lib/ is plain TypeScript shared by the app, the command line and the tests:

@@ -61,14 +61,14 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }],
   webServer: {
-    command: process.env.PW_SKIP_BUILD ? `npx next start -p ${PORT} -H 127.0.0.1` : `npm run build && npx next start -p ${PORT} -H 127.0.0.1`,
+    // The scripts a user runs (package.json): loopback only, no telemetry; e2e/server-guard.spec.ts checks both.
+    command: process.env.PW_SKIP_BUILD ? `npm run start -- -p ${PORT}` : `npm run build && npm run start -- -p ${PORT}`,
     url: BASE_URL,
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
     env: {
-      NEXT_TELEMETRY_DISABLED: "1",
       RLSD_PGLITE_DIR: PGLITE_DIR,
       RLSD_NEON_API_URL: `http://127.0.0.1:${NEON_API_PORT}/api/v2`,
       RLSD_NEON_WS_PROXY: `ws://127.0.0.1:${NEON_PROXY_PORT}/v1`,

@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { Page } from "@playwright/test";
-import { currentDesign, expect, openDesigner, startFrom, test } from "./fixtures/test";
+import { currentDesign, emptyEmbedded as emptyEmbeddedAsThePage, expect, openDesigner, startFrom, test } from "./fixtures/test";
 
 /**
  * The Apply panel, through the real server: the embedded database (the web server's
@@ -25,8 +25,7 @@ async function openApply(page: Page) {
 
 /** Empties the server's embedded database the way the panel does (the folder may hold an earlier test's design). */
 async function emptyEmbedded(page: Page) {
-  const status = await page.evaluate(async () => (await fetch("/api/embedded/empty", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status);
-  expect(status).toBe(200);
+  expect(await emptyEmbeddedAsThePage(page)).toBe(200);
 }
 
 test("applies a template to the embedded database and verifies it; again finds nothing to apply; a changed design conflicts until the database is emptied", async ({ page }) => {

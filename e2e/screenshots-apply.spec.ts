@@ -1,4 +1,4 @@
-import { expect, openDesigner, startFrom, test } from "./fixtures/test";
+import { emptyEmbedded, expect, openDesigner, startFrom, test } from "./fixtures/test";
 
 /** Keeps pictures of the Apply panel after an apply to the embedded database (test-results/), light and dark. */
 for (const scheme of ["light", "dark"] as const) {
@@ -7,7 +7,7 @@ for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await openDesigner(page);
     await startFrom(page, "Template: saas");
-    expect(await page.evaluate(async () => (await fetch("/api/embedded/empty", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status)).toBe(200);
+    expect(await emptyEmbedded(page)).toBe(200);
     await page.getByRole("button", { name: "Apply", exact: true }).click();
     const panel = page.getByRole("dialog", { name: /^Apply .* to a database$/ });
     // Keyboard first: focus starts on the chosen destination.

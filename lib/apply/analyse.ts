@@ -169,6 +169,7 @@ type Category =
   | "schema"
   | "grant"
   | "foreign key"
+  | "unique key"
   | "default privileges"
   | "check"
   | "other";
@@ -178,6 +179,7 @@ function categorise(code: string): { category: Category; name?: string }[] {
   if ((m = match(code, String.raw`^create\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(${NAME})`))) return [{ category: "table", name: unquote(m[1]) }];
   if ((m = match(code, String.raw`^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(${NAME})\s+(?:force|enable)\s+row\s+level\s+security`))) return [{ category: "rls", name: unquote(m[1]) }];
   if (match(code, String.raw`^alter\s+table\s.*\badd\s+(?:constraint\s+${IDENT}\s+)?foreign\s+key\b`)) return [{ category: "foreign key" }];
+  if (match(code, String.raw`^alter\s+table\s.*\badd\s+(?:constraint\s+${IDENT}\s+)?unique\b`)) return [{ category: "unique key" }];
   if (match(code, String.raw`^create\s+policy\b`)) return [{ category: "policy" }];
   if (match(code, String.raw`^drop\s+policy\b`)) return [];
   if (match(code, String.raw`^create\s+(?:unique\s+)?index\b`)) return [{ category: "index" }];
@@ -209,6 +211,7 @@ const PHRASES: Record<Category, (names: string[], count: number) => string> = {
   table: (names) => `table${names.length === 1 ? "" : "s"} ${names.join(", ")}`,
   rls: (names) => `row-level security on ${names.length} table${names.length === 1 ? "" : "s"}`,
   "foreign key": (_, n) => `${n} foreign key${n === 1 ? "" : "s"}`,
+  "unique key": (_, n) => `${n} unique key${n === 1 ? "" : "s"}`,
   function: (names) => `function${names.length === 1 ? "" : "s"} ${names.join(", ")}`,
   policy: (_, n) => `${n} polic${n === 1 ? "y" : "ies"}`,
   index: (_, n) => `${n} index${n === 1 ? "" : "es"}`,

@@ -26,8 +26,44 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** The header every API request carries the page's token in (see lib/apply/guard.ts). */
+export const API_TOKEN_HEADER = "x-rlsd-page-token";
+/** Where the page fetches its token: GET, same origin only. */
+export const API_TOKEN_PATH = "/api/token";
+
+let token: Promise<string> | undefined;
+
+/** The server's page token, fetched once and then reused; a failed fetch is tried afresh next time. */
+function pageToken(): Promise<string> {
+  if (token) return token;
+  const fetched = fetch(API_TOKEN_PATH, { method: "GET", cache: "no-store", credentials: "same-origin" }).then(async (response) => {
+    if (response.status !== 200) throw await failure(response);
+    return ((await response.json()) as { token: string }).token;
+  });
+  token = fetched;
+  fetched.catch(() => {
+    if (token === fetched) token = undefined;
+  });
+  return fetched;
+}
+
+/**
+ * A JSON POST with the page's token. A server restarted since the token was fetched (a new
+ * process has a new one) refuses it before doing anything, so the request is sent once more
+ * with a fresh token.
+ */
 async function post(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
-  return fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal });
+  const send = async () =>
+    fetch(path, { method: "POST", headers: { "content-type": "application/json", [API_TOKEN_HEADER]: await pageToken() }, body: JSON.stringify(body), signal });
+  const response = await send();
+  if (response.status !== 403 || !(await isTokenRefusal(response))) return response;
+  token = undefined;
+  return send();
+}
+
+async function isTokenRefusal(response: Response): Promise<boolean> {
+  const body = (await response.clone().json().catch(() => null)) as ErrorBody | null;
+  return body?.error?.code === "invalid-token";
 }
 
 async function failure(response: Response): Promise<ApiRequestError> {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { configuredHosts, isAllowedHost } from "./hosts";
 import { Redactor } from "./redact";
 
 /** The largest request body the API reads. */
@@ -31,10 +32,13 @@ export function errorResponse(status: number, code: string, message: string, iss
 /**
  * The browser's own page only: a cross-site page could otherwise make the browser spend the
  * user's key or reach their databases. Browsers send Origin with every POST, and Sec-Fetch-Site
- * where they support it; both must say this host.
+ * where they support it; both must say this host, and the host must be one the server answers
+ * for (loopback or RLSD_ALLOWED_HOSTS), or a rebinding page would pass. The routes check more
+ * before this (the page's token, lib/apply/guard.ts); this is the handlers' own line.
  */
 export function isSameOrigin(request: Request): boolean {
   const host = request.headers.get("host") ?? new URL(request.url).host;
+  if (!isAllowedHost(host, configuredHosts())) return false;
   const site = request.headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin") return false;
   const origin = request.headers.get("origin");

@@ -10,3 +10,5 @@ export { Redactor } from "./redact";
 export { applyRequestSchema, destinationSchema, neonProjectsRequestSchema, neonBranchesRequestSchema } from "./request";
 export type { ApplyRequestBody, NeonProjectsRequestBody, NeonBranchesRequestBody } from "./request";
 export type { ErrorBody, Issue } from "./http";
+export { guardApi, handleTokenRequest, checkApiRequest, checkTokenRequest, allowedHostsFrom, isAllowedHost, isLoopbackHostname, API_TOKEN_HEADER, API_TOKEN_PATH } from "./guard";
+export type { GuardOptions, HostRule, Refusal } from "./guard";

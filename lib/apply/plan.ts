@@ -52,7 +52,7 @@ export async function planFor(bundle: Bundle, session: Session, location: string
   const changed = planned.filter((m) => m.status === "changed").map((m) => m.tag);
   if (changed.length > 0) {
     conflicts.push(
-      `${list(changed)} ${changed.length === 1 ? "was" : "were"} applied here from another version of this design (the SQL differs). RLS Designer does not migrate a database from one version of a design to another yet: apply to a new Neon branch or an empty database, or empty the embedded one (the designer's "Empty the embedded database", or npm run cli -- reset).`,
+      `${list(changed)} ${changed.length === 1 ? "was" : "were"} applied here from another version of this design (the SQL differs). To move it to the new version, compile the new design against the bundle that was applied here (npm run cli -- compile new.json --out <that bundle's folder>, or --from <the design it was compiled from>): the earlier migrations stay as they are and one migration for the change is appended. Or apply to a new Neon branch or an empty database, or empty the embedded one (the designer's "Empty the embedded database", or npm run cli -- reset).`,
     );
   }
   const unrecorded = planned.filter((m) => m.status === "unrecorded").map((m) => m.tag);

@@ -9,6 +9,7 @@ import { PROXY_ALLOWED_ADDRESS, sharedWsProxy } from "../db/test-ws-proxy";
 import { startNeonStandIn, type NeonStandIn } from "../neon/test-stand-in";
 import { requestApply, requestNeonBranches, requestNeonProjects, requestPlan } from "./client";
 import { closeEmbedded } from "./embedded";
+import { guardApi, handleTokenRequest } from "./guard";
 import { handleApplyRequest, handleNeonBranchesRequest, handleNeonProjectsRequest, handlePlanRequest } from "./server";
 import type { ApplyEvent } from "./types";
 
@@ -185,14 +186,18 @@ describe.skipIf(!withPostgres)("the API on PostgreSQL and Neon, keeping secrets"
   });
 
   it("serves the browser helpers of lib/apply/client.ts", async () => {
+    // The routes of app/api/**: each behind the guard, and the page's token.
     const handlers: Record<string, (r: Request) => Promise<Response>> = {
-      "/api/plan": handlePlanRequest,
-      "/api/apply": handleApplyRequest,
-      "/api/neon/projects": handleNeonProjectsRequest,
-      "/api/neon/branches": handleNeonBranchesRequest,
+      "/api/token": async (r) => handleTokenRequest(r),
+      "/api/plan": guardApi((r) => handlePlanRequest(r)),
+      "/api/apply": guardApi((r) => handleApplyRequest(r)),
+      "/api/neon/projects": guardApi((r) => handleNeonProjectsRequest(r)),
+      "/api/neon/branches": guardApi((r) => handleNeonBranchesRequest(r)),
     };
-    // The page's fetch: same origin, straight to the handler.
-    vi.stubGlobal("fetch", (path: string, init: RequestInit) => handlers[path](post(path, init.body as string)));
+    // The page's fetch: same origin, with the headers the helper set, straight to the route.
+    const pageFetch = (path: string, init: RequestInit) =>
+      new Request(`${ORIGIN}${path}`, { method: init.method, headers: { host: "localhost:3210", origin: ORIGIN, "sec-fetch-site": "same-origin", ...(init.headers as Record<string, string>) }, body: init.body });
+    vi.stubGlobal("fetch", (path: string, init: RequestInit) => handlers[path](pageFetch(path, init)));
     try {
       const fresh = await createPostgresTestDatabase(adminUrl!);
       try {

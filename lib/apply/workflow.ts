@@ -22,6 +22,8 @@ export interface ApplyJob {
   readonly mode: "plan" | "apply";
   /** Apply even when the plan drops or rewrites data. */
   readonly confirmDestructive?: boolean;
+  /** Roles the application connects as, which verify warns about when the policies do not hold them. */
+  readonly appRoles?: readonly string[];
 }
 
 export interface ApplyEnvironment {
@@ -198,8 +200,12 @@ async function applyAndVerify(
   );
 
   enter("verify", "verifying every principal and operation in a transaction that is rolled back");
-  const report = await verifyBundle(job.model, job.bundle, db, (p) =>
-    emit({ step: "verify", status: "running", detail: `table ${p.index + 1} of ${p.total}: ${p.table}`, index: p.index + 1, total: p.total }),
+  const report = await verifyBundle(
+    job.model,
+    job.bundle,
+    db,
+    (p) => emit({ step: "verify", status: "running", detail: `table ${p.index + 1} of ${p.total}: ${p.table}`, index: p.index + 1, total: p.total }),
+    job.appRoles ?? [],
   );
   const matrix = formatReport(report);
   const last = matrix.split("\n").at(-1) ?? "";

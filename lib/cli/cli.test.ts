@@ -119,4 +119,65 @@ describe("npm run cli -- reset", () => {
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain("verified");
   }, 180_000);
+
+  describe("compile of a new version", () => {
+    const v2 = () => {
+      const design = template("saas");
+      design.tables[0]!.access!.delete = { roles: ["owner", "admin"] };
+      return design;
+    };
+
+    it("appends one migration on a folder holding an earlier compile, keeps the rest, and writes nothing without a change", async () => {
+      await writeFile(join(cwd, "design.json"), JSON.stringify(template("saas")));
+      expect((await cli("compile", "design.json", "--out", "bundle")).exitCode).toBe(0);
+      await writeFile(join(cwd, "bundle", "drizzle", "0100_app_own.sql"), "-- the app's own file stays\n");
+      const before = await readFile(join(cwd, "bundle", "drizzle", "0003_policies.sql"), "utf8");
+
+      const same = await cli("compile", "design.json", "--out", "bundle");
+      expect(same).toMatchObject({ exitCode: 0, stdout: "no change since version 1 of the design: nothing written\n" });
+
+      await writeFile(join(cwd, "design.json"), JSON.stringify(v2()));
+      const changed = await cli("compile", "design.json", "--out", "bundle");
+      expect(changed.exitCode).toBe(0);
+      expect(changed.stdout).toMatch(/^version 2: drizzle\/0005_v2\.sql appended\n  policy projects_delete changed\n/);
+      expect(await readFile(join(cwd, "bundle", "drizzle", "0003_policies.sql"), "utf8")).toBe(before);
+      expect(await readFile(join(cwd, "bundle", "drizzle", "0100_app_own.sql"), "utf8")).toBe("-- the app's own file stays\n");
+      expect(await readFile(join(cwd, "bundle", "drizzle", "0005_v2.sql"), "utf8")).toContain(`CREATE POLICY "projects_delete"`);
+      expect(JSON.parse(await readFile(join(cwd, "bundle", "rls-designer.json"), "utf8")).version).toBe(2);
+    });
+
+    it("compiles against --from an earlier design into a new folder", async () => {
+      await writeFile(join(cwd, "old.json"), JSON.stringify(template("saas")));
+      await writeFile(join(cwd, "new.json"), JSON.stringify(v2()));
+      const result = await cli("compile", "new.json", "--from", "old.json", "--out", "bundle");
+      expect(result.exitCode).toBe(0);
+      expect((await listFiles(join(cwd, "bundle", "drizzle"))).filter((f) => f.endsWith(".sql"))).toEqual([
+        "0000_neon_setup.sql", "0001_tables.sql", "0002_rls_helpers.sql", "0003_policies.sql", "0004_indexes.sql", "0005_v2.sql",
+      ]);
+    });
+
+    it("says what is wrong with an earlier bundle, exits 2 and changes nothing", async () => {
+      await writeFile(join(cwd, "design.json"), JSON.stringify(template("saas")));
+      await cli("compile", "design.json", "--out", "bundle");
+      await writeFile(join(cwd, "bundle", "rls-designer.json"), "{ edited");
+      await writeFile(join(cwd, "new.json"), JSON.stringify(v2()));
+      const broken = await cli("compile", "new.json", "--out", "bundle");
+      expect(broken.exitCode).toBe(2);
+      expect(broken.stderr).toMatch(/rls-designer\.json: not valid JSON/);
+      expect(existsSync(join(cwd, "bundle", "drizzle", "0005_v2.sql"))).toBe(false);
+
+      await rm(join(cwd, "bundle", "rls-designer.json"));
+      const unrecorded = await cli("compile", "new.json", "--out", "bundle");
+      expect(unrecorded.exitCode).toBe(2);
+      expect(unrecorded.stderr).toMatch(/has no rls-designer\.json .* add --from/);
+
+      const target = await cli("compile", "new.json", "--out", "bundle", "--from", "design.json");
+      expect(target.exitCode).toBe(0);
+      const supabase = { ...v2(), target: "supabase" };
+      await writeFile(join(cwd, "supabase.json"), JSON.stringify(supabase));
+      const moved = await cli("compile", "supabase.json", "--out", "bundle");
+      expect(moved.exitCode).toBe(2);
+      expect(moved.stderr).toMatch(/target changed from neon to supabase/);
+    });
+  });
 });

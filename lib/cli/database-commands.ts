@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { destinationSchema, formatPlan, runApply, type ApplyEnvironment, type ApplyEvent, type Destination } from "../apply";
 import { DEFAULT_PGLITE_DIR, openDatabase, type Database } from "../db";
-import { formatReport, verifyBundle } from "../verify";
+import { formatReport, roleOfUrl, verifyBundle } from "../verify";
 import { InputError, readDesignFile } from "./io";
 import { parse, type CliIo } from "./run";
 
@@ -88,6 +88,17 @@ function printEvent(io: CliIo, event: ApplyEvent): void {
   if (status === "done" || status === "skipped") io.stdout(`${detail}\n`);
 }
 
+/**
+ * The roles the application connects as, from the connection strings the bundle's .env.example
+ * names; verify warns when the policies do not hold them (superuser, BYPASSRLS, table owner).
+ */
+function appRolesFrom(env: Record<string, string | undefined>): string[] {
+  return [env.DATABASE_AUTHENTICATED_URL, env.DATABASE_APP_URL].flatMap((url) => {
+    const role = url ? roleOfUrl(url) : null;
+    return role ? [role] : [];
+  });
+}
+
 async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
   const options = mode === "apply" ? { ...DESTINATION_OPTIONS, yes: { type: "boolean", short: "y" }, "plan-only": { type: "boolean" } } : DESTINATION_OPTIONS;
   const { values, positionals } = parse(args, options as Parameters<typeof parse>[1]);
@@ -96,7 +107,7 @@ async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
   const { model, bundle } = await readDesignFile(io.cwd, positionals[0]);
   const destination = destinationFrom(values, env);
   const outcome = await runApply(
-    { model, bundle, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true },
+    { model, bundle, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env) },
     cliEnvironment(io, env),
     (event) => printEvent(io, event),
   );
@@ -118,7 +129,8 @@ export async function verifyCommand(args: string[], io: CliIo) {
   const { model, bundle } = await readDesignFile(io.cwd, positionals[0]);
   return withDatabase(values["database-url"] as string | undefined, io, async (db) => {
     io.stdout(`verifying in ${db.location} (inside a transaction that is rolled back)\n`);
-    const report = await verifyBundle(model, bundle, db, (p) => io.stdout(`  table ${p.index + 1} of ${p.total}: ${p.table}\n`));
+    const env = io.env ?? process.env;
+    const report = await verifyBundle(model, bundle, db, (p) => io.stdout(`  table ${p.index + 1} of ${p.total}: ${p.table}\n`), appRolesFrom(env));
     io.stdout(formatReport(report) + "\n");
     return { exitCode: report.ok ? 0 : 1 };
   });

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblem, TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, template, type TemplateName } from "../design";
 import { DEFAULT_PGLITE_DIR, emptyEmbeddedDatabase, openDatabase } from "../db";
-import { InputError, readDesignFile, writeBundle } from "./io";
+import { compileNextVersion, RECORD_PATH, VersionError, type Bundle } from "../compiler";
+import { InputError, overlayBundle, readDesignFile, readEarlierBundle, writeBundle } from "./io";
 import { applyCommand, planCommand, verifyCommand } from "./database-commands";
 
 export interface CliIo {
@@ -19,7 +20,9 @@ export const USAGE = `RLS Designer: PostgreSQL row-level security you can prove.
 
 Usage: npm run cli -- <command> [options]
 
-  compile <design.json> --out <dir>          write the bundle (migrations, schema.ts, .env.example, README)
+  compile <design.json> --out <dir> [--from <earlier bundle | design.json>]
+                                             write the bundle (migrations, schema.ts, .env.example, README); on a
+                                             folder holding an earlier compile, append one migration for the change
   plan    <design.json> [destination]        show which migrations the database has not seen and what they do
   apply   <design.json> [destination] [--yes] [--plan-only]
                                              plan, apply the new migrations in one transaction, then verify there;
@@ -91,17 +94,71 @@ export function parse(args: string[], options: ParseOptions) {
 }
 
 async function compile(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { out: { type: "string", short: "o" } });
+  const { values, positionals } = parse(args, { out: { type: "string", short: "o" }, from: { type: "string" } });
   if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
   if (!values.out) throw new InputError(["--out <dir> is required: the folder to write the bundle into"]);
   const result = await readDesignFile(io.cwd, positionals[0]);
   const outDir = resolve(io.cwd, String(values.out));
-  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(join(outDir, "drizzle", "meta", "_journal.json"))) {
+  const shown = relative(io.cwd, outDir) || ".";
+  const holdsBundle = existsSync(join(outDir, "drizzle", "meta", "_journal.json")) || existsSync(join(outDir, "supabase", "migrations")) || existsSync(join(outDir, RECORD_PATH));
+  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !holdsBundle) {
     throw new InputError([`--out ${values.out}: the folder exists and does not hold a bundle; choose a new or empty folder`]);
   }
-  await writeBundle(result.bundle, outDir);
-  for (const file of result.bundle) io.stdout(`wrote ${join(relative(io.cwd, outDir) || ".", file.path)}\n`);
+  const from = values.from === undefined ? undefined : String(values.from);
+  if (!holdsBundle && from === undefined) {
+    await writeBundle(result.bundle, outDir);
+    for (const file of result.bundle) io.stdout(`wrote ${join(shown, file.path)}\n`);
+    return { exitCode: 0 };
+  }
+
+  // Spec §5: a new version of the design; earlier migrations stay as they are.
+  const previous = await earlierVersion(io, outDir, holdsBundle, from);
+  let next;
+  try {
+    next = compileNextVersion(previous, result.design);
+  } catch (error) {
+    if (error instanceof VersionError) throw new InputError([`${from ?? `--out ${values.out}`}: ${error.message}`]);
+    throw error;
+  }
+  if (!next.ok) throw new InputError(next.problems.map((p) => formatProblem(p)));
+  if (next.kind === "unchanged") {
+    io.stdout(`no change since version ${next.record.version} of the design: nothing written\n`);
+    return { exitCode: 0 };
+  }
+  if (holdsBundle) await overlayBundle(next.bundle, outDir);
+  else await writeBundle(next.bundle, outDir);
+  io.stdout(`version ${next.record.version}: ${next.migrationPath} appended\n${next.changes.map((c) => `  ${c}\n`).join("")}`);
+  const earlier = new Map(previous.map((f) => [f.path, f.contents]));
+  for (const file of next.bundle) {
+    if (file.path !== next.migrationPath && earlier.get(file.path) !== file.contents) io.stdout(`wrote ${join(shown, file.path)}\n`);
+  }
   return { exitCode: 0 };
+}
+
+/**
+ * The earlier bundle a new version is compiled against: the folder's own (its record, or the
+ * design given with --from when it has none), or a fresh compile of --from (a design file, or
+ * another bundle folder).
+ */
+async function earlierVersion(io: CliIo, outDir: string, holdsBundle: boolean, from: string | undefined): Promise<Bundle> {
+  const fromPath = from === undefined ? undefined : resolve(io.cwd, from);
+  const fromBundle = fromPath !== undefined && existsSync(fromPath) && statSync(fromPath).isDirectory();
+  if (fromPath !== undefined && fromBundle) {
+    const earlier = await readEarlierBundle(fromPath);
+    if (!earlier.some((f) => f.path === RECORD_PATH)) throw new InputError([`--from ${from}: no ${RECORD_PATH} there: not a bundle RLS Designer compiled`]);
+    return earlier;
+  }
+  const folder = holdsBundle ? await readEarlierBundle(outDir) : [];
+  if (folder.some((f) => f.path === RECORD_PATH) && from === undefined) return folder;
+  if (from === undefined) {
+    throw new InputError([
+      `--out ${relative(io.cwd, outDir) || "."}: the bundle there has no ${RECORD_PATH} (compiled before versions were recorded); add --from <the design file it was compiled from>`,
+    ]);
+  }
+  // The design the folder (if any) was compiled from: its record is that design's fresh compile.
+  const earlier = await readDesignFile(io.cwd, from);
+  const record = earlier.bundle.find((f) => f.path === RECORD_PATH)!;
+  return holdsBundle ? [...folder.filter((f) => f.path !== RECORD_PATH), record] : earlier.bundle;
 }
 
 async function resetCommand(args: string[], io: CliIo) {

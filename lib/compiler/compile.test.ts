@@ -36,6 +36,7 @@ describe("compile", () => {
       "dev/pg_session_jwt-stand-in.sql",
       "examples/authorized-query.tsx",
       "README.md",
+      "rls-designer.json",
     ]);
     const journal = JSON.parse(file(bundle, "_journal.json"));
     expect(journal.entries.map((e: { tag: string }) => e.tag)).toEqual(["0000_neon_setup", "0001_tables", "0002_rls_helpers", "0003_policies", "0004_indexes"]);
@@ -99,18 +100,22 @@ describe("compile", () => {
 
   it("indexes every column a policy compares, organization first", () => {
     const indexes = file(bundleOf(template("saas")), "0004_indexes.sql");
-    expect(indexes).toContain('CREATE INDEX "projects_organization_id_idx" ON public."projects" USING btree ("organization_id");');
+    const tables = file(bundleOf(template("saas")), "0001_tables.sql");
+    // projects' organization column is served by the unique key that same-organization references need.
+    expect(tables).toContain('ALTER TABLE public."projects" ADD CONSTRAINT "projects_organization_id_id_key" UNIQUE ("organization_id", "id");');
+    expect(indexes).not.toContain('ON public."projects"');
     expect(indexes).toContain('ON public."documents" USING btree ("organization_id", "user_id");');
     expect(indexes).toContain('ON public."documents" USING btree ("organization_id", "status");');
+    expect(indexes).toContain('ON public."documents" USING btree ("organization_id", "project_id");');
   });
 
-  it("helper functions are STABLE, have an empty search_path and are executable only by the two roles", () => {
+  it("helper functions are STABLE, pin search_path to pg_catalog, pg_temp and are executable only by the two roles", () => {
     const helpers = file(bundleOf(template("saas")), "0002_rls_helpers.sql");
     const functions = helpers.match(/CREATE OR REPLACE FUNCTION[\s\S]*?\$\$;/g) ?? [];
     expect(functions).toHaveLength(3);
     for (const f of functions) {
       expect(f).toContain("STABLE");
-      expect(f).toContain("SET search_path = ''");
+      expect(f).toContain("SET search_path = pg_catalog, pg_temp");
       expect(f).not.toContain("SECURITY DEFINER");
     }
     expect(helpers.match(/REVOKE ALL ON FUNCTION/g)).toHaveLength(3);
@@ -121,8 +126,8 @@ describe("compile", () => {
 
   it("reads the claims once per helper, with nullif, so an empty claim is no organization", () => {
     const helpers = file(bundleOf(template("saas")), "0002_rls_helpers.sql");
-    expect(helpers).toContain("claims jsonb := auth.session();");
-    expect(helpers).toContain("org text := nullif(claims ->> 'org_id', '');");
+    expect(helpers).toContain("claims pg_catalog.jsonb := auth.session();");
+    expect(helpers).toContain("org pg_catalog.text := nullif(claims ->> 'org_id', '');");
   });
 
   it("quotes identifiers and escapes literals: hostile names stay inside their quotes", () => {

@@ -1,5 +1,5 @@
 import { dollarQuote, quoteIdent, sqlLiteral, type ClaimPath, type Model, type ModelTenancy } from "../design";
-import { HELPER_SCHEMA, type TargetDialect } from "../targets";
+import { HELPER_SCHEMA, PINNED_SEARCH_PATH, type TargetDialect } from "../targets";
 
 const fn = (name: string) => `${quoteIdent(HELPER_SCHEMA)}.${name}`;
 
@@ -12,40 +12,48 @@ interface HelperBodies {
 }
 
 /**
- * The helper functions the policies call for organizations and roles: STABLE, an empty
- * search_path, schema-qualified names, executable only by the two roles. PL/pgSQL keeps its
+ * The helper functions the policies call for organizations and roles: STABLE, search_path pinned
+ * to pg_catalog then pg_temp (an empty search_path still searches pg_temp first for types and
+ * relations), every name schema-qualified, types included, executable only by the two roles. PL/pgSQL keeps its
  * plan for the session, and each helper reads the claims (or the membership tables) once;
  * see docs/benchmarks.md for what that saves.
  */
-export function helperStatements(model: Model, dialect: TargetDialect): string[] {
+export interface HelperFunction {
+  /** `"rls".bypass_organization_id(pg_catalog.text[])`, as DROP FUNCTION names it. */
+  readonly signature: string;
+  /** CREATE OR REPLACE, then who may execute it. */
+  readonly statements: readonly string[];
+}
+
+export function helperStatements(model: Model, dialect: TargetDialect): HelperFunction[] {
   const tenancy = model.tenancy;
   if (!tenancy) return [];
   const bodies = tenancy.source === "claims" ? claimsBodies(tenancy, dialect) : tablesBodies(tenancy, dialect);
   const roles = `${quoteIdent(dialect.signedInRole)}, ${quoteIdent(dialect.anonymousRole)}`;
-  const statements: string[] = [];
+  const helpers: HelperFunction[] = [];
   const define = (name: string, args: string, argTypes: string, result: string, comment: string) => {
-    statements.push(
+    helpers.push({ signature: `${fn(name)}(${argTypes})`, statements: [
       [
         `-- ${comment}`,
-        `CREATE OR REPLACE FUNCTION ${fn(name)}(${args}) RETURNS text`,
+        `CREATE OR REPLACE FUNCTION ${fn(name)}(${args}) RETURNS pg_catalog.text`,
         `  LANGUAGE plpgsql STABLE${bodies.definer ? " SECURITY DEFINER" : ""}`,
-        "  SET search_path = ''",
+        `  SET search_path = ${PINNED_SEARCH_PATH}`,
         `AS ${dollarQuote(["DECLARE", bodies.declare, "BEGIN", ...(bodies.load ? [bodies.load] : []), `  RETURN ${result};`, "END"].join("\n"))};`,
       ].join("\n"),
       `REVOKE ALL ON FUNCTION ${fn(name)}(${argTypes}) FROM PUBLIC;`,
       `GRANT EXECUTE ON FUNCTION ${fn(name)}(${argTypes}) TO ${roles};`,
-    );
+    ] });
   };
   define("active_organization_id", "", "", "org", "The active organization of the signed-in user, or NULL.");
   define("active_organization_role", "", "", "role", "The signed-in user's role in the active organization, or NULL.");
   define(
     "bypass_organization_id",
-    "bypass_roles text[]",
-    "text[]",
+    "bypass_roles pg_catalog.text[]",
+    "pg_catalog.text[]",
     "CASE WHEN role = ANY (bypass_roles) THEN org END",
     "The active organization when the user's role is one of bypass_roles, else NULL.",
   );
-  return statements;
+  return helpers;
 }
 
 function claimsBodies(tenancy: Extract<ModelTenancy, { source: "claims" }>, dialect: TargetDialect): HelperBodies {
@@ -53,7 +61,7 @@ function claimsBodies(tenancy: Extract<ModelTenancy, { source: "claims" }>, dial
   const claim = (path: ClaimPath) =>
     `nullif(claims${path.map((key, i) => `${i === path.length - 1 ? " ->> " : " -> "}${sqlLiteral(key)}`).join("")}, '')`;
   return {
-    declare: `  claims jsonb := ${dialect.claims};\n  org text := ${claim(tenancy.orgClaim)};\n  -- A role only counts inside an organization.\n  role text := CASE WHEN org IS NOT NULL THEN ${claim(tenancy.roleClaim)} END;`,
+    declare: `  claims pg_catalog.jsonb := ${dialect.claims};\n  org pg_catalog.text := ${claim(tenancy.orgClaim)};\n  -- A role only counts inside an organization.\n  role pg_catalog.text := CASE WHEN org IS NOT NULL THEN ${claim(tenancy.roleClaim)} END;`,
     load: "",
     definer: false,
   };
@@ -63,12 +71,12 @@ function tablesBodies(tenancy: Extract<ModelTenancy, { source: "tables" }>, dial
   const { membership: m, activeOrg: a } = tenancy;
   // The active organization counts only while the user is a member of it.
   const load = [
-    `  SELECT s.${quoteIdent(a.org)}::text, m.${quoteIdent(m.role)}::text INTO org, role`,
+    `  SELECT s.${quoteIdent(a.org)}::pg_catalog.text, m.${quoteIdent(m.role)}::pg_catalog.text INTO org, role`,
     `    FROM public.${quoteIdent(a.table)} AS s`,
     `    JOIN public.${quoteIdent(m.table)} AS m`,
-    `      ON m.${quoteIdent(m.user)}::text = s.${quoteIdent(a.user)}::text AND m.${quoteIdent(m.org)}::text = s.${quoteIdent(a.org)}::text`,
-    `   WHERE s.${quoteIdent(a.user)}::text = ${dialect.userId("text")}`,
+    `      ON m.${quoteIdent(m.user)}::pg_catalog.text = s.${quoteIdent(a.user)}::pg_catalog.text AND m.${quoteIdent(m.org)}::pg_catalog.text = s.${quoteIdent(a.org)}::pg_catalog.text`,
+    `   WHERE s.${quoteIdent(a.user)}::pg_catalog.text = ${dialect.userId("text")}`,
     "   LIMIT 1;",
   ].join("\n");
-  return { declare: "  org text;\n  role text;", load, definer: true };
+  return { declare: "  org pg_catalog.text;\n  role pg_catalog.text;", load, definer: true };
 }

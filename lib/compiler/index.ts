@@ -4,10 +4,14 @@ import { bundleReadme, drizzleConfig } from "./bundle-docs";
 import { planTables } from "./plan";
 import { schemaTs } from "./schema-ts";
 import { migrationFile, migrations, type Migration } from "./sql";
+import { databaseState, type DatabaseState } from "./state";
+import { nextVersion, recordFile, RECORD_PATH, type NextVersion } from "./versions";
 
 export { planTables } from "./plan";
 export type { PolicyPlan, IndexPlan, TablePlan } from "./plan";
 export { STATEMENT_BREAKPOINT } from "./sql";
+export { RECORD_PATH, VersionError, readRecord, type BundleRecord } from "./versions";
+export type { DatabaseState } from "./state";
 
 export interface BundleFile {
   readonly path: string;
@@ -17,7 +21,15 @@ export interface BundleFile {
 export type Bundle = readonly BundleFile[];
 
 export type CompileResult =
-  | { readonly ok: true; readonly design: Design; readonly model: Model; readonly bundle: Bundle; readonly warnings: readonly Problem[] }
+  | {
+      readonly ok: true;
+      readonly design: Design;
+      readonly model: Model;
+      readonly bundle: Bundle;
+      /** What the database holds once the bundle is applied (also in the bundle's rls-designer.json). */
+      readonly state: DatabaseState;
+      readonly warnings: readonly Problem[];
+    }
   | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] };
 
 /** Migration times are fixed, not the clock's, so the same design always gives the same bytes. */
@@ -51,6 +63,10 @@ function migrationFiles(model: Model, steps: readonly Migration[], dialect: Targ
 
 /** Compiles a validated model. Pure and deterministic: the same model gives byte-identical files. */
 export function compile(model: Model): Bundle {
+  return compileWithState(model).bundle;
+}
+
+function compileWithState(model: Model): { bundle: Bundle; state: DatabaseState } {
   const dialect = dialectFor(model);
   const plans = planTables(model, dialect);
   const files: BundleFile[] = [
@@ -61,13 +77,30 @@ export function compile(model: Model): Bundle {
     ...dialect.devFiles(),
     authorizedQueryExample(model),
   ];
-  const readme = { path: "README.md", contents: bundleReadme(model, plans, dialect, [...files.map((f) => f.path), "README.md"]) };
-  return [...files, readme];
+  const readme = { path: "README.md", contents: bundleReadme(model, plans, dialect, [...files.map((f) => f.path), "README.md", RECORD_PATH]) };
+  return { bundle: [...files, readme], state: databaseState(model, plans, dialect) };
 }
 
 /** Validates any input (parsed JSON) and compiles it; problems come back with their paths, never half a bundle. */
 export function compileDesign(input: unknown): CompileResult {
   const result = validateDesign(input);
   if (!result.ok) return result;
-  return { ok: true, design: result.design, model: result.model, bundle: compile(result.model), warnings: result.warnings };
+  const { bundle, state } = compileWithState(result.model);
+  const record = recordFile({ rlsDesigner: 1, version: 1, design: result.design, state });
+  return { ok: true, design: result.design, model: result.model, bundle: [...bundle, record], state, warnings: result.warnings };
+}
+
+export type VersionResult =
+  | (Extract<NextVersion, { kind: "changed" }> & { readonly ok: true; readonly compiled: Extract<CompileResult, { ok: true }> })
+  | (Extract<NextVersion, { kind: "unchanged" }> & { readonly ok: true; readonly compiled: Extract<CompileResult, { ok: true }> })
+  | Extract<CompileResult, { ok: false }>;
+
+/**
+ * Spec §5: compiles `input` as the next version of the design an earlier bundle was compiled from.
+ * Throws VersionError when `previous` is not such a bundle.
+ */
+export function compileNextVersion(previous: Bundle, input: unknown): VersionResult {
+  const compiled = compileDesign(input);
+  if (!compiled.ok) return compiled;
+  return { ...nextVersion(previous, compiled), ok: true, compiled };
 }

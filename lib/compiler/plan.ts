@@ -25,8 +25,16 @@ export interface IndexPlan {
   readonly codePointColumns: readonly string[];
 }
 
+/** A unique key a same-organization foreign key needs on its parent: (organization, primary key). */
+export interface UniqueKeyPlan {
+  readonly table: string;
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
 export interface TablePlan {
   readonly table: ModelTable;
+  readonly uniqueKeys: readonly UniqueKeyPlan[];
   readonly policies: readonly PolicyPlan[];
   readonly indexes: readonly IndexPlan[];
   /** Privileges the anonymous role is granted (the signed-in role gets all four). */
@@ -35,10 +43,12 @@ export interface TablePlan {
 
 export function planTables(model: Model, dialect: TargetDialect): TablePlan[] {
   const relationNames = new Set(model.tables.map((t) => t.name));
+  const uniqueKeys = planUniqueKeys(model, relationNames);
   return model.tables.map((table) => ({
     table,
+    uniqueKeys: uniqueKeys.get(table.name) ?? [],
     policies: planPolicies(table, dialect),
-    indexes: planIndexes(table, relationNames),
+    indexes: planIndexes(table, relationNames, uniqueKeys.get(table.name) ?? []),
     anonymousGrants: OPERATIONS.filter((op) => (op === "select" || op === "insert") && table.anonymous[op] !== null),
   }));
 }
@@ -86,12 +96,30 @@ function planPolicies(table: ModelTable, dialect: TargetDialect): PolicyPlan[] {
   return policies;
 }
 
+/** Per parent table, the (organization, key) unique keys its same-organization references need. */
+function planUniqueKeys(model: Model, relationNames: Set<string>): Map<string, UniqueKeyPlan[]> {
+  const keys = new Map<string, UniqueKeyPlan[]>();
+  for (const child of model.tables) {
+    for (const column of child.columns) {
+      const ref = column.references;
+      if (!ref?.sameOrganization) continue;
+      const columns = [ref.sameOrganization.parentColumn, ref.column];
+      const existing = keys.get(ref.table) ?? [];
+      if (existing.some((k) => JSON.stringify(k.columns) === JSON.stringify(columns))) continue;
+      const name = uniqueName(derivedName(ref.table, `${columns.join("_")}_key`), relationNames);
+      keys.set(ref.table, [...existing, { table: ref.table, name, columns }]);
+    }
+  }
+  return keys;
+}
+
 /**
- * Every column a policy compares on existing rows gets an index, led by the organization column.
+ * Every column a policy compares on existing rows gets an index, led by the organization column;
+ * so does every same-organization reference, which a parent's delete or key change looks up.
  * A text column that a condition orders is indexed `COLLATE "C"`, the collation of that
  * comparison: an index of another collation cannot serve it.
  */
-function planIndexes(table: ModelTable, relationNames: Set<string>): IndexPlan[] {
+function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: readonly UniqueKeyPlan[]): IndexPlan[] {
   type Wanted = { columns: string[]; codePoint: string | null };
   const wanted: Wanted[] = [];
   const firewall = table.firewall;
@@ -109,24 +137,30 @@ function planIndexes(table: ModelTable, relationNames: Set<string>): IndexPlan[]
     const codePoint = ordersText(table, condition) ? condition.column : null;
     wanted.push({ columns: org && org !== condition.column ? [org, condition.column] : [condition.column], codePoint });
   }
-  const indexes: IndexPlan[] = [];
-  const seen = new Set<string>();
+  for (const column of table.columns) {
+    const same = column.references?.sameOrganization;
+    if (same) wanted.push({ columns: [same.column, column.name], codePoint: null });
+  }
+  /** Each indexed column with its collation, so that only an index of the same collations counts as serving. */
   const specOf = (columns: readonly string[], codePoint: readonly string[]) => columns.map((c) => JSON.stringify([c, codePoint.includes(c)]));
-  for (const { columns, codePoint } of wanted) {
+  const indexes: IndexPlan[] = [];
+  // The unique keys' own indexes serve whatever they lead with.
+  const served: string[][] = uniqueKeys.map((k) => specOf(k.columns, []));
+  const seen = new Set<string>();
+  // Longer first (a stable sort keeps the design's order otherwise), so an index led by a shorter list serves it.
+  for (const { columns, codePoint } of [...wanted].sort((a, b) => b.columns.length - a.columns.length)) {
     const codePointColumns = codePoint ? [codePoint] : [];
     const spec = specOf(columns, codePointColumns);
     const key = JSON.stringify(spec);
-    // An index led by the same columns (in the same collations) serves them; so does the primary key for itself.
+    // An index already led by these columns (in the same collations) serves them; so does the primary key for itself.
     const covered =
-      indexes.some((i) => {
-        const other = specOf(i.columns, i.codePointColumns);
-        return spec.every((c, k) => other[k] === c);
-      }) ||
+      served.some((lead) => spec.every((c, k) => lead[k] === c)) ||
       (codePointColumns.length === 0 && JSON.stringify(table.primaryKey.slice(0, columns.length)) === JSON.stringify(columns));
     if (seen.has(key) || covered) continue;
     seen.add(key);
     const suffix = `${columns.join("_")}${codePointColumns.length > 0 ? "_c" : ""}_idx`;
     indexes.push({ table: table.name, name: uniqueName(derivedName(table.name, suffix), relationNames), columns, codePointColumns });
+    served.push(spec);
   }
   return indexes;
 }

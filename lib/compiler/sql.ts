@@ -1,8 +1,10 @@
-import { quoteIdent, sqlLiteral, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelTable } from "../design";
+import { quoteIdent, sqlLiteral, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelReference, type ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
+import { commentText } from "../targets/file-text";
 import { CODE_POINT_COLLATION } from "./expressions";
 import { helperStatements } from "./helpers-sql";
-import type { PolicyPlan, TablePlan } from "./plan";
+import { derivedName } from "./names";
+import type { IndexPlan, PolicyPlan, TablePlan, UniqueKeyPlan } from "./plan";
 
 export const STATEMENT_BREAKPOINT = "--> statement-breakpoint";
 
@@ -28,40 +30,83 @@ export function defaultSql(expr: DefaultExpr, type: ColumnType, dialect: TargetD
   }
 }
 
-function columnSql(column: ModelColumn, dialect: TargetDialect): string {
-  let sql = `  ${quoteIdent(column.name)} ${column.type}`;
+/** A column's definition, as in CREATE TABLE and ALTER TABLE ... ADD COLUMN. */
+export function columnSql(column: ModelColumn, dialect: TargetDialect): string {
+  let sql = `${quoteIdent(column.name)} ${column.type}`;
   if (column.notNull) sql += " NOT NULL";
   if (column.default) sql += ` DEFAULT ${defaultSql(column.default, column.type, dialect)}`;
   return sql;
 }
 
-function createTableSql(t: ModelTable, dialect: TargetDialect): string {
-  const lines = t.columns.map((c) => columnSql(c, dialect));
+export function createTableSql(t: ModelTable, dialect: TargetDialect): string {
+  const lines = t.columns.map((c) => `  ${columnSql(c, dialect)}`);
   lines.push(`  PRIMARY KEY (${t.primaryKey.map(quoteIdent).join(", ")})`);
   return `CREATE TABLE ${table(t.name)} (\n${lines.join(",\n")}\n);`;
 }
 
-function tableStatements(plans: readonly TablePlan[], dialect: TargetDialect): string[] {
+/**
+ * The membership tables of `tables` tenancy are read by SECURITY DEFINER helpers running as the
+ * tables' owner: forced, they would hide every membership from the helpers themselves.
+ */
+export function forcesRowLevelSecurity(model: Model, t: ModelTable): boolean {
+  if (!model.forceRowLevelSecurity) return false;
+  const tenancy = model.tenancy;
+  return !(tenancy?.source === "tables" && (t.name === tenancy.membership.table || t.name === tenancy.activeOrg.table));
+}
+
+/** The privileges each database role gets on a table: all four to signed-in users, what the design allows to signed-out ones. */
+export function tableGrants(plan: TablePlan, dialect: TargetDialect): { role: string; privileges: readonly string[] }[] {
+  const grants = [{ role: dialect.signedInRole, privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] }];
+  if (plan.anonymousGrants.length > 0) grants.push({ role: dialect.anonymousRole, privileges: plan.anonymousGrants.map((op) => op.toUpperCase()) });
+  return grants;
+}
+
+export function grantSql(tableName: string, grant: { role: string; privileges: readonly string[] }): string {
+  return `GRANT ${grant.privileges.join(", ")} ON TABLE ${table(tableName)} TO ${quoteIdent(grant.role)};`;
+}
+
+export function uniqueKeySql(key: UniqueKeyPlan): string {
+  return `ALTER TABLE ${table(key.table)} ADD CONSTRAINT ${quoteIdent(key.name)} UNIQUE (${key.columns.map(quoteIdent).join(", ")});`;
+}
+
+function tableStatements(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): string[] {
   const statements: string[] = [];
-  for (const { table: t, anonymousGrants } of plans) {
+  for (const plan of plans) {
+    const t = plan.table;
     statements.push(createTableSql(t, dialect));
     statements.push(`ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
-    statements.push(`GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ${table(t.name)} TO ${quoteIdent(dialect.signedInRole)};`);
-    if (anonymousGrants.length > 0) {
-      statements.push(`GRANT ${anonymousGrants.map((op) => op.toUpperCase()).join(", ")} ON TABLE ${table(t.name)} TO ${quoteIdent(dialect.anonymousRole)};`);
-    }
+    if (forcesRowLevelSecurity(model, t)) statements.push(`ALTER TABLE ${table(t.name)} FORCE ROW LEVEL SECURITY;`);
+    for (const grant of tableGrants(plan, dialect)) statements.push(grantSql(t.name, grant));
   }
-  // Foreign keys last, so tables may refer to each other in any order.
+  // Foreign keys last, so tables may refer to each other in any order; the unique keys they need first.
+  for (const { uniqueKeys } of plans) statements.push(...uniqueKeys.map(uniqueKeySql));
   for (const { table: t } of plans) {
     for (const c of t.columns) {
-      if (!c.references) continue;
-      const onDelete = c.references.onDelete ? ` ON DELETE ${c.references.onDelete.toUpperCase()}` : "";
-      statements.push(
-        `ALTER TABLE ${table(t.name)} ADD FOREIGN KEY (${quoteIdent(c.name)}) REFERENCES ${table(c.references.table)} (${quoteIdent(c.references.column)})${onDelete};`,
-      );
+      if (c.references) statements.push(foreignKeySql(t, c, c.references).sql);
     }
   }
   return statements;
+}
+
+/**
+ * A same-organization reference includes the organization columns on both sides, so the database
+ * itself refuses a row that points into another organization (and a cascade follows only rows of
+ * the parent's own organization). Its SET NULL names the reference column alone: the row keeps
+ * its organization.
+ */
+export function foreignKeySql(t: ModelTable, column: ModelColumn, ref: ModelReference): { name: string; sql: string } {
+  const same = ref.sameOrganization;
+  const columns = same ? [same.column, column.name] : [column.name];
+  const parentColumns = same ? [same.parentColumn, ref.column] : [ref.column];
+  let onDelete = ref.onDelete ? ` ON DELETE ${ref.onDelete.toUpperCase()}` : "";
+  if (same && ref.onDelete === "set null") onDelete += ` (${quoteIdent(column.name)})`;
+  const list = (names: readonly string[]) => names.map(quoteIdent).join(", ");
+  // Named as PostgreSQL would name it, so that a later version can drop it by name.
+  const name = derivedName(t.name, `${columns.join("_")}_fkey`);
+  return {
+    name,
+    sql: `ALTER TABLE ${table(t.name)} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${list(columns)}) REFERENCES ${table(ref.table)} (${list(parentColumns)})${onDelete};`,
+  };
 }
 
 export function policySql(policy: PolicyPlan, dialect: TargetDialect): string {
@@ -81,21 +126,21 @@ function policyStatements(plans: readonly TablePlan[], dialect: TargetDialect): 
   );
 }
 
+export function indexSql(index: IndexPlan): string {
+  const columns = index.columns.map((c) => (index.codePointColumns.includes(c) ? `${quoteIdent(c)} ${CODE_POINT_COLLATION}` : quoteIdent(c)));
+  return `CREATE INDEX ${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${columns.join(", ")});`;
+}
+
 function indexStatements(plans: readonly TablePlan[]): string[] {
-  return plans.flatMap(({ indexes }) =>
-    indexes.map(
-      (i) =>
-        `CREATE INDEX ${quoteIdent(i.name)} ON ${table(i.table)} USING btree (${i.columns.map((c) => (i.codePointColumns.includes(c) ? `${quoteIdent(c)} ${CODE_POINT_COLLATION}` : quoteIdent(c))).join(", ")});`,
-    ),
-  );
+  return plans.flatMap(({ indexes }) => indexes.map(indexSql));
 }
 
 /** The migrations in order; a step with nothing to do is left out. */
 export function migrations(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): Migration[] {
   const steps: [string, string[]][] = [
     [dialect.setupName, dialect.setupStatements()],
-    ["tables", tableStatements(plans, dialect)],
-    ["rls_helpers", helperStatements(model, dialect)],
+    ["tables", tableStatements(model, plans, dialect)],
+    ["rls_helpers", helperStatements(model, dialect).flatMap((h) => h.statements)],
     ["policies", policyStatements(plans, dialect)],
     ["indexes", indexStatements(plans)],
   ];
@@ -105,7 +150,8 @@ export function migrations(model: Model, plans: readonly TablePlan[], dialect: T
 }
 
 export function migrationFile(model: Model, migration: Migration, dialect: TargetDialect): string {
-  const header = `-- ${model.name}: ${migration.tag.replace(/^\d+_/, "").replaceAll("_", " ")} (target ${dialect.name}).\n-- Generated by RLS Designer from the design file; change the design and compile again rather than editing.\n`;
+  // The project name is the design's; escaped so that it cannot end the comment or split the file.
+  const header = `-- ${commentText(model.name)}: ${migration.tag.replace(/^\d+_/, "").replaceAll("_", " ")} (target ${dialect.name}).\n-- Generated by RLS Designer from the design file; change the design and compile again rather than editing.\n`;
   // drizzle-kit runs the pieces between breakpoints one by one; the Supabase CLI runs the file as a script.
   const separator = dialect.layout === "drizzle" ? `\n${STATEMENT_BREAKPOINT}\n` : "\n\n";
   return header + migration.statements.join(separator) + "\n";

@@ -28,14 +28,14 @@ describe("targets", () => {
     expect(policies).toContain(`"user_id" = (select (auth.jwt() ->> 'sub'))`);
     expect(policies).toContain(`TO "anon"`);
     expect(policies).not.toContain("statement-breakpoint");
-    expect(text(bundle, "_rls_helpers.sql")).toContain("claims jsonb := auth.jwt();");
+    expect(text(bundle, "_rls_helpers.sql")).toContain("claims pg_catalog.jsonb := auth.jwt();");
     expect(text(bundle, "schema.ts")).toContain(`import { anonRole, authenticatedRole } from "drizzle-orm/supabase";`);
   });
 
   it("plain PostgreSQL: its own auth schema over request.jwt.claims, and the design's role names", () => {
     const bundle = bundleOf({ ...template("todos"), target: "postgres", postgres: { signedInRole: "web_user", anonymousRole: "web_anon" } });
     const setup = text(bundle, "0000_postgres_setup.sql");
-    expect(setup).toContain("CREATE OR REPLACE FUNCTION auth.user_id() RETURNS text");
+    expect(setup).toContain("CREATE OR REPLACE FUNCTION auth.user_id() RETURNS pg_catalog.text");
     expect(setup).toContain("pg_catalog.current_setting('request.jwt.claims', true)");
     expect(setup).toContain(`CREATE ROLE "web_user" NOLOGIN;`);
     expect(setup).not.toMatch(/pg_session_jwt/);
@@ -58,7 +58,7 @@ describe("targets", () => {
     const design = template("saas");
     design.auth.tenancy = { source: "claims", orgClaim: ["o", "id"], roleClaim: ["o", "rol"] };
     const helpers = text(bundleOf(design), "_rls_helpers.sql");
-    expect(helpers).toContain("org text := nullif(claims -> 'o' ->> 'id', '');");
+    expect(helpers).toContain("org pg_catalog.text := nullif(claims -> 'o' ->> 'id', '');");
     expect(helpers).toContain("nullif(claims -> 'o' ->> 'rol', '')");
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { openDatabase } from "./open";
 import { freshPglite } from "./pglite-template";
-import type { Database } from "./types";
+import type { Database, Session } from "./types";
 
 export interface TestDatabaseFactory {
   /** For test titles: "pglite" or "postgres". */
@@ -61,4 +61,20 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
   } finally {
     await client.end();
   }
+}
+
+class RollbackAfterTest extends Error {}
+
+/** Runs `fn` in a transaction that is always rolled back, and returns what `fn` returned. */
+export async function inRolledBackTransaction<T>(db: Database, fn: (tx: Session) => Promise<T>): Promise<T> {
+  let result: { value: T } | null = null;
+  try {
+    await db.transaction(async (tx) => {
+      result = { value: await fn(tx) };
+      throw new RollbackAfterTest();
+    });
+  } catch (error) {
+    if (!(error instanceof RollbackAfterTest)) throw error;
+  }
+  return result!.value;
 }

@@ -16,6 +16,8 @@ export interface Model {
   readonly neonTokenVia: NeonTokenPath;
   /** The database roles; their names depend on the target (and on the design for plain PostgreSQL). */
   readonly databaseRoles: { readonly signedIn: string; readonly anonymous: string };
+  /** FORCE ROW LEVEL SECURITY: the tables' owner obeys the policies as well (not the membership tables the helpers read). */
+  readonly forceRowLevelSecurity: boolean;
   /** The design's tables, then the membership tables the bundle creates for `tables` tenancy. */
   readonly tables: readonly ModelTable[];
 }
@@ -37,7 +39,19 @@ export interface ModelColumn {
   readonly primaryKey: boolean;
   readonly notNull: boolean;
   readonly default: DefaultExpr | null;
-  readonly references: { readonly table: string; readonly column: string; readonly onDelete: string | null } | null;
+  readonly references: ModelReference | null;
+}
+
+export interface ModelReference {
+  readonly table: string;
+  readonly column: string;
+  readonly onDelete: string | null;
+  /**
+   * Set when both tables have an organization firewall (and the design did not say
+   * `crossOrganization`): the foreign key then includes the organization columns, so a row can only
+   * reference a parent of its own organization, and deletes never cascade into another tenant.
+   */
+  readonly sameOrganization: { readonly column: string; readonly parentColumn: string } | null;
 }
 
 export type ConditionValue = string | number | boolean | Token | readonly (string | number | boolean)[] | null;

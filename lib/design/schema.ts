@@ -80,6 +80,7 @@ const columnSchema = z.object({
       table: z.string(),
       column: z.string(),
       onDelete: z.enum(ON_DELETE_ACTIONS).optional(),
+      crossOrganization: z.boolean().optional(),
     })
     .strict()
     .optional(),
@@ -177,6 +178,8 @@ export const designSchema = z
     neon: z.object({ tokenVia: z.enum(NEON_TOKEN_PATHS).optional() }).strict().optional(),
     /** Plain PostgreSQL only: the database roles for signed-in and signed-out requests. */
     postgres: z.object({ signedInRole: z.string().optional(), anonymousRole: z.string().optional() }).strict().optional(),
+    /** FORCE ROW LEVEL SECURITY on every table, so the tables' owner obeys the policies too. */
+    forceRowLevelSecurity: z.boolean().optional(),
     tables: z.array(tableSchema),
   })
   .strict();

@@ -101,7 +101,9 @@ describe("validateDesign", () => {
   });
 
   it("refuses project names that could break out of a SQL comment", () => {
-    expect(problemsOf({ ...template("todos"), name: "acme\nDROP TABLE x;" })).toEqual(["name: the project name may not contain control characters"]);
+    expect(problemsOf({ ...template("todos"), name: "acme\nDROP TABLE x;" })).toEqual([
+      "name: contains U+000A (line feed); names may not contain control characters, line or paragraph separators, bidirectional controls or lone surrogates",
+    ]);
   });
 
   it("checks plain PostgreSQL's configurable role names", () => {

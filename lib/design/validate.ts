@@ -4,15 +4,17 @@ import {
   designSchema,
   OPERATIONS,
   type AccessRule,
+  type Column,
   type ColumnType,
   type Condition,
   type Design,
   type Table,
 } from "./schema";
 import { parseDefault } from "./defaults";
+import { nameCharacterProblems } from "./name-characters";
 import { PROVIDER_PRESETS } from "./providers";
 import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
-import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelTable, ModelTenancy } from "./model";
+import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelReference, ModelTable, ModelTenancy } from "./model";
 
 export interface Problem {
   /** Where in the design file, e.g. `tables[1].access.update.where[0].column`. */
@@ -44,8 +46,12 @@ export function validateDesign(input: unknown): ValidationResult {
   const parsed = designSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error), warnings: [] };
   const design = parsed.data;
-  const problems: Problem[] = [];
-  const model = buildModel(design, (path, message) => problems.push({ path, message }));
+  const problems: Problem[] = nameCharacterProblems(design);
+  const reported = new Set(problems.map((p) => p.path));
+  // A name already refused for its characters is not reported again for the same reason in other words.
+  const model = buildModel(design, (path, message) => {
+    if (!reported.has(path)) problems.push({ path, message });
+  });
   const warnings = problems.length > 0 ? [] : warningsFor(design, model);
   return problems.length > 0 ? { ok: false, problems, warnings } : { ok: true, design, model, warnings };
 }
@@ -158,6 +164,7 @@ function buildModel(design: Design, report: Report): Model {
     roles,
     neonTokenVia: design.neon?.tokenVia ?? "data-api",
     databaseRoles: databaseRoles(design, report),
+    forceRowLevelSecurity: design.forceRowLevelSecurity === true,
     tables,
   };
 }
@@ -298,8 +305,13 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
     }
     let references: ModelColumn["references"] = null;
     if (column.references) {
-      references = { table: column.references.table, column: column.references.column, onDelete: column.references.onDelete ?? null };
       const target = design.tables.find((t) => t.name === column.references!.table);
+      references = {
+        table: column.references.table,
+        column: column.references.column,
+        onDelete: column.references.onDelete ?? null,
+        sameOrganization: target ? sameOrganization(table, column, target, columnPath, report) : null,
+      };
       if (!target) report(`${columnPath}.references.table`, `no table "${column.references.table}"`);
       else {
         const targetColumn = target.columns.find((c) => c.name === column.references!.column);
@@ -388,6 +400,34 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
     },
     generatedFor: null,
   };
+}
+
+function organizationColumnOf(table: Table): string | null {
+  return table.firewall && !table.firewall.public ? (table.firewall.organization?.column ?? null) : null;
+}
+
+/**
+ * Spec §4, same-organization references: when both tables are isolated by organization, the
+ * foreign key includes the organization columns, unless the reference opts out explicitly.
+ */
+function sameOrganization(table: Table, column: Column, target: Table, columnPath: string, report: Report): ModelReference["sameOrganization"] {
+  const childOrg = organizationColumnOf(table);
+  const parentOrg = organizationColumnOf(target);
+  if (!childOrg || !parentOrg || column.references?.crossOrganization === true) return null;
+  // The organization column itself: a plain foreign key already keeps it in its organization.
+  if (column.name === childOrg) return null;
+  const typeOf = (t: Table, name: string) => t.columns.find((c) => c.name === name)?.type.trim().toLowerCase();
+  const childType = typeOf(table, childOrg);
+  const parentType = typeOf(target, parentOrg);
+  const known = (type: string | undefined) => type !== undefined && COLUMN_TYPES.includes(type as ColumnType);
+  // An unknown type is reported on its own column.
+  if (known(childType) && known(parentType) && childType !== parentType) {
+    report(
+      `${columnPath}.references`,
+      `the organization columns differ in type (${table.name}.${childOrg} is ${childType}, ${target.name}.${parentOrg} is ${parentType}), so the foreign key cannot include them; use one type, or set "crossOrganization": true to allow references into other organizations`,
+    );
+  }
+  return { column: childOrg, parentColumn: parentOrg };
 }
 
 function buildFirewall(

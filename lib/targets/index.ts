@@ -6,6 +6,7 @@ import { supabaseDialect } from "./supabase";
 
 export type { TargetDialect, DrizzleRoles, DevFile } from "./types";
 export { HELPER_SCHEMA } from "./helper-schema";
+export { PINNED_SEARCH_PATH } from "./claims-functions";
 export { authorizedQueryExample } from "./examples";
 
 const DIALECTS: Record<Model["target"], (model: Model) => TargetDialect> = {

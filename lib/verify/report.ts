@@ -30,6 +30,8 @@ export function formatReport(report: VerifyReport): string {
     lines.push(`  ${m.sql}${m.params.length ? `  -- params ${JSON.stringify(m.params)}` : ""}`);
     lines.push("");
   }
+  for (const warning of report.warnings) lines.push(`warning: ${warning}`);
+  if (report.warnings.length) lines.push("");
   lines.push(
     report.ok
       ? `verified: ${report.tables.length} tables x ${report.principals.length} principals x 4 operations, ${report.checks} statements, 0 mismatches`

@@ -2,6 +2,7 @@ import { numberText, quoteIdent, type Model, type ModelTable, type Operation } f
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
 import { claimsFor, claimsSetting, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
+import { privilegeWarnings } from "./privileges";
 import { filler, generateSamples, nthValue } from "./samples";
 
 /** The part of a database connection verification needs; lib/db's Session fits it. */
@@ -39,7 +40,10 @@ export interface VerifyReport {
   readonly mismatches: readonly Mismatch[];
   /** How many statements ran as a principal. */
   readonly checks: number;
+  /** Roles the policies do not hold (superuser, BYPASSRLS, table owner): the proof does not cover their connections. */
+  readonly warnings: readonly string[];
 }
+
 
 export interface VerifyProgress {
   readonly table: string;
@@ -71,8 +75,15 @@ function param(value: Value): string | null {
  * meaning. The session must be inside a transaction in which the design's migrations are
  * applied; verification leaves that transaction as it found it (every step is a savepoint).
  */
-export async function verifyModel(model: Model, session: VerifySession, onProgress?: (p: VerifyProgress) => void): Promise<VerifyReport> {
+export async function verifyModel(
+  model: Model,
+  session: VerifySession,
+  onProgress?: (p: VerifyProgress) => void,
+  /** Roles the application connects as (e.g. the user of DATABASE_AUTHENTICATED_URL), checked beside the target's roles. */
+  appRoles: readonly string[] = [],
+): Promise<VerifyReport> {
   const dialect = dialectFor(model);
+  const warnings = await privilegeWarnings(model, session, appRoles);
   const principals = principalsFor(model);
   const cells: Cell[] = [];
   const mismatches: Mismatch[] = [];
@@ -227,6 +238,7 @@ export async function verifyModel(model: Model, session: VerifySession, onProgre
     cells,
     mismatches,
     checks,
+    warnings,
   };
 }
 
@@ -263,6 +275,13 @@ async function prepareSession(model: Model, session: VerifySession, roles: reado
     [names],
   );
   for (const fk of foreignKeys.rows) await session.query(`ALTER TABLE ${fk.relation} DROP CONSTRAINT ${quoteIdent(fk.name)}`);
+  // Sample rows are written as the tables' owner, which FORCE ROW LEVEL SECURITY would hold to the policies.
+  const forced = await session.query<{ relation: string }>(
+    `select oid::regclass::text as relation from pg_catalog.pg_class
+      where relforcerowsecurity and oid = any (select pg_catalog.to_regclass(n) from unnest($1::text[]) as n)`,
+    [names],
+  );
+  for (const { relation } of forced.rows) await session.query(`ALTER TABLE ${relation} NO FORCE ROW LEVEL SECURITY`);
   for (const t of model.tables) await session.query(`DELETE FROM ${table(t.name)}`);
 }
 

@@ -18,6 +18,15 @@ export function AccessMatrix({ report }: { report: Report }) {
           ? `Every principal tried every operation on sample rows, as the database's own roles: ${report.checks} statements, all as the design says.`
           : `${report.mismatches.length} cell${report.mismatches.length === 1 ? "" : "s"} differ from the design (${report.checks} statements).`}
       </p>
+      {report.warnings.length > 0 && (
+        <ul className="mb-2 space-y-1 text-[12px]" aria-label="Warnings">
+          {report.warnings.map((warning, i) => (
+            <li key={i} className="rounded-md border border-line bg-panel px-3 py-1.5">
+              <span className="font-medium">Warning:</span> {warning}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="space-y-3">
         {report.tables.map((table) => (
           <TableMatrix key={table} report={report} table={table} />

@@ -82,6 +82,13 @@ export function adoptProviderTenancy(design: Design): Design {
   return { ...design, auth: { ...design.auth, tenancy: structuredClone(tenancy) as Tenancy } };
 }
 
+/** FORCE ROW LEVEL SECURITY on every table; left out of the file when off, as a design without it means. */
+export function setForceRowLevelSecurity(design: Design, force: boolean): Design {
+  const next = { ...design, forceRowLevelSecurity: true };
+  if (!force) delete (next as Partial<Design>).forceRowLevelSecurity;
+  return next;
+}
+
 export type NeonTokenVia = NonNullable<NonNullable<Design["neon"]>["tokenVia"]>;
 
 export function setNeonTokenVia(design: Design, via: NeonTokenVia): Design {

@@ -15,7 +15,7 @@ import { openProblem } from "../preview/ProblemsList";
 import { run } from "../state/commands";
 import { problemsAt } from "../state/compiled";
 import { NO_ROLES, useAllProblems, useAllWarnings, useDesigner } from "../state/hooks";
-import { Button, FieldProblems, FieldRow, IconButton, Section, Select, TextInput } from "../ui/controls";
+import { Button, Checkbox, FieldProblems, FieldRow, IconButton, Section, Select, TextInput } from "../ui/controls";
 import { Icon } from "../ui/icons";
 
 /** Project settings: name, target, auth provider, tenancy (claims or tables) and organization roles. */
@@ -91,6 +91,15 @@ export function ProjectPanel() {
             </FieldRow>
           </>
         )}
+        <FieldRow label="Owner obeys policies" hint="FORCE ROW LEVEL SECURITY: the tables' owner is held to the policies too, so an app that connects as the owner sees nothing instead of everything.">
+          <Checkbox
+            label="Force row-level security for the tables' owner"
+            visibleLabel="Force row-level security"
+            checked={design.forceRowLevelSecurity === true}
+            onValue={(force) => run("setForceRowLevelSecurity", { force })}
+            className="text-[12px]"
+          />
+        </FieldRow>
       </Section>
       <Section title="Authentication">
         <FieldRow label="Auth provider" htmlFor="project-provider">

@@ -128,6 +128,7 @@ export const commands = {
   setProvider: define<{ provider: Provider }>({ label: "Auth provider", history: "record", perform: (s, a) => ({ design: project.setProvider(s.design, a.provider) }) }),
   adoptProviderTenancy: define({ label: "Use the provider's claims", history: "record", perform: (s) => ({ design: project.adoptProviderTenancy(s.design) }) }),
   setJwksUrl: define<{ url: string }>({ label: "JWKS URL", history: "record", mergeKey: () => "jwks", perform: (s, a) => ({ design: project.setJwksUrl(s.design, a.url) }) }),
+  setForceRowLevelSecurity: define<{ force: boolean }>({ label: "Force row-level security", history: "record", perform: (s, a) => ({ design: project.setForceRowLevelSecurity(s.design, a.force) }) }),
   setNeonTokenVia: define<{ via: project.NeonTokenVia }>({ label: "How the token reaches Neon", history: "record", perform: (s, a) => ({ design: project.setNeonTokenVia(s.design, a.via) }) }),
   setPostgresRole: define<{ key: "signedInRole" | "anonymousRole"; name: string }>({
     label: "Database role",

@@ -1,7 +1,9 @@
-import { quoteIdent, type Model } from "../../design";
+import type { Model } from "../../design";
 import type { TargetDialect } from "../types";
 import { requireFunction, schemaGrants, standInHeader } from "../setup-sql";
 import { PG_SESSION_JWT_STAND_IN_SQL } from "./stand-in";
+import { sampleEnvLines } from "../examples";
+import { commentText } from "../file-text";
 
 const SIGNED_IN = "authenticated";
 const ANONYMOUS = "anonymous";
@@ -52,7 +54,6 @@ export function neonDialect(model: Model): TargetDialect {
       SESSION_JWT_SETUP,
       REQUIRE_SESSION_JWT,
       ...schemaGrants(SIGNED_IN, ANONYMOUS),
-      `-- As the Data API does: tables created later by this role are readable by signed-in users only through\n-- their RLS policies, so enable row level security on every new table.\nALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${quoteIdent(SIGNED_IN)};`,
     ],
     drizzleRoles: { preamble: [`import { anonymousRole, authenticatedRole } from "drizzle-orm/neon";`], signedIn: "authenticatedRole", anonymous: "anonymousRole" },
     devFiles: () => [
@@ -71,7 +72,7 @@ export function neonDialect(model: Model): TargetDialect {
     ],
     envExample: () =>
       [
-        `# ${model.name}: environment for the Neon database`,
+        `# ${commentText(model.name)}: environment for the Neon database`,
         "# Owner connection string: used by drizzle-kit to apply the migrations.",
         "DATABASE_URL='postgresql://neondb_owner:password@ep-example-123456.us-east-2.aws.neon.tech/neondb?sslmode=require'",
         ...(model.neonTokenVia === "data-api"
@@ -80,6 +81,7 @@ export function neonDialect(model: Model): TargetDialect {
               "# The \"authenticated\" role's connection string: used by the app with a user's JWT, so RLS applies.",
               "DATABASE_AUTHENTICATED_URL='postgresql://authenticated@ep-example-123456.us-east-2.aws.neon.tech/neondb?sslmode=require'",
             ]),
+        ...sampleEnvLines(model),
         "",
       ].join("\n"),
     readmeSection: () =>

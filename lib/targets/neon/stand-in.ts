@@ -15,13 +15,13 @@
  * extension reads them as absent), and `auth.jwt_session_init(jwt)` is not provided.
  */
 
-import { claimsFunction, SUB_AS_TEXT, SUB_AS_UUID, UUID_PATTERN } from "../claims-functions";
+import { claimsFunction, PINNED_SEARCH_PATH, SUB_AS_TEXT, SUB_AS_UUID, UUID_PATTERN } from "../claims-functions";
 
 const authFunction = (name: string, returns: string, expression: string) => claimsFunction("auth", name, returns, expression);
 
 const FUNCTIONS = [
-  authFunction("session", "jsonb", "coalesce(claims, 'null'::jsonb)"),
-  authFunction("jwt", "jsonb", "coalesce(claims, 'null'::jsonb)"),
+  authFunction("session", "jsonb", "coalesce(claims, 'null'::pg_catalog.jsonb)"),
+  authFunction("jwt", "jsonb", "coalesce(claims, 'null'::pg_catalog.jsonb)"),
   authFunction("user_id", "text", SUB_AS_TEXT),
   authFunction("uid", "uuid", SUB_AS_UUID),
   authFunction("organization", "jsonb", "CASE WHEN pg_catalog.jsonb_typeof(claims -> 'o') = 'object' THEN claims -> 'o' END"),
@@ -31,11 +31,11 @@ const FUNCTIONS = [
     `CASE WHEN pg_catalog.jsonb_typeof(claims -> 'o') = 'object'
     AND pg_catalog.jsonb_typeof(claims -> 'o' -> 'id') = 'string'
     AND (claims -> 'o' ->> 'id') ~* ${UUID_PATTERN}
-    THEN (claims -> 'o' ->> 'id')::uuid END`,
+    THEN (claims -> 'o' ->> 'id')::pg_catalog.uuid END`,
   ),
-  `CREATE OR REPLACE FUNCTION auth.init() RETURNS void
+  `CREATE OR REPLACE FUNCTION auth.init() RETURNS pg_catalog.void
 LANGUAGE plpgsql
-SET search_path = ''
+SET search_path = ${PINNED_SEARCH_PATH}
 AS $stand_in$
 BEGIN
   -- pg_session_jwt loads its JWK here; the stand-in has none.

@@ -1,6 +1,8 @@
-import { quoteIdent, sqlLiteral, type Model } from "../../design";
+import { quoteIdent, type Model } from "../../design";
 import { claimsFunction, SUB_AS_TEXT } from "../claims-functions";
 import { schemaGrants } from "../setup-sql";
+import { commentText, markdownCode, sqlSnippetIdentifier, sqlSnippetLiteral, tsString } from "../file-text";
+import { issuerEnvLines, sampleEnvLines } from "../examples";
 import type { TargetDialect } from "../types";
 
 /**
@@ -32,8 +34,8 @@ export function postgresDialect(model: Model): TargetDialect {
       preamble: [
         `import { pgRole } from "drizzle-orm/pg-core";`,
         "",
-        `export const signedInRole = pgRole(${JSON.stringify(signedIn)}).existing();`,
-        `export const anonymousRole = pgRole(${JSON.stringify(anonymous)}).existing();`,
+        `export const signedInRole = pgRole(${tsString(signedIn)}).existing();`,
+        `export const anonymousRole = pgRole(${tsString(anonymous)}).existing();`,
       ],
       signedIn: "signedInRole",
       anonymous: "anonymousRole",
@@ -41,27 +43,29 @@ export function postgresDialect(model: Model): TargetDialect {
     devFiles: () => [],
     envExample: () =>
       [
-        `# ${model.name}: environment for PostgreSQL`,
+        `# ${commentText(model.name)}: environment for PostgreSQL`,
         "# Owner connection string: used by drizzle-kit to apply the migrations.",
         "DATABASE_URL='postgresql://owner:password@localhost:5432/app'",
-        `# The app's connection: a login role that is a member of ${sqlLiteral(signedIn)} and ${sqlLiteral(anonymous)}`,
+        `# The app's connection: a login role that is a member of ${commentText(sqlSnippetIdentifier(signedIn))} and ${commentText(sqlSnippetIdentifier(anonymous))}`,
         "# (GRANT <role> TO app_login), which switches to one of them per transaction.",
         "DATABASE_APP_URL='postgresql://app_login:password@localhost:5432/app'",
+        ...issuerEnvLines(model),
+        ...sampleEnvLines(model),
         "",
       ].join("\n"),
     readmeSection: () =>
       [
         "## PostgreSQL",
         "",
-        `The policies apply to the roles \`${signedIn}\` and \`${anonymous}\`. Your server verifies the user's`,
-        "token, then runs each request in a transaction that first calls",
+        `The policies apply to the roles ${markdownCode(signedIn)} and ${markdownCode(anonymous)}. Your server verifies the user's`,
+        "token (its signature, issuer and audience), then runs each request in a transaction that first calls",
         "",
         "```sql",
-        `select set_config('role', '${signedIn}', true), set_config('request.jwt.claims', $1, true);`,
+        `select set_config('role', ${sqlSnippetLiteral(signedIn)}, true), set_config('request.jwt.claims', $1, true);`,
         "```",
         "",
-        "with the verified claims as JSON (`examples/` shows it with `pg`). The app's login role needs",
-        `\`GRANT ${signedIn}, ${anonymous} TO app_login\`. Never let a client set the claims itself.`,
+        "with the verified claims as JSON (`examples/` shows it with `pg` and `jose`). The app's login role needs",
+        `${markdownCode(`GRANT ${sqlSnippetIdentifier(signedIn)}, ${sqlSnippetIdentifier(anonymous)} TO app_login;`)}. Never let a client set the claims itself.`,
       ].join("\n"),
   };
 }

@@ -1,6 +1,7 @@
-import type { Model } from "../../design";
+import { PROVIDER_PRESETS, type Model } from "../../design";
 import { claimsFunction, SUB_AS_UUID } from "../claims-functions";
 import { requireFunction, schemaGrants, standInHeader } from "../setup-sql";
+import { commentText } from "../file-text";
 import type { TargetDialect } from "../types";
 
 const SIGNED_IN = "authenticated";
@@ -54,7 +55,7 @@ export function supabaseDialect(model: Model): TargetDialect {
     ],
     envExample: () =>
       [
-        `# ${model.name}: environment for the Supabase project (Project Settings > API and > Database)`,
+        `# ${commentText(model.name)}: environment for the Supabase project (Project Settings > API and > Database)`,
         "NEXT_PUBLIC_SUPABASE_URL='https://your-project-ref.supabase.co'",
         "NEXT_PUBLIC_SUPABASE_ANON_KEY='your-anon-key'",
         "# For `supabase db push` or drizzle: the database's connection string.",
@@ -75,6 +76,16 @@ export function supabaseDialect(model: Model): TargetDialect {
         "`auth.uid()` and `auth.jwt()`. Organization claims come from a Custom Access Token Hook (or your",
         "provider's token) under the claim names of the design. On a database that is not Supabase, run",
         `\`${STAND_IN_PATH}\` first (development only).`,
+        ...(model.provider === "supabase"
+          ? []
+          : [
+              "",
+              `Signing in is ${PROVIDER_PRESETS[model.provider].label}'s, not Supabase Auth's: add it under Authentication > Third-party`,
+              "auth in the Supabase Dashboard (Supabase accepts the providers listed there; check that yours is), make",
+              "its tokens carry `\"role\": \"authenticated\"`, and create the client with",
+              "`createClient(url, anonKey, { accessToken })`, which sends the provider's token with each request",
+              "(see `examples/`).",
+            ]),
       ].join("\n"),
   };
 }

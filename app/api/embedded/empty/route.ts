@@ -1,9 +1,8 @@
+import { guardApi } from "@/lib/apply/guard";
 import { handleEmptyEmbeddedRequest } from "@/lib/apply/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** POST (no body): empties the server's embedded database so a changed design can be applied afresh. */
-export async function POST(request: Request): Promise<Response> {
-  return handleEmptyEmbeddedRequest(request);
-}
+/** POST (no body): empties the server's embedded database so a changed design can be applied afresh. Only the page's own requests reach it (lib/apply/guard.ts). */
+export const POST = guardApi((request) => handleEmptyEmbeddedRequest(request));

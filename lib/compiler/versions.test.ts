@@ -1,0 +1,245 @@
+import { execFile } from "node:child_process";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { compileDesign, compileNextVersion, type Bundle } from ".";
+import { TARGETS, template, validateDesign, type Design, type Target } from "../design";
+import { apply, pendingMigrations, type Database, type Session } from "../db";
+import { createPostgresTestDatabase, testDatabases } from "../db/test-databases";
+import { formatReport, verifyBundle } from "../verify";
+
+function compiled(design: Design) {
+  const result = compileDesign(design);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result;
+}
+
+function next(previous: Bundle, design: Design) {
+  const result = compileNextVersion(previous, design);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result;
+}
+
+const adminsMayDeleteProjects = (design: Design): Design => {
+  const copy = structuredClone(design);
+  copy.tables[0]!.access!.delete = { roles: ["owner", "admin"] };
+  return copy;
+};
+
+describe("versions of a design", () => {
+  it.each(TARGETS)("appends one migration for a changed policy and keeps every earlier file byte-identical (target %s)", (target) => {
+    const v1 = compiled({ ...template("saas"), target });
+    const v2 = next(v1.bundle, adminsMayDeleteProjects({ ...template("saas"), target }));
+    expect(v2.kind).toBe("changed");
+    if (v2.kind !== "changed") return;
+    const migrations = (b: Bundle) => b.filter((f) => /^(drizzle\/\d{4}_|supabase\/migrations\/)/.test(f.path));
+    const earlier = migrations(v1.bundle);
+    expect(migrations(v2.bundle).slice(0, earlier.length)).toEqual(earlier);
+    const added = migrations(v2.bundle).slice(earlier.length);
+    expect(added.map((f) => f.path)).toEqual([v2.migrationPath]);
+    const sql = added[0]!.contents;
+    expect(sql.match(/CREATE POLICY/g)).toHaveLength(1);
+    expect(sql).toContain(`CREATE POLICY "projects_delete" ON public."projects"`);
+    expect(sql).toContain("ARRAY['owner', 'admin']::text[]");
+    expect(v2.changes).toEqual(["policy projects_delete changed"]);
+    if (target !== "supabase") {
+      const journal = JSON.parse(v2.bundle.find((f) => f.path === "drizzle/meta/_journal.json")!.contents) as { entries: { when: number; tag: string }[] };
+      const whens = journal.entries.map((e) => e.when);
+      expect([...whens].sort((a, b) => a - b)).toEqual(whens);
+      expect(new Set(whens).size).toBe(whens.length);
+      expect(journal.entries.at(-1)!.tag).toBe("0005_v2");
+    } else {
+      const versions = migrations(v2.bundle).map((f) => f.path.split("/").at(-1)!.slice(0, 14));
+      expect([...versions].sort()).toEqual(versions);
+      expect(v2.migrationPath).toMatch(/^supabase\/migrations\/\d{14}_v2\.sql$/);
+    }
+  });
+
+  it("writes nothing when the design did not change, and compiles the same bytes every time", () => {
+    const v1 = compiled(template("saas"));
+    const again = next(v1.bundle, template("saas"));
+    expect(again.kind).toBe("unchanged");
+    const v2a = next(v1.bundle, adminsMayDeleteProjects(template("saas")));
+    const v2b = next(v1.bundle, adminsMayDeleteProjects(template("saas")));
+    expect(v2a).toEqual(v2b);
+    if (v2a.kind !== "changed") throw new Error("expected a change");
+    expect(next(v2a.bundle, adminsMayDeleteProjects(template("saas"))).kind).toBe("unchanged");
+  });
+
+  it("refuses a change of target whose migrations live in another layout", () => {
+    const v1 = compiled(template("saas"));
+    expect(() => next(v1.bundle, { ...template("saas"), target: "supabase" })).toThrow(/target changed from neon to supabase/);
+  });
+});
+
+/** What a database holds, from the catalogs, in an order that does not depend on how it got there. */
+async function catalog(db: Session): Promise<string> {
+  const queries = [
+    `select c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) as type, a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid) as default
+       from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid
+       left join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+      where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped order by 1, 2`,
+    `select conrelid::regclass::text as rel, conname, contype, pg_catalog.pg_get_constraintdef(oid) as def from pg_catalog.pg_constraint
+      where connamespace = 'public'::regnamespace order by 1, 2`,
+    `select indexrelid::regclass::text as name, pg_catalog.pg_get_indexdef(indexrelid) as def from pg_catalog.pg_index i
+       join pg_catalog.pg_class c on c.oid = i.indrelid where c.relnamespace = 'public'::regnamespace order by 1`,
+    `select tablename, policyname, permissive, roles::text, cmd, qual, with_check from pg_catalog.pg_policies where schemaname = 'public' order by 1, 2`,
+    `select relname, relrowsecurity, relforcerowsecurity, relacl::text from pg_catalog.pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`,
+    `select n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid) as args, p.prosrc, p.proconfig::text, p.prosecdef, p.proacl::text
+       from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace where n.nspname = 'rls' order by 1, 2, 3`,
+  ];
+  const parts: string[] = [];
+  for (const sql of queries) parts.push(JSON.stringify((await db.query(sql)).rows));
+  return parts.join("\n");
+}
+
+async function reset(db: Database) {
+  await db.exec(
+    "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS supabase_migrations CASCADE;",
+  );
+}
+
+/** Random edits a user makes between two versions; each result is validated, invalid ones are skipped. */
+function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => void }> {
+  const edits: { label: string; edit: (d: Design) => void }[] = [
+    { label: "add a nullable column", edit: (d) => d.tables[1]!.columns.push({ name: "archived_at", type: "timestamptz" }) },
+    { label: "add a column with a default", edit: (d) => d.tables[1]!.columns.push({ name: "archived", type: "boolean", notNull: true, default: "false" }) },
+    { label: "drop a column", edit: (d) => (d.tables[0]!.columns = d.tables[0]!.columns.filter((c) => c.name !== "created_at")) },
+    { label: "change a type", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "title")!.type = "varchar") },
+    { label: "change the type of a column a policy reads", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "status")!.type = "varchar") },
+    { label: "change a default", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "status")!.default = "'review'") },
+    { label: "make a column NOT NULL", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "project_id")!.notNull = true) },
+    { label: "admins may delete projects", edit: (d) => (d.tables[0]!.access!.delete = { roles: ["owner", "admin"] }) },
+    { label: "viewers lose select", edit: (d) => (d.tables[1]!.access!.select = { roles: ["owner", "admin", "member"] }) },
+    { label: "change a condition", edit: (d) => (d.tables[1]!.access!.update!.where = [{ column: "status", op: "in", value: ["draft", "review"] }]) },
+    { label: "ownership required", edit: (d) => (d.tables[1]!.firewall = { organization: { column: "organization_id" }, owner: { column: "user_id" } }) },
+    { label: "signed-out visitors read published documents", edit: (d) => (d.tables[1]!.anonymous = { select: { where: [{ column: "status", op: "eq", value: "published" }] } }) },
+    { label: "references across organizations", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "project_id")!.references!.crossOrganization = true) },
+    { label: "force row-level security", edit: (d) => (d.forceRowLevelSecurity = true) },
+    { label: "a new role", edit: (d) => { d.roles = [...d.roles!, "guest"]; d.tables[0]!.access!.select = { roles: ["owner", "admin", "member", "viewer", "guest"] }; } },
+    {
+      label: "add a table",
+      edit: (d) =>
+        d.tables.push({
+          name: "comments",
+          columns: [
+            { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" },
+            { name: "organization_id", type: "text", notNull: true },
+            { name: "document_id", type: "uuid", references: { table: "documents", column: "id", onDelete: "cascade" } },
+            { name: "body", type: "text", notNull: true },
+          ],
+          firewall: { organization: { column: "organization_id" } },
+          access: { select: {}, insert: {} },
+        }),
+    },
+    { label: "drop a table", edit: (d) => { d.tables = d.tables.filter((t) => t.name !== "documents"); } },
+    { label: "tenancy from tables", edit: (d) => (d.auth.tenancy = { source: "tables" }) },
+    { label: "the provider", edit: (d) => (d.auth.provider = "workos") },
+  ];
+  return fc.constantFrom(...edits);
+}
+
+const RUNS = { pglite: Number(process.env.PROPERTY_RUNS_PGLITE ?? 70), postgres: Number(process.env.PROPERTY_RUNS_POSTGRES ?? 35) };
+
+describe.each(testDatabases())("applying version 1 then version 2 on $name", ({ name, open }) => {
+  let upgraded: Database;
+  let fresh: Database;
+  afterAll(async () => {
+    await upgraded?.close();
+    await fresh?.close();
+  });
+
+  it("applies just the difference, keeps the rows, and proves the new version", async () => {
+    upgraded = await open();
+    fresh = await open();
+    const v1 = compiled(template("saas"));
+    await apply(v1.bundle, upgraded);
+    await upgraded.query(`insert into public."projects" ("organization_id", "name") values ('org-a', 'kept')`);
+    const v2 = next(v1.bundle, adminsMayDeleteProjects(template("saas")));
+    if (v2.kind !== "changed") throw new Error("expected a change");
+    expect(await pendingMigrations(v2.bundle, upgraded)).toEqual(["0005_v2"]);
+    const result = await apply(v2.bundle, upgraded);
+    expect(result.applied).toEqual(["0005_v2"]);
+    expect(await pendingMigrations(v2.bundle, upgraded)).toEqual([]);
+    expect((await upgraded.query<{ name: string }>(`select "name" from public."projects"`)).rows).toEqual([{ name: "kept" }]);
+    const report = await verifyBundle(v2.compiled.model, v2.bundle, upgraded);
+    expect(report.mismatches, formatReport(report)).toEqual([]);
+  });
+
+  it.each(["neon", "supabase"] as Target[])(
+    "converges: version 1 then a random edit gives what a fresh apply of version 2 gives (target %s, property)",
+    async (target) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(arbitraryEdit(), { minLength: 1, maxLength: 3 }), async (edits) => {
+          const v1Design = { ...template("saas"), target };
+          const v2Design = structuredClone(v1Design);
+          let applicable = true;
+          for (const { edit } of edits) {
+            try {
+              edit(v2Design);
+            } catch {
+              // An edit of a table that an earlier edit dropped.
+              applicable = false;
+            }
+          }
+          fc.pre(applicable && validateDesign(v2Design).ok);
+          const v1 = compiled(v1Design);
+          const v2 = next(v1.bundle, v2Design);
+          fc.pre(v2.kind === "changed");
+          if (v2.kind !== "changed") return;
+          await reset(upgraded);
+          await reset(fresh);
+          await apply(v1.bundle, upgraded);
+          await apply(v2.bundle, upgraded);
+          await apply(v2.compiled.bundle, fresh);
+          const labels = edits.map((e) => e.label).join(", ");
+          expect(await catalog(upgraded), labels).toBe(await catalog(fresh));
+          expect(await pendingMigrations(v2.bundle, upgraded), labels).toEqual([]);
+          const report = await verifyBundle(v2.compiled.model, v2.bundle, upgraded);
+          expect(report.mismatches, `${labels}\n${formatReport(report)}`).toEqual([]);
+        }),
+        { numRuns: Math.max(3, Math.round(RUNS[name] / 5)), endOnFailure: true },
+      );
+    },
+    1_200_000,
+  );
+});
+
+const adminUrl = process.env.DATABASE_URL;
+const run = promisify(execFile);
+const root = join(process.cwd(), "tmp", `versions-${process.pid}`);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe.skipIf(!adminUrl)("drizzle-kit migrate follows a new version", () => {
+  it("applies exactly the appended migration, and the changed policy reaches the database", async () => {
+    const folder = join(root, "saas");
+    const write = async (bundle: Bundle) => {
+      for (const file of bundle) {
+        await mkdir(dirname(join(folder, file.path)), { recursive: true });
+        await writeFile(join(folder, file.path), file.contents);
+      }
+    };
+    const v1 = compiled(template("saas"));
+    await write(v1.bundle);
+    const { url, db } = await createPostgresTestDatabase(adminUrl!);
+    try {
+      await db.exec(v1.bundle.find((f) => f.path === "dev/pg_session_jwt-stand-in.sql")!.contents);
+      const drizzleKit = join(process.cwd(), "node_modules", ".bin", "drizzle-kit");
+      await run(drizzleKit, ["migrate"], { cwd: folder, env: { ...process.env, DATABASE_URL: url } });
+      const v2 = next(v1.bundle, adminsMayDeleteProjects(template("saas")));
+      if (v2.kind !== "changed") throw new Error("expected a change");
+      await write(v2.bundle);
+      await run(drizzleKit, ["migrate"], { cwd: folder, env: { ...process.env, DATABASE_URL: url } });
+      const policy = await db.query<{ qual: string }>(`select qual from pg_catalog.pg_policies where policyname = 'projects_delete'`);
+      expect(policy.rows[0]!.qual).toContain("admin");
+      expect((await db.query<{ n: string }>(`select count(*) as n from drizzle.__drizzle_migrations`)).rows[0]!.n).toBe("6");
+      expect(await pendingMigrations(v2.bundle, db)).toEqual([]);
+      const report = await verifyBundle(v2.compiled.model, v2.bundle, db);
+      expect(report.mismatches, formatReport(report)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+});
