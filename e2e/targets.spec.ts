@@ -36,19 +36,26 @@ test("switching the target neon → supabase → postgres keeps the tables and a
   expect(Object.keys(supabaseFiles).some((p) => /^supabase\/migrations\/\d{14}_\w+\.sql$/.test(p))).toBe(true);
   expect(Object.keys(supabaseFiles).some((p) => p.startsWith("drizzle/"))).toBe(false);
 
-  // Supabase's auth.uid() is a uuid; saas's user columns are text: a warning in amber, beside its field.
+  // Clerk's ids in text user columns: the policies compare the token's sub as text, nothing to warn about.
   const main = page.getByRole("main");
-  const warning = main.getByRole("listitem").filter({ hasText: /documents: column "user_id" is text, but Supabase's auth\.uid\(\) is a uuid/ });
+  const warningText = /documents: column "user_id" is text, but Supabase Auth user ids are uuids/;
+  await expect(main.getByText(/is text, but Supabase/)).toHaveCount(0);
+  // With Supabase Auth (uuid ids), text user columns draw a warning in amber, beside its field.
+  const provider = page.getByRole("combobox", { name: "Auth provider" });
+  await provider.selectOption("supabase");
+  const warning = main.getByRole("listitem").filter({ hasText: warningText });
   await expect(warning).toBeVisible();
   const amber = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--warn").trim());
   expect(amber).toMatch(/^#/);
   await expect(warning).toHaveCSS("color", hexToRgb(amber));
   await warning.getByRole("button", { name: "Show in documents" }).click();
   await expect(page.getByRole("textbox", { name: "Table name" })).toHaveValue("documents");
-  await expect(main.getByText(/column "user_id" is text, but Supabase's auth\.uid\(\) is a uuid/)).toBeVisible();
+  await expect(main.getByText(/column "user_id" is text, but Supabase Auth user ids are uuids/)).toBeVisible();
   await expect(page.getByRole("region", { name: "Warnings" })).toBeVisible();
 
   await page.getByRole("button", { name: /^Project/ }).click();
+  await provider.selectOption("clerk");
+  await expect(main.getByText(/is text, but Supabase/)).toHaveCount(0);
   await target.selectOption("postgres");
   await expect(tabs(page, "drizzle/").first()).toBeVisible();
   await expect(tabs(page, "supabase/")).toHaveCount(0);
@@ -57,7 +64,7 @@ test("switching the target neon → supabase → postgres keeps the tables and a
   const postgresFiles = await expectPreviewOf(page, postgres);
   expect(postgresFiles).not.toEqual(neonFiles);
   expect(Object.keys(postgresFiles).some((p) => p.startsWith("drizzle/"))).toBe(true);
-  await expect(main.getByText(/Supabase's auth\.uid\(\)/)).toHaveCount(0);
+  await expect(main.getByText(/Supabase Auth user ids/)).toHaveCount(0);
 
   await target.selectOption("neon");
   expect(await currentDesign(page)).toEqual(neon);

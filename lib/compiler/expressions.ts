@@ -3,6 +3,7 @@ import {
   isToken,
   quoteIdent,
   sqlLiteral,
+  typeFamily,
   USER_TOKEN,
   type ColumnType,
   type ModelCondition,
@@ -44,6 +45,19 @@ export function expressionsFor(dialect: TargetDialect): Expressions {
 
 const COMPARISONS = { eq: "=", neq: "<>", lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
 
+/**
+ * Whether a condition orders text (`lt`, `lte`, `gt`, `gte` on text or varchar). Such a comparison
+ * is written `COLLATE "C"`: the database's default collation (en_US on Supabase, ICU anywhere)
+ * would otherwise decide whether 'B' < 'a', so the same policy would mean different rows on
+ * different servers. In "C" text orders by code point, which is what the design means. Equality
+ * needs no COLLATE: under every deterministic collation it is equality of the bytes.
+ */
+export function ordersText(table: ModelTable, condition: ModelCondition): boolean {
+  return (condition.op === "lt" || condition.op === "lte" || condition.op === "gt" || condition.op === "gte") && typeFamily(columnOf(table, condition.column).type) === "text";
+}
+
+export const CODE_POINT_COLLATION = `COLLATE "C"`;
+
 export function conditionSql(table: ModelTable, condition: ModelCondition, exprs: Expressions): string {
   const column = columnOf(table, condition.column);
   const ref = quoteIdent(column.name);
@@ -62,7 +76,8 @@ export function conditionSql(table: ModelTable, condition: ModelCondition, exprs
       let right: string;
       if (isToken(value)) right = value === USER_TOKEN ? exprs.userId(column.type) : exprs.activeOrgId(column.type);
       else right = sqlLiteral(value as string | number | boolean);
-      return `${ref} ${COMPARISONS[op]} ${right}`;
+      const left = ordersText(table, condition) ? `${ref} ${CODE_POINT_COLLATION}` : ref;
+      return `${left} ${COMPARISONS[op]} ${right}`;
     }
   }
 }

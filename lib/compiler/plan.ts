@@ -1,6 +1,6 @@
 import { OPERATIONS, type Model, type ModelTable, type Operation } from "../design";
 import type { TargetDialect } from "../targets";
-import { and, conditionsSql, expressionsFor, firewallSql, rolesSql } from "./expressions";
+import { and, conditionsSql, expressionsFor, firewallSql, ordersText, rolesSql } from "./expressions";
 import { derivedName, uniqueName } from "./names";
 
 /**
@@ -21,6 +21,8 @@ export interface IndexPlan {
   readonly table: string;
   readonly name: string;
   readonly columns: readonly string[];
+  /** Columns indexed `COLLATE "C"`, as the policies order them (see ordersText); the rest use the column's collation. */
+  readonly codePointColumns: readonly string[];
 }
 
 /** A unique key a same-organization foreign key needs on its parent: (organization, primary key). */
@@ -114,14 +116,17 @@ function planUniqueKeys(model: Model, relationNames: Set<string>): Map<string, U
 /**
  * Every column a policy compares on existing rows gets an index, led by the organization column;
  * so does every same-organization reference, which a parent's delete or key change looks up.
+ * A text column that a condition orders is indexed `COLLATE "C"`, the collation of that
+ * comparison: an index of another collation cannot serve it.
  */
 function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: readonly UniqueKeyPlan[]): IndexPlan[] {
-  const wanted: string[][] = [];
+  type Wanted = { columns: string[]; codePoint: string | null };
+  const wanted: Wanted[] = [];
   const firewall = table.firewall;
   const org = firewall.kind === "isolated" ? firewall.organization : null;
   if (firewall.kind === "isolated") {
     const lead = [firewall.organization, firewall.owner?.column].filter((c): c is string => c !== null && c !== undefined);
-    if (lead.length > 0) wanted.push(lead);
+    if (lead.length > 0) wanted.push({ columns: lead, codePoint: null });
   }
   const filters = [
     ...OPERATIONS.flatMap((op) => (op === "insert" ? [] : (table.access[op]?.where ?? []))),
@@ -129,26 +134,33 @@ function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: 
   ];
   for (const condition of filters) {
     if (condition.op === "isNull" || condition.op === "isNotNull" || condition.op === "neq" || condition.op === "notIn") continue;
-    wanted.push(org && org !== condition.column ? [org, condition.column] : [condition.column]);
+    const codePoint = ordersText(table, condition) ? condition.column : null;
+    wanted.push({ columns: org && org !== condition.column ? [org, condition.column] : [condition.column], codePoint });
   }
   for (const column of table.columns) {
     const same = column.references?.sameOrganization;
-    if (same) wanted.push([same.column, column.name]);
+    if (same) wanted.push({ columns: [same.column, column.name], codePoint: null });
   }
+  /** Each indexed column with its collation, so that only an index of the same collations counts as serving. */
+  const specOf = (columns: readonly string[], codePoint: readonly string[]) => columns.map((c) => JSON.stringify([c, codePoint.includes(c)]));
   const indexes: IndexPlan[] = [];
   // The unique keys' own indexes serve whatever they lead with.
-  const served: (readonly string[])[] = uniqueKeys.map((k) => k.columns);
+  const served: string[][] = uniqueKeys.map((k) => specOf(k.columns, []));
   const seen = new Set<string>();
   // Longer first (a stable sort keeps the design's order otherwise), so an index led by a shorter list serves it.
-  for (const columns of [...wanted].sort((a, b) => b.length - a.length)) {
-    const key = JSON.stringify(columns);
-    // An index already led by these columns serves them; so does the primary key for itself.
-    const covered = served.some((lead) => columns.every((c, k) => lead[k] === c)) || JSON.stringify(table.primaryKey.slice(0, columns.length)) === key;
+  for (const { columns, codePoint } of [...wanted].sort((a, b) => b.columns.length - a.columns.length)) {
+    const codePointColumns = codePoint ? [codePoint] : [];
+    const spec = specOf(columns, codePointColumns);
+    const key = JSON.stringify(spec);
+    // An index already led by these columns (in the same collations) serves them; so does the primary key for itself.
+    const covered =
+      served.some((lead) => spec.every((c, k) => lead[k] === c)) ||
+      (codePointColumns.length === 0 && JSON.stringify(table.primaryKey.slice(0, columns.length)) === JSON.stringify(columns));
     if (seen.has(key) || covered) continue;
     seen.add(key);
-    const index = { table: table.name, name: uniqueName(derivedName(table.name, `${columns.join("_")}_idx`), relationNames), columns };
-    indexes.push(index);
-    served.push(columns);
+    const suffix = `${columns.join("_")}${codePointColumns.length > 0 ? "_c" : ""}_idx`;
+    indexes.push({ table: table.name, name: uniqueName(derivedName(table.name, suffix), relationNames), columns, codePointColumns });
+    served.push(spec);
   }
   return indexes;
 }

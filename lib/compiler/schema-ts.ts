@@ -1,6 +1,7 @@
 import type { ColumnType, Model, ModelColumn, ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
 import { commentText, tsString, UNSAFE_CHARACTERS } from "../targets/file-text";
+import { CODE_POINT_COLLATION } from "./expressions";
 import { defaultSql } from "./sql";
 import type { PolicyPlan, TablePlan } from "./plan";
 
@@ -147,7 +148,11 @@ export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: Tar
     }
     for (const index of indexes) {
       builders.add("index");
-      extras.push(`    index(${str(index.name)}).on(${index.columns.map((c) => access("t", tableKeys.get(c)!)).join(", ")}),`);
+      const indexed = index.columns.map((c) => {
+        const column = access("t", tableKeys.get(c)!);
+        return index.codePointColumns.includes(c) ? `sql\`\${${column}} ${CODE_POINT_COLLATION}\`` : column;
+      });
+      extras.push(`    index(${str(index.name)}).on(${indexed.join(", ")}),`);
     }
     extras.push(...policies.map(policyCode));
     return `export const ${variables.get(table.name)} = pgTable(\n  ${str(table.name)},\n  {\n${columns.join("\n")}\n  },\n  (t) => [\n${extras.join("\n")}\n  ],\n);\n`;

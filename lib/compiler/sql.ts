@@ -1,6 +1,7 @@
-import { quoteIdent, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelReference, type ModelTable } from "../design";
+import { quoteIdent, sqlLiteral, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelReference, type ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
 import { commentText } from "../targets/file-text";
+import { CODE_POINT_COLLATION } from "./expressions";
 import { helperStatements } from "./helpers-sql";
 import { derivedName } from "./names";
 import type { IndexPlan, PolicyPlan, TablePlan, UniqueKeyPlan } from "./plan";
@@ -25,7 +26,7 @@ export function defaultSql(expr: DefaultExpr, type: ColumnType, dialect: TargetD
     case "null":
       return "NULL";
     case "literal":
-      return typeof expr.value === "string" ? `'${expr.value.replaceAll("'", "''")}'` : String(expr.value);
+      return sqlLiteral(expr.value);
   }
 }
 
@@ -126,7 +127,8 @@ function policyStatements(plans: readonly TablePlan[], dialect: TargetDialect): 
 }
 
 export function indexSql(index: IndexPlan): string {
-  return `CREATE INDEX ${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${index.columns.map(quoteIdent).join(", ")});`;
+  const columns = index.columns.map((c) => (index.codePointColumns.includes(c) ? `${quoteIdent(c)} ${CODE_POINT_COLLATION}` : quoteIdent(c)));
+  return `CREATE INDEX ${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${columns.join(", ")});`;
 }
 
 function indexStatements(plans: readonly TablePlan[]): string[] {

@@ -57,6 +57,23 @@ const INTEGER_RANGE: Record<string, [bigint, bigint]> = {
 };
 
 /**
+ * Whether PostgreSQL reads `value` as a real: it rounds to the nearest single-precision number and
+ * refuses one that overflows (1e39) or underflows to zero (1e-50), as a default would on every insert.
+ */
+export function fitsReal(value: number): boolean {
+  const single = Math.fround(value);
+  return Number.isFinite(single) && (single !== 0 || value === 0);
+}
+
+/** A real day of years 0001 to 9999: JavaScript reads 2026-02-30 as March 2, PostgreSQL refuses it, and has no year 0. */
+function calendarDay(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split("-").map(Number);
+  const day = new Date(Date.UTC(2000, m - 1, d));
+  day.setUTCFullYear(y);
+  return y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
+/**
  * Why `value` cannot be stored in a column of `type`, or null when it can.
  * Checked before compiling so that a bad literal is refused with its path instead of
  * failing later inside CREATE POLICY.
@@ -80,15 +97,16 @@ export function literalProblem(type: ColumnType, value: string | number | boolea
     }
     case "number":
       if (typeof value !== "number" || !Number.isFinite(value)) return `expected a number for a ${type} column`;
+      if (type === "real" && !fitsReal(value)) return `${value} is out of range for real`;
       return null;
     case "boolean":
       if (typeof value !== "boolean") return "expected true or false";
       return null;
     case "date":
-      if (typeof value !== "string" || !DATE.test(value) || Number.isNaN(Date.parse(value))) return `expected a date like "2026-01-31"`;
+      if (typeof value !== "string" || !DATE.test(value) || Number.isNaN(Date.parse(value)) || !calendarDay(value)) return `expected a date like "2026-01-31"`;
       return null;
     case "timestamp":
-      if (typeof value !== "string" || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value.replace(" ", "T")))) {
+      if (typeof value !== "string" || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value.replace(" ", "T"))) || !calendarDay(value)) {
         return `expected a timestamp like "2026-01-31T12:00:00Z"`;
       }
       return null;
@@ -97,11 +115,35 @@ export function literalProblem(type: ColumnType, value: string | number | boolea
   }
 }
 
+/**
+ * A number as PostgreSQL should read it: whole numbers in full (String(-2 ** 63) is
+ * "-9223372036854776000", which is out of range for bigint), others as JavaScript's shortest
+ * round-trip form ("0.1", "1e-7").
+ */
+export function numberText(value: number): string {
+  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+}
+
+/** After a time of day (a date alone ends in -DD, which is no zone). */
+const HAS_ZONE = /(Z|[+-]\d{2}(:?\d{2})?)$/;
+
+/**
+ * A timestamptz literal without a zone, pinned to UTC. PostgreSQL reads `'2026-01-31 12:00'`
+ * in the TimeZone of whoever runs the migration and stores the instant it found, so the same
+ * bundle applied from Tokyo would mean 03:00 UTC. Written with `+00` it means one instant
+ * everywhere, the one verification's oracle assumes. Other values come back unchanged.
+ */
+export function pinToUtc<T extends string | number | boolean>(type: ColumnType, value: T): T | string {
+  if (type !== "timestamptz" || typeof value !== "string") return value;
+  if (DATE.test(value)) return `${value} 00:00:00+00`;
+  return HAS_ZONE.test(value) ? value : `${value}+00`;
+}
+
 /** A JavaScript value as a SQL literal. Strings are quoted with doubled quotes; nothing else reaches SQL. */
 export function sqlLiteral(value: string | number | boolean): string {
   if (typeof value === "string") return `'${value.replaceAll("'", "''")}'`;
   if (typeof value === "boolean") return value ? "true" : "false";
-  return String(value);
+  return numberText(value);
 }
 
 /** A double-quoted SQL identifier. */

@@ -122,14 +122,26 @@ describe("validateDesign", () => {
   });
 
   it("warns, without refusing, when a user column does not fit the target's user id", () => {
-    const supabase = validateDesign({ ...template("todos"), target: "supabase" });
-    expect(supabase.ok).toBe(true);
-    expect(supabase.warnings.map(formatProblem)).toEqual([
-      expect.stringMatching(/^tables\[0\]\.firewall\.owner\.column: column "user_id" is text, but Supabase's auth\.uid\(\) is a uuid/),
+    // Clerk on Supabase with a text user column: the policies compare the sub as text, nothing to warn about.
+    expect(validateDesign({ ...template("todos"), target: "supabase" }).warnings).toEqual([]);
+    const supabaseAuth = validateDesign({ ...template("todos"), target: "supabase", auth: { provider: "supabase" } });
+    expect(supabaseAuth.ok).toBe(true);
+    expect(supabaseAuth.warnings.map(formatProblem)).toEqual([
+      expect.stringMatching(/^tables\[0\]\.firewall\.owner\.column: column "user_id" is text, but Supabase Auth user ids are uuids/),
     ]);
     const clerk = template("todos");
     clerk.tables[0].columns[1].type = "uuid";
     expect(validateDesign(clerk).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/clerk user ids .* are not uuids/)]);
+    expect(validateDesign({ ...clerk, target: "supabase" }).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/clerk user ids .* are not uuids/)]);
     expect(validateDesign(template("saas")).warnings).toEqual([]);
+  });
+
+  it("refuses organization claims under \"role\" on Supabase, where that claim names the database role", () => {
+    const workos = { ...template("saas"), target: "supabase" as const, auth: { provider: "workos" as const, tenancy: { source: "claims" as const, orgClaim: "org_id", roleClaim: "role" } } };
+    expect(problemsOf(workos)).toEqual(['auth.tenancy.roleClaim: on Supabase the "role" claim names the database role (authenticated); put the organization role in another claim, e.g. "org_role"']);
+    expect(problemsOf({ ...workos, target: "neon" })).toEqual([]);
+    expect(problemsOf({ ...workos, auth: { ...workos.auth, tenancy: { source: "claims", orgClaim: ["role", "org"], roleClaim: "org_role" } } })).toEqual([
+      'auth.tenancy.orgClaim: on Supabase the "role" claim names the database role (authenticated); put the organization id in another claim, e.g. "org_id"',
+    ]);
   });
 });

@@ -13,7 +13,7 @@ import {
 import { parseDefault } from "./defaults";
 import { nameCharacterProblems } from "./name-characters";
 import { PROVIDER_PRESETS } from "./providers";
-import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, typeFamily, utf8Length } from "./literals";
+import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
 import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelReference, ModelTable, ModelTenancy } from "./model";
 
 export interface Problem {
@@ -75,10 +75,12 @@ function warningsFor(design: Design, model: Model): Problem[] {
     });
     for (const [name, path] of userColumns) {
       const type = modelTable.columns.find((c) => c.name === name)?.type;
-      if (model.target === "supabase" && type !== "uuid") {
-        warnings.push({ path, message: `column "${name}" is ${type}, but Supabase's auth.uid() is a uuid: the policies compare auth.uid()::text; make the column uuid to match auth.users(id)` });
+      if (model.target === "supabase" && model.provider === "supabase" && type !== "uuid") {
+        // Works (the policies compare the token's sub as text), but cannot reference auth.users(id).
+        warnings.push({ path, message: `column "${name}" is ${type}, but Supabase Auth user ids are uuids: make the column uuid to match auth.users(id)` });
       }
-      if (model.target !== "supabase" && type === "uuid" && !PROVIDER_PRESETS[model.provider].userIdsAreUuids && model.provider !== "custom") {
+      if (type === "uuid" && !PROVIDER_PRESETS[model.provider].userIdsAreUuids && model.provider !== "custom") {
+        // On Supabase, auth.uid() would fail with 22P02 on such a token; elsewhere the cast to uuid fails the same way.
         warnings.push({ path, message: `column "${name}" is uuid, but ${model.provider} user ids (the token's sub) are not uuids: use text` });
       }
     }
@@ -151,6 +153,8 @@ function buildModel(design: Design, report: Report): Model {
   if (tenancy?.source === "tables") {
     tables.push(...membershipTables(design, tenancy, report));
   }
+  reportNamesPostgresTakes(tables, tenancy, report);
+  reportKeysPostgresCannotIndex(tables, report);
   return {
     name: design.name,
     target: design.target,
@@ -198,6 +202,7 @@ function buildTenancy(design: Design, report: Report): ModelTenancy | null {
     }
     if (JSON.stringify(orgClaim) === JSON.stringify(roleClaim)) report("auth.tenancy.roleClaim", "the role claim must differ from the organization claim");
     if (JSON.stringify(orgClaim) === '["sub"]' || JSON.stringify(roleClaim) === '["sub"]') report("auth.tenancy", `"sub" holds the user id; use another claim`);
+    reportSupabaseRoleClaim(design, { orgClaim, roleClaim }, report);
     return { source: "claims", orgClaim, roleClaim };
   }
   const membership = tenancy.membership ?? DEFAULT_MEMBERSHIP;
@@ -296,7 +301,7 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
     if (column.default !== undefined && typeKnown) {
       const parsed = parseDefault(column.default, type);
       if ("problem" in parsed) report(`${columnPath}.default`, parsed.problem);
-      else defaultExpr = parsed.value;
+      else defaultExpr = parsed.value.kind === "literal" ? { kind: "literal", value: pinToUtc(type, parsed.value.value) } : parsed.value;
     }
     let references: ModelColumn["references"] = null;
     if (column.references) {
@@ -499,7 +504,7 @@ function buildCondition(
         if (problem) report(`${path}.value[${k}]`, problem);
       }
     });
-    return { column, op, value: value.filter((v): v is string | number | boolean => v !== null) };
+    return { column, op, value: value.filter((v): v is string | number | boolean => v !== null).map((v) => pinToUtc(type, v)) };
   }
   if (value === undefined || value === null) {
     report(`${path}.value`, value === null ? `null never matches; use isNull` : `${op} needs a value`);
@@ -517,5 +522,86 @@ function buildCondition(
   }
   const problem = literalProblem(type, value);
   if (problem) report(`${path}.value`, problem);
-  return { column, op, value };
+  return { column, op, value: pinToUtc(type, value) };
+}
+
+/** Columns every table has already: PostgreSQL refuses a column of these names ("oid" is an ordinary name since PostgreSQL 12). */
+const SYSTEM_COLUMNS = new Set(["tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"]);
+const PRIMARY_KEY_LABEL = "pkey";
+
+/**
+ * The name PostgreSQL gives a table's primary key (its index, a relation beside the tables):
+ * `<table>_pkey`, the table's name cut to fit 63 bytes without splitting a character
+ * (makeObjectName in PostgreSQL's indexcmds.c).
+ */
+export function implicitPrimaryKeyName(table: string): string {
+  const available = MAX_IDENTIFIER_BYTES - PRIMARY_KEY_LABEL.length - 1;
+  if (utf8Length(table) <= available) return `${table}_${PRIMARY_KEY_LABEL}`;
+  let base = "";
+  for (const char of table) {
+    if (utf8Length(base + char) > available) break;
+    base += char;
+  }
+  return `${base}_${PRIMARY_KEY_LABEL}`;
+}
+
+/**
+ * Names PostgreSQL itself takes, which the design may not use: system column names, and the
+ * primary key index of each table, which shares one namespace with the tables. A table named
+ * `a_pkey` beside `a` fails with "relation already exists" when it comes second, and silently
+ * renames the key (`a_pkey1`) when it comes first; either way it is refused, so that reordering
+ * tables never breaks a migration. The names the compiler derives (indexes, policies) avoid the
+ * tables' names by construction (lib/compiler/names.ts).
+ */
+function reportNamesPostgresTakes(tables: readonly ModelTable[], tenancy: ModelTenancy | null, report: Report): void {
+  const generatedPath = (table: ModelTable) => (table.generatedFor === "membership" ? "auth.tenancy.membership" : "auth.tenancy.activeOrg");
+  const tablePath = (table: ModelTable, index: number) => (table.generatedFor === null ? `tables[${index}].name` : `${generatedPath(table)}.table`);
+  const columnPath = (table: ModelTable, index: number, column: number) => {
+    if (table.generatedFor === null || tenancy?.source !== "tables") return `tables[${index}].columns[${column}].name`;
+    const spec: Record<string, string> = table.generatedFor === "membership" ? tenancy.membership : tenancy.activeOrg;
+    const field = Object.keys(spec).find((key) => key !== "table" && spec[key] === table.columns[column].name);
+    return `${generatedPath(table)}.${field}`;
+  };
+  const keyOwners = new Map<string, string[]>();
+  for (const t of tables) {
+    const key = implicitPrimaryKeyName(t.name);
+    keyOwners.set(key, [...(keyOwners.get(key) ?? []), t.name]);
+  }
+  tables.forEach((table, i) => {
+    // A long name may be its own key's name: PostgreSQL then picks another one for the key, as the table exists first.
+    const owner = keyOwners.get(table.name)?.find((name) => name !== table.name);
+    if (owner !== undefined) {
+      report(tablePath(table, i), `table "${table.name}" has the name PostgreSQL gives the primary key of table "${owner}"; rename one of them`);
+    }
+    table.columns.forEach((column, j) => {
+      if (SYSTEM_COLUMNS.has(column.name)) report(columnPath(table, i, j), `"${column.name}" is the name of a PostgreSQL system column; choose another name`);
+    });
+  });
+}
+
+/**
+ * On Supabase the token's `role` claim names the database role: PostgREST switches to it, so it
+ * must be "authenticated" (Supabase's own tokens, and third-party tokens set up for Supabase, carry
+ * exactly that). An organization or role claim under `role` (WorkOS's default `role`) would read
+ * "authenticated" for everyone, or make PostgREST switch to a database role named "admin".
+ */
+function reportSupabaseRoleClaim(design: Design, claims: { orgClaim: readonly string[]; roleClaim: readonly string[] }, report: Report): void {
+  if (design.target !== "supabase") return;
+  for (const key of ["orgClaim", "roleClaim"] as const) {
+    if (claims[key][0] === "role") {
+      report(`auth.tenancy.${key}`, `on Supabase the "role" claim names the database role (authenticated); put the organization ${key === "orgClaim" ? 'id in another claim, e.g. "org_id"' : 'role in another claim, e.g. "org_role"'}`);
+    }
+  }
+}
+
+/** A primary key is a btree index, and json (unlike jsonb) has no equality, so PostgreSQL cannot create it. */
+function reportKeysPostgresCannotIndex(tables: readonly ModelTable[], report: Report): void {
+  tables.forEach((table, i) => {
+    if (table.generatedFor !== null) return;
+    table.columns.forEach((column, j) => {
+      if (column.primaryKey && (column.type === "json" || column.type === "json[]")) {
+        report(`tables[${i}].columns[${j}].primaryKey`, `PostgreSQL cannot index ${column.type} (it has no equality); make the key jsonb, or another column`);
+      }
+    });
+  });
 }

@@ -1,7 +1,10 @@
-import type { Model } from "../design";
+import { ORG_TOKEN, PROVIDER_PRESETS, USER_TOKEN, type Model, type Provider } from "../design";
 
 /**
- * The people verification acts as. Ids are uuids so they fit text and uuid columns alike.
+ * The people verification acts as. User ids have the shape the design's provider issues
+ * (`user_2...` for Clerk, `auth0|...` for Auth0, ...), so a policy that only works with uuids
+ * (Supabase's auth.uid() casts the token's sub to uuid) is caught; they are uuids when the
+ * provider issues uuids or a column that holds user ids is uuid.
  * With tenancy: a member of each role in organization A, a member of A without a role, a
  * member of organization B with the first (usually strongest) role, a user with no
  * organization, and (for `tables` tenancy) a user whose active organization is one they do
@@ -22,20 +25,101 @@ const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toStri
 
 export const ORG_A = uuid("0a000000", 1);
 export const ORG_B = uuid("0b000000", 2);
-export const STRANGER = uuid("5e000000", 999);
+/** The n-th user id as a uuid. */
 export const userId = (n: number) => uuid("00000000", n);
+/** A user id no principal has (n = 999). */
+export const STRANGER_NUMBER = 999;
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** `length` characters of `alphabet` that spell n (with a fixed, mixed-case filler in front), so distinct n give distinct ids. */
+function spell(n: number, alphabet: string, length: number, filler: string): string {
+  let digits = "";
+  for (let rest = n; digits === "" || rest > 0; rest = Math.floor(rest / alphabet.length)) digits = alphabet[rest % alphabet.length] + digits;
+  return (filler.repeat(length) + digits).slice(-length);
+}
+
+/** Ids as each provider issues them: Clerk `user_` + 27 base62, Auth0 `auth0|` + 24 hex, WorkOS `user_` + a ULID, Better Auth 32 base62. */
+const PROVIDER_IDS: Partial<Record<Provider, (n: number) => string>> = {
+  clerk: (n) => `user_2${spell(n, BASE62, 26, "qRlsDsgnr")}`,
+  auth0: (n) => `auth0|${spell(n, "0123456789abcdef", 24, "5f7c8ec7c33c6c")}`,
+  workos: (n) => `user_01H${spell(n, CROCKFORD, 23, "R5DGX")}`,
+  "better-auth": (n) => spell(n, BASE62, 32, "Bq7rLsDzN"),
+  custom: (n) => `user-${n}`,
+};
+
+/** Organization ids as each provider issues them: Clerk `org_` + 27 base62, Auth0 `org_` + 16, WorkOS `org_` + a ULID. */
+const PROVIDER_ORGS: Partial<Record<Provider, (n: number) => string>> = {
+  clerk: (n) => `org_2${spell(n, BASE62, 26, "oRgDsgnr")}`,
+  auth0: (n) => `org_${spell(n, BASE62, 16, "9ybsU1dN")}`,
+  workos: (n) => `org_01H${spell(n, CROCKFORD, 23, "0RGX")}`,
+  "better-auth": (n) => spell(n, BASE62, 32, "0rgBtrAth"),
+  custom: (n) => `org-${n}`,
+};
+
+type ModelTableOf = Model["tables"][number];
+
+function conditionsOf(table: ModelTableOf) {
+  return [
+    ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
+    ...(table.anonymous.select?.where ?? []),
+    ...(table.anonymous.insert?.check ?? []),
+  ];
+}
+
+/**
+ * Whether some column holds user (or organization) ids as uuid: the firewall's owner (or
+ * organization) column, a column compared with `$user` (`$org`), a column defaulting to the
+ * signed-in user, or the membership tables' columns. Then the ids must be uuids, whatever the provider.
+ */
+function idColumnIsUuid(model: Model, kind: "user" | "org"): boolean {
+  const token = kind === "user" ? USER_TOKEN : ORG_TOKEN;
+  for (const table of model.tables) {
+    const isUuid = (name: string | null | undefined) => table.columns.some((c) => c.name === name && c.type === "uuid");
+    if (table.firewall.kind === "isolated" && isUuid(kind === "user" ? table.firewall.owner?.column : table.firewall.organization)) return true;
+    if (kind === "user" && table.columns.some((c) => c.type === "uuid" && c.default?.kind === "currentUser")) return true;
+    if (conditionsOf(table).some((c) => c.value === token && isUuid(c.column))) return true;
+    if (model.tenancy?.source === "tables") {
+      const { membership, activeOrg } = model.tenancy;
+      if (table.name === membership.table && isUuid(membership[kind])) return true;
+      if (table.name === activeOrg.table && isUuid(activeOrg[kind])) return true;
+    }
+  }
+  return false;
+}
+
+/** Organizations A and B, in the shape this design's tokens (or membership rows) carry. */
+export function organizationsFor(model: Model): readonly [string, string] {
+  const shaped = PROVIDER_ORGS[model.provider];
+  if (!shaped || PROVIDER_PRESETS[model.provider].userIdsAreUuids || idColumnIsUuid(model, "org")) return [ORG_A, ORG_B];
+  return [shaped(1), shaped(2)];
+}
+
+/** The n-th user id in the shape this design's tokens carry. */
+export function userIdsFor(model: Model): (n: number) => string {
+  const shaped = PROVIDER_IDS[model.provider];
+  if (!shaped || PROVIDER_PRESETS[model.provider].userIdsAreUuids || idColumnIsUuid(model, "user")) return userId;
+  return shaped;
+}
+
+export function strangerFor(model: Model): string {
+  return userIdsFor(model)(STRANGER_NUMBER);
+}
 
 export function principalsFor(model: Model): Principal[] {
   const principals: Principal[] = [];
+  const idOf = userIdsFor(model);
+  const [orgA, orgB] = organizationsFor(model);
   const signedIn = (name: string, n: number, claimedOrg: string | null, claimedRole: string | null, member = claimedOrg !== null) =>
-    principals.push({ name, signedIn: true, userId: userId(n), claimedOrg, claimedRole, member });
+    principals.push({ name, signedIn: true, userId: idOf(n), claimedOrg, claimedRole, member });
   if (model.tenancy) {
-    model.roles.forEach((role, i) => signedIn(`${role} of org A`, i + 1, ORG_A, role));
+    model.roles.forEach((role, i) => signedIn(`${role} of org A`, i + 1, orgA, role));
     const next = model.roles.length + 1;
-    signedIn("member of org A without a role", next, ORG_A, null);
-    signedIn(`${model.roles[0] ?? "member"} of org B`, next + 1, ORG_B, model.roles[0] ?? null);
+    signedIn("member of org A without a role", next, orgA, null);
+    signedIn(`${model.roles[0] ?? "member"} of org B`, next + 1, orgB, model.roles[0] ?? null);
     signedIn("user with no organization", next + 2, null, null);
-    if (model.tenancy.source === "tables") signedIn("user whose active org A lacks their membership", next + 3, ORG_A, null, false);
+    if (model.tenancy.source === "tables") signedIn("user whose active org A lacks their membership", next + 3, orgA, null, false);
   } else {
     signedIn("user A", 1, null, null);
     signedIn("user B", 2, null, null);
@@ -65,12 +149,29 @@ function setClaim(claims: Claims, path: readonly string[], value: string): void 
   node[path[path.length - 1]] = value;
 }
 
+/**
+ * On Supabase every request carries claims, and `role` names the database role: the anon key's
+ * token is `{"role": "anon", ...}`, a user's (Supabase Auth's, or a third-party provider's set up
+ * for Supabase) has `"role": "authenticated"`. Supabase's real auth.uid() reads
+ * `current_setting('request.jwt.claims', true)::jsonb` without nullif, so an empty setting would
+ * fail (22P02) where Supabase never sends one.
+ */
+function supabaseRole(model: Model, p: Principal): Claims {
+  return model.target === "supabase" ? { role: p.signedIn ? "authenticated" : "anon" } : {};
+}
+
 export function claimsFor(model: Model, p: Principal): Claims {
-  if (!p.signedIn || p.userId === null) return {};
-  const claims: Claims = { sub: p.userId };
+  if (!p.signedIn || p.userId === null) return supabaseRole(model, p);
+  const claims: Claims = { sub: p.userId, ...supabaseRole(model, p) };
   if (model.tenancy?.source === "claims") {
     if (p.claimedOrg !== null) setClaim(claims, model.tenancy.orgClaim, p.claimedOrg);
     if (p.claimedRole !== null) setClaim(claims, model.tenancy.roleClaim, p.claimedRole);
   }
   return claims;
+}
+
+/** What `request.jwt.claims` holds for `p`: the claims as JSON, or empty for a visitor without a token. */
+export function claimsSetting(model: Model, p: Principal): string {
+  const claims = claimsFor(model, p);
+  return p.signedIn || Object.keys(claims).length > 0 ? JSON.stringify(claims) : "";
 }

@@ -1,7 +1,7 @@
-import { quoteIdent, type Model, type ModelTable, type Operation } from "../design";
+import { numberText, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
-import { claimsFor, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
+import { claimsFor, claimsSetting, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
 import { privilegeWarnings } from "./privileges";
 import { filler, generateSamples, nthValue } from "./samples";
 
@@ -67,7 +67,7 @@ function sqlstateOf(error: unknown): string {
 
 function param(value: Value): string | null {
   if (value === null) return null;
-  return String(value);
+  return typeof value === "number" ? numberText(value) : String(value);
 }
 
 /**
@@ -105,7 +105,7 @@ export async function verifyModel(
     const become = async (p: Principal) => {
       const role = p.signedIn ? dialect.signedInRole : dialect.anonymousRole;
       const claims = claimsFor(model, p);
-      await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, p.signedIn ? JSON.stringify(claims) : ""]);
+      await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, claimsSetting(model, p)]);
       return { role, claims };
     };
     /** One statement as `p`, in a savepoint that is rolled back; `after` reads its effect as the session's own role. */

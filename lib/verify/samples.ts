@@ -1,4 +1,5 @@
 import {
+  fitsReal,
   isToken,
   ORG_TOKEN,
   typeFamily,
@@ -10,7 +11,7 @@ import {
   type ModelTable,
 } from "../design";
 import type { Row, Value } from "./oracle";
-import { ORG_A, ORG_B, STRANGER, type Principal } from "./principals";
+import { organizationsFor, strangerFor, type Principal } from "./principals";
 
 /**
  * Sample data for one table: rows that pass and rows that fail every firewall, where and
@@ -66,6 +67,30 @@ export function nthValue(type: ColumnType, n: number): Value {
   }
 }
 
+const INTEGER_RANGE: Partial<Record<ColumnType, readonly [number, number]>> = {
+  smallint: [-32768, 32767],
+  integer: [-2147483648, 2147483647],
+  // The doubles nearest to bigint's bounds that are inside it.
+  bigint: [-9223372036854775808, 9223372036854774784],
+};
+/** Dates and times as verification writes them: years 0001 to 9999 (PostgreSQL has no year 0, and toISOString writes others as ±YYYYYY). */
+const IN_RANGE_DATE = /^(?!0000)\d{4}-/;
+
+/** Whether PostgreSQL can store `value` in a column of `type`: samples just beyond a literal at a type's bound are left out. */
+export function fitsType(type: ColumnType, value: Value): boolean {
+  if (value === null || typeof value === "boolean") return true;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return false;
+    const range = INTEGER_RANGE[type];
+    if (range) return Number.isInteger(value) && value >= range[0] && value <= range[1];
+    if (type === "real") return fitsReal(value);
+    return true;
+  }
+  const family = typeFamily(type);
+  if (family === "date" || family === "timestamp") return IN_RANGE_DATE.test(value);
+  return true;
+}
+
 /** Values of a column's type around a literal: equal, just below and just above, or simply different. */
 function around(type: ColumnType, value: string | number | boolean): Value[] {
   const family = typeFamily(type);
@@ -76,22 +101,31 @@ function around(type: ColumnType, value: string | number | boolean): Value[] {
     return [value, new Date(t - 86_400_000).toISOString().slice(0, 10), new Date(t + 86_400_000).toISOString().slice(0, 10)];
   }
   if (family === "timestamp") {
-    const normalized = String(value).replace(" ", "T");
-    const t = Date.parse(/(Z|[+-]\d{2}(:?\d{2})?)$/.test(normalized) || family !== "timestamp" ? normalized : `${normalized}Z`);
+    // As the oracle reads it: no zone is UTC, "+00" is "+00:00" to JavaScript, and a timestamp without time zone ignores any.
+    let normalized = String(value).replace(" ", "T");
+    if (/^\d{4}-\d{2}-\d{2}$/.test(normalized)) normalized += "T00:00:00";
+    if (type === "timestamp") normalized = normalized.replace(/(Z|[+-]\d{2}(:?\d{2})?)$/, "");
+    if (!/(Z|[+-]\d{2}(:?\d{2})?)$/.test(normalized)) normalized += "Z";
+    else if (/[+-]\d{2}$/.test(normalized)) normalized += ":00";
+    const t = Date.parse(normalized);
     if (Number.isNaN(t)) return [value];
     return [value, new Date(t - 1000).toISOString(), new Date(t + 1000).toISOString()];
   }
   if (family === "uuid") return [value, "7affffff-0000-4000-8000-000000000000", "00000000-0000-4000-8000-ffffffffffff"];
   // Text: the empty string sorts first; a longer string with the value as prefix sorts after it.
-  return [value, `${value}~`, ""];
+  // The value with its case swapped sorts on the other side of it in C than in en-US or ICU
+  // ('B' < 'a' by code point, 'a' < 'B' in a natural-language collation), so a comparison that
+  // follows the database's collation instead of the design's code points shows up.
+  const swapped = [...String(value)].map((ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase())).join("");
+  return [value, `${value}~`, "", ...(swapped !== value ? [swapped] : [])];
 }
 
-function conditionValues(column: ModelColumn, condition: ModelCondition, principals: readonly Principal[]): Value[] {
+function conditionValues(column: ModelColumn, condition: ModelCondition, principals: readonly Principal[], orgs: readonly string[]): Value[] {
   const value = condition.value;
   if (value === null) return [nthValue(column.type, 1)];
   if (isToken(value)) {
     if (value === USER_TOKEN) return principals.map((p) => p.userId).filter((id): id is string => id !== null);
-    if (value === ORG_TOKEN) return [ORG_A, ORG_B];
+    if (value === ORG_TOKEN) return [...orgs];
   }
   if (Array.isArray(value)) return [...value, ...around(column.type, value[0]).slice(1)];
   return around(column.type, value as string | number | boolean);
@@ -102,25 +136,27 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
   const values = new Map<string, Value[]>();
   const add = (column: ModelColumn, list: Value[]) => {
     const existing = values.get(column.name) ?? [];
-    for (const v of list) if (!existing.some((e) => e === v)) existing.push(v);
-    values.set(column.name, existing);
+    // A literal at a type's bound (smallint lt 32767) has no neighbour beyond it; a real literal may lie beyond real itself.
+    for (const v of list) if (fitsType(column.type, v) && !existing.some((e) => e === v)) existing.push(v);
+    if (existing.length > 0) values.set(column.name, existing);
   };
   const col = (name: string) => table.columns.find((c) => c.name === name)!;
   const users = principals.map((p) => p.userId).filter((id): id is string => id !== null);
+  const orgs = organizationsFor(model);
   if (table.firewall.kind === "isolated") {
-    if (table.firewall.organization) add(col(table.firewall.organization), [ORG_A, ORG_B]);
-    if (table.firewall.owner) add(col(table.firewall.owner.column), [...users, STRANGER]);
+    if (table.firewall.organization) add(col(table.firewall.organization), [...orgs]);
+    if (table.firewall.owner) add(col(table.firewall.owner.column), [...users, strangerFor(model)]);
   }
   const conditions = [
     ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
     ...(table.anonymous.select?.where ?? []),
     ...(table.anonymous.insert?.check ?? []),
   ];
-  for (const condition of conditions) add(col(condition.column), conditionValues(col(condition.column), condition, principals));
+  for (const condition of conditions) add(col(condition.column), conditionValues(col(condition.column), condition, principals, orgs));
   if (model.tenancy?.source === "tables") {
     const { membership, activeOrg } = model.tenancy;
     if (table.name === membership.table) add(col(membership.role), [...model.roles, "(none)"]);
-    if (table.name === activeOrg.table) add(col(activeOrg.org), [ORG_A, ORG_B]);
+    if (table.name === activeOrg.table) add(col(activeOrg.org), [...orgs]);
   }
   for (const [name, list] of values) {
     const column = col(name);

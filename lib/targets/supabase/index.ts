@@ -24,8 +24,9 @@ export function supabaseDialect(model: Model): TargetDialect {
     name: "supabase",
     signedInRole: SIGNED_IN,
     anonymousRole: ANONYMOUS,
-    // auth.uid() is a uuid; a text column compares with its text form (the designer warns about it).
-    userId: (type) => (type === "uuid" ? "auth.uid()" : "auth.uid()::text"),
+    // auth.uid() casts the token's sub to uuid, so with Clerk, Auth0, WorkOS or Better Auth ids
+    // (`user_2abc...`) it fails with 22P02 on every row. A text column compares the sub as text.
+    userId: (type) => (type === "uuid" ? "auth.uid()" : "(auth.jwt() ->> 'sub')"),
     claims: "auth.jwt()",
     layout: "supabase",
     setupName: "rls_setup",
