@@ -64,9 +64,10 @@ test("applies a template to the embedded database and verifies it; again finds n
   await expect(progress).toBeHidden();
   await expect(plan).toContainText("1 of 6 migrations to apply", { timeout: 30_000 });
   await expect(plan.getByRole("row", { name: /0005_v2/ })).toContainText(/to apply/);
+  await expect(plan).toContainText("this database holds version 1 of this design: the change is applied as version 2");
   await expect(applyNow).toBeEnabled();
   await applyNow.click();
-  await expect(progress).toContainText("the change is applied as version 2", { timeout: 60_000 });
+  await expect(progress).toContainText("applied 1 migration: 0005_v2", { timeout: 60_000 });
   await expect(progress).toHaveText(/applied 1 migration to PGlite in .*; verified$/, { timeout: 90_000 });
   await expect(matrix).not.toContainText("✗");
 

@@ -32,6 +32,8 @@ export interface Plan {
   readonly destructive: readonly DestructiveChange[];
   /** Why this database cannot take this design as it is (see `changed`, `unrecorded`); empty when it can. */
   readonly conflicts: readonly string[];
+  /** Set when the database holds an earlier version of the design and the bundle was compiled against it. */
+  readonly version?: string;
 }
 
 interface LedgerRow {
@@ -113,6 +115,7 @@ export function planHeadline(plan: Plan): string {
 export function formatPlan(plan: Plan): string {
   const width = Math.max(...plan.migrations.map((m) => m.tag.length), 3);
   const lines = [`plan for ${plan.location}: ${planHeadline(plan)}`];
+  if (plan.version) lines.push(`  ${plan.version}`);
   for (const m of plan.migrations) {
     lines.push(`  ${m.tag.padEnd(width)}  ${m.status.padEnd(10)}  ${m.status === "pending" ? m.summary : ""}`.trimEnd());
   }

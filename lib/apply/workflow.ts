@@ -84,7 +84,7 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
     if (job.mode === "plan") {
       step = "plan";
       const version = await versionFor(job, lease.db);
-      const plan = await planFor(version.bundle, lease.db, lease.db.location);
+      const plan = withVersion(await planFor(version.bundle, lease.db, lease.db.location), version.note);
       outcome.plan = plan;
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
       outcome.ok = true;
@@ -181,7 +181,7 @@ async function applyAndVerify(
       enter("plan", "reading the migration ledger");
       const version = await versionFor(job, tx);
       bundle = version.bundle;
-      plan = await planFor(bundle, tx, db.location);
+      plan = withVersion(await planFor(bundle, tx, db.location), version.note);
       onPlan(plan);
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
       refuseIfNeeded(plan, job.confirmDestructive === true);
@@ -263,6 +263,10 @@ async function versionFor(job: ApplyJob, session: Session): Promise<{ bundle: Bu
 
 function withNote(headline: string, note: string | undefined): string {
   return note ? `${headline}; ${note}` : headline;
+}
+
+function withVersion(plan: Plan, note: string | undefined): Plan {
+  return note ? { ...plan, version: note } : plan;
 }
 
 function refuseIfNeeded(plan: Plan, confirmDestructive: boolean): void {

@@ -103,15 +103,16 @@ describe("npm run cli", () => {
 });
 
 describe("npm run cli -- reset", () => {
-  it("empties the embedded database, so a changed design applies afresh", async () => {
+  it("applies a changed design as the next version, and reset empties the embedded database to start afresh", async () => {
     await cli("init", "--template", "todos", "--out", "design.json");
     expect((await cli("apply", "design.json")).exitCode).toBe(0);
     const changed = template("todos");
     changed.tables[0].columns.push({ name: "notes", type: "text" });
     await writeFile(join(cwd, "design.json"), JSON.stringify(changed));
-    const refused = await cli("apply", "design.json");
-    expect(refused.exitCode).toBe(1);
-    expect(refused.stdout + refused.stderr).toContain("npm run cli -- reset");
+    const next = await cli("apply", "design.json");
+    expect(next.exitCode).toBe(0);
+    expect(next.stdout).toContain("1 of 5 migrations to apply\n  this database holds version 1 of this design: the change is applied as version 2 (column todos.notes added)");
+    expect(next.stdout).toContain("applied 1 migration: 0004_v2");
     const reset = await cli("reset");
     expect(reset.exitCode).toBe(0);
     expect(reset.stdout).toMatch(/emptied the embedded database .* \(dropped schemas .*public/);

@@ -73,6 +73,8 @@ function PlanDetails({ plan, parent }: { plan: Plan; parent?: string }) {
         </span>
       </p>
 
+      {plan.version && <p className="text-[12px] text-muted">{plan.version}</p>}
+
       {nothing ? (
         <details className="text-[12px]">
           <summary className="w-fit cursor-pointer text-muted hover:text-fg">Show the {total} migrations</summary>
