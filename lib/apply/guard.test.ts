@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { template } from "../design";
 import {
   API_TOKEN_HEADER,
@@ -14,9 +11,9 @@ import {
   isAllowedHost,
   type GuardOptions,
 } from "./guard";
-import { closeEmbedded } from "./embedded";
 import { isSameOrigin } from "./http";
 import { handleEmptyEmbeddedRequest, handlePlanRequest } from "./server";
+import { withThrowawayEmbedded } from "./test-helpers";
 
 const TOKEN = "test-token-0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -165,18 +162,7 @@ describe("GET /api/token", () => {
 
 describe("the handlers' own line, behind the routes' guard", () => {
   // Were the check missing, the handlers would open (and empty) an embedded database: a throwaway one.
-  let dir: string;
-  const previous = process.env.RLSD_PGLITE_DIR;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "rlsd-guard-"));
-    process.env.RLSD_PGLITE_DIR = dir;
-  });
-  afterAll(async () => {
-    await closeEmbedded();
-    if (previous === undefined) delete process.env.RLSD_PGLITE_DIR;
-    else process.env.RLSD_PGLITE_DIR = previous;
-    await rm(dir, { recursive: true, force: true });
-  });
+  withThrowawayEmbedded("rlsd-guard-");
 
   it("refuses a rebinding page even where a handler is reached without guardApi", async () => {
     const rebinding = { host: "evil.example:3000", origin: "http://evil.example:3000", "sec-fetch-site": "same-origin", "content-type": "application/json" };

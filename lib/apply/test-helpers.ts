@@ -1,7 +1,12 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { compileDesign, STATEMENT_BREAKPOINT, type Bundle } from "../compiler";
 import { template, type Design, type TemplateName } from "../design";
 import type { Database } from "../db";
 import type { ApplyEvent } from "./types";
+import { closeEmbedded } from "./embedded";
 import type { ApplyEnvironment } from "./workflow";
 
 /** For tests: a template (or any design) compiled, or the test fails. */
@@ -64,4 +69,24 @@ export function withFailureAt(bundle: Bundle, k: number, failing = "SELECT 1/0;"
 
 export function statementCount(bundle: Bundle): number {
   return migrationFiles(bundle).reduce((n, f) => n + f.statements.length, 0);
+}
+
+/**
+ * For a test file: the app's embedded database (RLSD_PGLITE_DIR) in a throwaway folder while the
+ * file's tests run, closed and removed afterwards.
+ */
+export function withThrowawayEmbedded(prefix: string): () => string {
+  let dir = "";
+  const previous = process.env.RLSD_PGLITE_DIR;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    process.env.RLSD_PGLITE_DIR = dir;
+  });
+  afterAll(async () => {
+    await closeEmbedded();
+    if (previous === undefined) delete process.env.RLSD_PGLITE_DIR;
+    else process.env.RLSD_PGLITE_DIR = previous;
+    await rm(dir, { recursive: true, force: true });
+  });
+  return () => dir;
 }

@@ -1,9 +1,8 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileDesign } from ".";
 import { TARGETS, template, validateDesign, type Design, type Target } from "../design";
-import { apply, openDatabase, type Database, type Session } from "../db";
-import { inRolledBackTransaction, testDatabases } from "../db/test-databases";
+import { apply, type Database, type Session } from "../db";
+import { asNonSuperuserOwner, inRolledBackTransaction, resetBundleSchemas, testDatabases } from "../db/test-databases";
 import { dialectFor } from "../targets";
 import { formatReport, privilegeWarnings, verifyBundle } from "../verify";
 
@@ -78,8 +77,7 @@ describe.each(testDatabases())("attacks on $name", ({ open }) => {
     const dialect = dialectFor(model);
 
     beforeAll(async () => {
-      await db.exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS supabase_migrations CASCADE;");
-      await db.exec("GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC");
+      await resetBundleSchemas(db);
       await apply(bundle, db);
     });
 
@@ -149,8 +147,7 @@ describe.each(testDatabases())("attacks on $name", ({ open }) => {
     const memberOf = (org: string) => ({ sub: `00000000-0000-4000-8000-0000000000${org === "org-a" ? "1a" : "1b"}`, org_id: org, org_role: "member" });
 
     beforeAll(async () => {
-      await db.exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS supabase_migrations CASCADE;");
-      await db.exec("GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC");
+      await resetBundleSchemas(db);
       await apply(bundle, db);
     });
 
@@ -237,8 +234,7 @@ describe.each(testDatabases())("privileges around the policies on $name", ({ ope
   });
 
   async function fresh(design: Design) {
-    await db.exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS supabase_migrations CASCADE;");
-    await db.exec("GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC");
+    await resetBundleSchemas(db);
     const result = compiled(design);
     await apply(result.bundle, db);
     return result;
@@ -336,37 +332,17 @@ const adminUrl = process.env.DATABASE_URL;
 /** As on Neon: the tables' owner may log in and is no superuser, so FORCE really holds it. */
 describe.skipIf(!adminUrl)("FORCE ROW LEVEL SECURITY as the tables' owner", () => {
   it("holds the owner's own connection to the policies, and verify still proves them", async () => {
-    const suffix = Math.random().toString(36).slice(2, 12);
-    const role = `rlsd_force_${suffix}`;
-    const database = `rlsd_force_db_${suffix}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE ROLE "${role}" LOGIN CREATEROLE`);
-      await admin.query(`CREATE DATABASE "${database}" OWNER "${role}"`);
-      const url = new URL(adminUrl!);
-      url.username = role;
-      url.pathname = `/${database}`;
-      const db = await openDatabase({ url: url.toString() });
-      try {
-        const { model, bundle } = compiled({ ...template("saas"), forceRowLevelSecurity: true });
-        await apply(bundle, db);
-        const insert = await db.query(`insert into public."projects" ("organization_id", "name") values ('org-a', 'x')`).then(
-          () => null,
-          (error: { sqlstate?: string }) => error.sqlstate,
-        );
-        expect(insert).toBe("42501");
-        const report = await verifyBundle(model, bundle, db, undefined, [role]);
-        expect(report.mismatches, formatReport(report)).toEqual([]);
-        expect(report.warnings.join("\n")).toMatch(new RegExp(`role "${role}" \\(the application's connection\\) owns .*forced`));
-      } finally {
-        await db.close();
-      }
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.query(`DROP OWNED BY "${role}" CASCADE`).catch(() => undefined);
-      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
-      await admin.end();
-    }
+    await asNonSuperuserOwner(adminUrl!, async (db, role) => {
+      const { model, bundle } = compiled({ ...template("saas"), forceRowLevelSecurity: true });
+      await apply(bundle, db);
+      const insert = await db.query(`insert into public."projects" ("organization_id", "name") values ('org-a', 'x')`).then(
+        () => null,
+        (error: { sqlstate?: string }) => error.sqlstate,
+      );
+      expect(insert).toBe("42501");
+      const report = await verifyBundle(model, bundle, db, undefined, [role]);
+      expect(report.mismatches, formatReport(report)).toEqual([]);
+      expect(report.warnings.join("\n")).toMatch(new RegExp(`role "${role}" \\(the application's connection\\) owns .*forced`));
+    });
   }, 120_000);
 });

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compileDesign, compileNextVersion, type Bundle } from ".";
 import { TARGETS, template, validateDesign, type Design, type Target } from "../design";
 import { apply, pendingMigrations, type Database, type Session } from "../db";
-import { createPostgresTestDatabase, testDatabases } from "../db/test-databases";
+import { createPostgresTestDatabase, resetBundleSchemas, testDatabases } from "../db/test-databases";
 import { formatReport, verifyBundle } from "../verify";
 
 function compiled(design: Design) {
@@ -95,11 +95,6 @@ async function catalog(db: Session): Promise<string> {
   return parts.join("\n");
 }
 
-async function reset(db: Database) {
-  await db.exec(
-    "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS supabase_migrations CASCADE;",
-  );
-}
 
 /** Random edits a user makes between two versions; each result is validated, invalid ones are skipped. */
 function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => void }> {
@@ -189,8 +184,8 @@ describe.each(testDatabases())("applying version 1 then version 2 on $name", ({ 
           const v2 = next(v1.bundle, v2Design);
           fc.pre(v2.kind === "changed");
           if (v2.kind !== "changed") return;
-          await reset(upgraded);
-          await reset(fresh);
+          await resetBundleSchemas(upgraded);
+          await resetBundleSchemas(fresh);
           await apply(v1.bundle, upgraded);
           await apply(v2.bundle, upgraded);
           await apply(v2.compiled.bundle, fresh);

@@ -78,3 +78,39 @@ export async function inRolledBackTransaction<T>(db: Database, fn: (tx: Session)
   }
   return result!.value;
 }
+
+/**
+ * As on Neon: a login role that may create roles and owns a new database of its own, but is no
+ * superuser. `fn` gets that database, connected as that role; everything is dropped afterwards.
+ */
+export async function asNonSuperuserOwner<T>(adminUrl: string, fn: (db: Database, role: string) => Promise<T>): Promise<T> {
+  const suffix = randomUUID().replaceAll("-", "").slice(0, 12);
+  const role = `rlsd_owner_${suffix}`;
+  const database = `rlsd_owner_db_${suffix}`;
+  return withAdmin(adminUrl, async (admin) => {
+    try {
+      await admin.query(`CREATE ROLE "${role}" LOGIN CREATEROLE`);
+      await admin.query(`CREATE DATABASE "${database}" OWNER "${role}"`);
+      const url = new URL(adminUrl);
+      url.username = role;
+      url.pathname = `/${database}`;
+      const db = await openDatabase({ url: url.toString() });
+      try {
+        return await fn(db, role);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.query(`DROP OWNED BY "${role}" CASCADE`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+    }
+  });
+}
+
+/** Drops what bundles create (public, rls, auth, the ledgers, the applied record), for the next test on the same database. */
+export async function resetBundleSchemas(db: Session): Promise<void> {
+  await db.exec(`DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC;
+DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE;
+DROP SCHEMA IF EXISTS supabase_migrations CASCADE; DROP SCHEMA IF EXISTS rls_designer CASCADE;`);
+}
