@@ -65,6 +65,10 @@ test("applies a template to the embedded database and verifies it; again finds n
   await expect(plan).toContainText("1 of 6 migrations to apply", { timeout: 30_000 });
   await expect(plan.getByRole("row", { name: /0005_v2/ })).toContainText(/to apply/);
   await expect(plan).toContainText("this database holds version 1 of this design: the change is applied as version 2");
+  // Viewers may now insert: a change that widens access waits for an explicit yes.
+  await expect(plan.getByRole("list", { name: "Access the change newly allows" })).toContainText("viewer of org A may now insert into");
+  await expect(applyNow).toBeDisabled();
+  await plan.getByRole("checkbox", { name: "I understand this widens access" }).check();
   await expect(applyNow).toBeEnabled();
   await applyNow.click();
   await expect(progress).toContainText("applied 1 migration: 0005_v2", { timeout: 60_000 });

@@ -34,6 +34,8 @@ export interface Plan {
   readonly conflicts: readonly string[];
   /** Set when the database holds an earlier version of the design and the bundle was compiled against it. */
   readonly version?: string;
+  /** What that change newly allows, from the meaning (principal, operation, table); applying it needs an explicit confirmation. */
+  readonly widens?: readonly string[];
 }
 
 interface LedgerRow {
@@ -107,8 +109,12 @@ export function planHeadline(plan: Plan): string {
   const total = plan.migrations.length;
   if (plan.conflicts.length > 0) return `this database holds another version of this design: ${plan.conflicts[0]}`;
   if (plan.pending.length === 0) return `nothing to apply: all ${total} migrations are already applied`;
-  const destructive = plan.destructive.length ? ` (${plan.destructive.length} destructive change${plan.destructive.length === 1 ? "" : "s"})` : "";
-  return `${plan.pending.length} of ${total} migration${total === 1 ? "" : "s"} to apply${destructive}`;
+  const widens = plan.widens?.length ?? 0;
+  const destructive = [
+    ...(plan.destructive.length ? [`${plan.destructive.length} destructive change${plan.destructive.length === 1 ? "" : "s"}`] : []),
+    ...(widens ? [`widens access in ${widens} place${widens === 1 ? "" : "s"}`] : []),
+  ].join(", ");
+  return `${plan.pending.length} of ${total} migration${total === 1 ? "" : "s"} to apply${destructive ? ` (${destructive})` : ""}`;
 }
 
 /** The plan as lines of text, as the command line prints it. */
@@ -116,6 +122,7 @@ export function formatPlan(plan: Plan): string {
   const width = Math.max(...plan.migrations.map((m) => m.tag.length), 3);
   const lines = [`plan for ${plan.location}: ${planHeadline(plan)}`];
   if (plan.version) lines.push(`  ${plan.version}`);
+  for (const w of plan.widens ?? []) lines.push(`  WIDENS ${w}`);
   for (const m of plan.migrations) {
     lines.push(`  ${m.tag.padEnd(width)}  ${m.status.padEnd(10)}  ${m.status === "pending" ? m.summary : ""}`.trimEnd());
   }

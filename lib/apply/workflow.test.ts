@@ -157,6 +157,21 @@ describe.each(databases)("the apply workflow on $name", ({ name, open, design })
     expect(again).toMatchObject({ ok: true, applied: [] });
   });
 
+  it("asks for a yes before a new version that widens access, and names what it opens", async () => {
+    await runApply({ ...design, destination: EMBEDDED, mode: "apply" }, lend(db), () => {});
+    const wider = structuredClone(design.design);
+    const first = wider.tables[0]!;
+    first.anonymous = { select: {} };
+    const v2 = compiledDesign(wider);
+    const refused = await runApply({ ...v2, destination: EMBEDDED, mode: "apply" }, lend(db), () => {});
+    expect(refused.error).toMatchObject({ step: "plan", code: "needs-confirmation" });
+    expect(refused.error!.message).toMatch(new RegExp(`^this change widens access: (.*; )?signed-out visitor may now read ${first.name} .*Nothing was changed\\.$`));
+    expect(refused.plan!.widens!.length).toBeGreaterThan(0);
+    expect(refused.applied).toEqual([]);
+    const confirmed = await runApply({ ...v2, destination: EMBEDDED, mode: "apply", confirmDestructive: true }, lend(db), () => {});
+    expect(confirmed).toMatchObject({ ok: true, applied: [`${String(n).padStart(4, "0")}_v2`] });
+  });
+
   it.skipIf(name === "pglite")("plans a Supabase bundle against Supabase's ledger", async () => {
     const supabase = compiledDesign({ ...compiledDesign("todos").design, target: "supabase" });
     const planned = await runApply({ ...supabase, destination: EMBEDDED, mode: "plan" }, lend(db), () => {});

@@ -1,8 +1,8 @@
-import { compileNextVersion, VersionError, type Bundle } from "../compiler";
+import { compileNextVersion, readRecord, VersionError, type Bundle } from "../compiler";
 import { APPLY_LOCK_KEY, applyWithin, openDatabase, readStoredBundle, redactUrl, storeBundle, type ApplyResult, type Database, type Session } from "../db";
-import type { Design, Model } from "../design";
+import { validateDesign, type Design, type Model } from "../design";
 import { connectionForBranch, createBranchWithEndpoint, defaultBranchName, neonApi, type BranchConnection } from "../neon";
-import { formatReport, verifyBundle } from "../verify";
+import { accessChanges, formatReport, verifyBundle } from "../verify";
 import { describeFailure, type ApplyFailure } from "./errors";
 import { planFor, planHeadline, type Plan } from "./plan";
 import { Redactor } from "./redact";
@@ -84,7 +84,7 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
     if (job.mode === "plan") {
       step = "plan";
       const version = await versionFor(job, lease.db);
-      const plan = withVersion(await planFor(version.bundle, lease.db, lease.db.location), version.note);
+      const plan = withVersion(await planFor(version.bundle, lease.db, lease.db.location), version);
       outcome.plan = plan;
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
       outcome.ok = true;
@@ -181,7 +181,7 @@ async function applyAndVerify(
       enter("plan", "reading the migration ledger");
       const version = await versionFor(job, tx);
       bundle = version.bundle;
-      plan = withVersion(await planFor(bundle, tx, db.location), version.note);
+      plan = withVersion(await planFor(bundle, tx, db.location), version);
       onPlan(plan);
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
       refuseIfNeeded(plan, job.confirmDestructive === true);
@@ -240,7 +240,7 @@ async function applyAndVerify(
  * (recorded there by an earlier apply) that the job's bundle conflicts with; then the change is
  * compiled against that version, as `compile --out <earlier bundle>` would.
  */
-async function versionFor(job: ApplyJob, session: Session): Promise<{ bundle: Bundle; note?: string }> {
+async function versionFor(job: ApplyJob, session: Session): Promise<{ bundle: Bundle; note?: string; widens?: readonly string[] }> {
   if (!job.design) return { bundle: job.bundle };
   const stored = await readStoredBundle(session);
   if (!stored) return { bundle: job.bundle };
@@ -255,9 +255,12 @@ async function versionFor(job: ApplyJob, session: Session): Promise<{ bundle: Bu
   }
   if (!next.ok) return { bundle: job.bundle };
   if (next.kind === "unchanged") return { bundle: stored, note: `this database holds version ${next.record.version} of this design already` };
+  const earlier = validateDesign(readRecord(stored)?.design);
+  const widens = earlier.ok ? accessChanges(earlier.model, job.model).filter((c) => c.widened > 0).map((c) => c.text) : [];
   return {
     bundle: next.bundle,
     note: `this database holds version ${next.record.version - 1} of this design: the change is applied as version ${next.record.version} (${next.changes.join("; ")})`,
+    widens,
   };
 }
 
@@ -265,8 +268,8 @@ function withNote(headline: string, note: string | undefined): string {
   return note ? `${headline}; ${note}` : headline;
 }
 
-function withVersion(plan: Plan, note: string | undefined): Plan {
-  return note ? { ...plan, version: note } : plan;
+function withVersion(plan: Plan, version: { note?: string; widens?: readonly string[] }): Plan {
+  return { ...plan, ...(version.note ? { version: version.note } : {}), ...(version.widens?.length ? { widens: version.widens } : {}) };
 }
 
 function refuseIfNeeded(plan: Plan, confirmDestructive: boolean): void {
@@ -276,6 +279,14 @@ function refuseIfNeeded(plan: Plan, confirmDestructive: boolean): void {
       code: "conflict",
       message: plan.conflicts.join(" "),
       fix: "Apply this design to an empty database: a new Neon branch or another database URL; or empty the embedded database (the designer's \"Empty the embedded database\", or npm run cli -- reset) and apply again.",
+    });
+  }
+  if ((plan.widens?.length ?? 0) > 0 && !confirmDestructive) {
+    throw new Refusal({
+      step: "plan",
+      code: "needs-confirmation",
+      message: `this change widens access: ${plan.widens!.join("; ")}. Nothing was changed.`,
+      fix: "Read what the change newly allows, then confirm explicitly: tick “I understand” in the Apply panel, or add --yes on the command line.",
     });
   }
   if (plan.destructive.length > 0 && !confirmDestructive) {

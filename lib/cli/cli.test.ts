@@ -147,6 +147,20 @@ describe("npm run cli -- reset", () => {
       expect(JSON.parse(await readFile(join(cwd, "bundle", "rls-designer.json"), "utf8")).version).toBe(2);
     });
 
+    it("diff shows the migration a new version appends and what it does to access, and writes nothing", async () => {
+      await writeFile(join(cwd, "old.json"), JSON.stringify(template("saas")));
+      await writeFile(join(cwd, "new.json"), JSON.stringify(v2()));
+      const result = await cli("diff", "old.json", "new.json");
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(/^drizzle\/0005_v2\.sql, as compile --from old\.json would append it:\n  policy projects_delete changed\n/);
+      expect(result.stdout).toMatch(/^  \+ admin of org A may now delete from projects \(\d+ of \d+ sample rows\)$/m);
+      expect(result.stdout).toContain(`CREATE POLICY "projects_delete"`);
+      expect(await readdir(cwd)).toEqual(expect.arrayContaining(["old.json", "new.json"]));
+      expect((await readdir(cwd)).length).toBe(2);
+      expect((await cli("diff", "old.json", "old.json")).stdout).toBe("no change: the two designs compile to the same database\n");
+      expect((await cli("diff", "old.json")).exitCode).toBe(2);
+    });
+
     it("compiles against --from an earlier design into a new folder", async () => {
       await writeFile(join(cwd, "old.json"), JSON.stringify(template("saas")));
       await writeFile(join(cwd, "new.json"), JSON.stringify(v2()));

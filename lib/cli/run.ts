@@ -7,6 +7,7 @@ import { DEFAULT_PGLITE_DIR, emptyEmbeddedDatabase, openDatabase } from "../db";
 import { compileNextVersion, RECORD_PATH, VersionError, type Bundle } from "../compiler";
 import { InputError, overlayBundle, readDesignFile, readEarlierBundle, writeBundle } from "./io";
 import { applyCommand, planCommand, verifyCommand } from "./database-commands";
+import { diffCommand } from "./diff-command";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -30,6 +31,8 @@ Usage: npm run cli -- <command> [options]
   verify  <design.json> [--database-url URL] prove the policies: every principal x operation against the
                                              meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
   lint    <design.json>                      check the design and list every problem
+  diff    <old.json> <new.json>              what a new version changes: the migration it appends, and who may
+                                             now (+) or no longer (-) do what, from the meaning
   reset                                      empty the embedded database (.data/pglite), e.g. to apply a changed
                                              design afresh; servers are never emptied
   init    --template <name> [--out <file>]   start a design from a template (prints it without --out)
@@ -58,6 +61,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: num
         return await verifyCommand(rest, io);
       case "lint":
         return await lint(rest, io);
+      case "diff":
+        return await diffCommand(rest, io);
       case "reset":
         return await resetCommand(rest, io);
       case "init":

@@ -9,6 +9,7 @@ export { formatReport } from "./report";
 export { principalsFor, type Principal } from "./principals";
 export { mayDo } from "./oracle";
 export { privilegeWarnings, roleOfUrl } from "./privileges";
+export { accessChanges, type AccessChange } from "./access-diff";
 
 /** Thrown inside the transaction so that verification leaves the database exactly as it was. */
 class RollbackAfterVerify extends Error {}

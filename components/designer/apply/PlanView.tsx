@@ -84,7 +84,7 @@ function PlanDetails({ plan, parent }: { plan: Plan; parent?: string }) {
         <MigrationsTable plan={plan} />
       )}
 
-      {plan.destructive.length > 0 && <Destructive plan={plan} />}
+      {(plan.destructive.length > 0 || (plan.widens?.length ?? 0) > 0) && <Destructive plan={plan} />}
       {plan.conflicts.length > 0 && <Conflicts plan={plan} />}
       {plan.conflicts.length === 0 && plan.migrations.some((m) => m.status === "applied") && <StartOver />}
     </div>
@@ -152,15 +152,34 @@ function StatusBadge({ status }: { status: MigrationStatus }) {
   );
 }
 
+/** What needs an explicit yes: data dropped or rewritten, and access the change newly allows. */
 function Destructive({ plan }: { plan: Plan }) {
   const confirmed = useApply((s) => s.confirmDestructive);
   const running = useApply((s) => s.run.state === "running");
+  const widens = plan.widens ?? [];
+  const drops = plan.destructive.length > 0;
+  const understood = drops && widens.length ? "I understand this drops or rewrites data and widens access" : drops ? "I understand this drops or rewrites data" : "I understand this widens access";
   return (
     <div className="rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-[12px]">
-      <p className="flex items-center gap-1.5 font-medium text-danger">
-        <Icon name="alert" className="size-4 shrink-0" />
-        This plan drops or rewrites data
-      </p>
+      {widens.length > 0 && (
+        <>
+          <p className="flex items-center gap-1.5 font-medium text-danger">
+            <Icon name="alert" className="size-4 shrink-0" />
+            This change widens access
+          </p>
+          <ul className="mt-1 mb-2 list-disc space-y-0.5 pl-5" aria-label="Access the change newly allows">
+            {widens.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {drops && (
+        <p className="flex items-center gap-1.5 font-medium text-danger">
+          <Icon name="alert" className="size-4 shrink-0" />
+          This plan drops or rewrites data
+        </p>
+      )}
       <ul className="mt-1 space-y-1">
         {plan.destructive.map((d, i) => (
           <li key={i}>
@@ -175,8 +194,8 @@ function Destructive({ plan }: { plan: Plan }) {
         ))}
       </ul>
       <Checkbox
-        label="I understand this drops or rewrites data"
-        visibleLabel="I understand this drops or rewrites data"
+        label={understood}
+        visibleLabel={understood}
         checked={confirmed}
         disabled={running}
         onValue={act.setConfirmDestructive}

@@ -198,6 +198,7 @@ export function readiness(s: ApplyState, design: Design, problemCount: number): 
       true,
     );
   }
+  if ((p.widens?.length ?? 0) > 0 && !s.confirmDestructive) return no("This change widens access: confirm it above first.", true);
   if (p.destructive.length > 0 && !s.confirmDestructive) return no("This plan drops or rewrites data: confirm it above first.", true);
   const where = s.kind === "neon" ? "a new branch" : p.location;
   const what = p.pending.length === 0 ? `Nothing to apply to ${where}: Apply now verifies it again.` : `Applies ${p.pending.length} migration${p.pending.length === 1 ? "" : "s"} to ${where}, then verifies.`;
