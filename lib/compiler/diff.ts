@@ -1,4 +1,4 @@
-import { dollarQuote, quoteIdent, sqlLiteral } from "../design";
+import { dollarQuote, implicitPrimaryKeyName, quoteIdent, sqlLiteral } from "../design";
 import type { ColumnState, ConstraintState, DatabaseState, TableState } from "./state";
 
 /** The statements that take a database from one version's state to the next, and each change in words. */
@@ -42,9 +42,11 @@ function objectChanges(
 export function migrationBetween(before: DatabaseState, after: DatabaseState): StateMigration {
   const statements: string[] = [];
   const changes: string[] = [];
-  const oldTables = byKey(before.tables, (t) => t.name);
-  const newTables = byKey(after.tables, (t) => t.name);
-  const dropped = new Set(before.tables.filter((t) => !newTables.has(t.name)).map((t) => t.name));
+  // Tables are matched by their stable id, so a renamed table keeps its rows; what names it is rebuilt.
+  const newByKey = byKey(after.tables, keyOfTable);
+  const oldByKey = byKey(before.tables, keyOfTable);
+  const oldTables = new Map(after.tables.flatMap((t) => (oldByKey.has(keyOfTable(t)) ? [[t.name, oldByKey.get(keyOfTable(t))!] as const] : [])));
+  const dropped = new Set(before.tables.filter((t) => !newByKey.has(keyOfTable(t))).map((t) => t.name));
 
   // Columns that change type, and tables whose primary key changes: whatever names them is rebuilt.
   const retyped = new Map<string, string[]>();
@@ -52,9 +54,9 @@ export function migrationBetween(before: DatabaseState, after: DatabaseState): S
   for (const t of after.tables) {
     const old = oldTables.get(t.name);
     if (!old) continue;
-    if (!same(old.primaryKey, t.primaryKey)) rekeyed.add(t.name);
+    if (!samePrimaryKey(old, t)) rekeyed.add(t.name);
     const columns = t.columns.filter((c) => {
-      const was = old.columns.find((o) => o.name === c.name);
+      const was = old.columns.find((o) => keyOfColumn(o) === keyOfColumn(c));
       return was !== undefined && was.type !== c.type;
     });
     if (columns.length) retyped.set(t.name, columns.map((c) => quoteIdent(c.name)));
@@ -98,6 +100,22 @@ export function migrationBetween(before: DatabaseState, after: DatabaseState): S
   }
   statements.push(...uniqueKeys.drop.map(dropConstraint));
 
+  // Renamed tables before new ones, which may take a name a renamed table gave up; several through temporary names.
+  const tableRenames = after.tables.flatMap((t) => {
+    const old = oldTables.get(t.name);
+    return old && old.name !== t.name ? [{ from: old.name, to: t.name, via: old.name }] : [];
+  });
+  if (tableRenames.length > 1) {
+    tableRenames.forEach((r, i) => {
+      r.via = `rlsd_rename_${i}`;
+      statements.push(`ALTER TABLE ${table(r.from)} RENAME TO ${quoteIdent(r.via)};`);
+    });
+  }
+  for (const r of tableRenames) {
+    statements.push(`ALTER TABLE ${table(r.via)} RENAME TO ${quoteIdent(r.to)};`, renamePrimaryKey(r.to));
+    changes.push(`table ${r.from} renamed to ${r.to}`);
+  }
+
   for (const t of after.tables) {
     const old = oldTables.get(t.name);
     if (!old) {
@@ -137,6 +155,29 @@ export function migrationBetween(before: DatabaseState, after: DatabaseState): S
   return { statements, changes };
 }
 
+/** PostgreSQL keeps a renamed table's primary key name: give it the name a new table of that name gets. */
+function renamePrimaryKey(name: string): string {
+  const ref = table(name);
+  const body = `DECLARE
+  key pg_catalog.name;
+BEGIN
+  SELECT conname INTO key FROM pg_catalog.pg_constraint WHERE conrelid = ${sqlLiteral(ref)}::pg_catalog.regclass AND contype = 'p';
+  IF key IS NOT NULL AND key <> ${sqlLiteral(implicitPrimaryKeyName(name))} THEN
+    EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', ${sqlLiteral(ref)}, key, ${sqlLiteral(implicitPrimaryKeyName(name))});
+  END IF;
+END`;
+  return `DO ${dollarQuote(body)};`;
+}
+
+/** Records written before stable ids existed match by name. */
+const keyOfTable = (t: TableState) => t.key ?? t.name;
+const keyOfColumn = (c: ColumnState) => c.key ?? c.name;
+
+function samePrimaryKey(old: TableState, t: TableState): boolean {
+  const keys = (state: TableState) => state.primaryKey.map((name) => keyOfColumn(state.columns.find((c) => c.name === name) ?? { name } as ColumnState));
+  return same(keys(old), keys(t));
+}
+
 function grantStatement(name: string, grant: TableState["grants"][number]): string {
   return `GRANT ${grant.privileges.join(", ")} ON TABLE ${table(name)} TO ${quoteIdent(grant.role)};`;
 }
@@ -155,15 +196,30 @@ function describeObjects(one: string, many: string, diff: { drop: ConstraintStat
 
 function tableChanges(old: TableState, t: TableState, statements: string[], changes: string[]): void {
   const ref = table(t.name);
-  const oldColumns = byKey(old.columns, (c) => c.name);
-  const newColumns = byKey(t.columns, (c) => c.name);
+  const oldColumns = byKey(old.columns, keyOfColumn);
+  const newColumns = byKey(t.columns, keyOfColumn);
   for (const c of old.columns) {
-    if (newColumns.has(c.name)) continue;
+    if (newColumns.has(keyOfColumn(c))) continue;
     statements.push(`ALTER TABLE ${ref} DROP COLUMN ${quoteIdent(c.name)};`);
     changes.push(`column ${t.name}.${c.name} dropped`);
   }
+  // Renames first. With several, each goes through a temporary name, so names may swap or shift.
+  const renames = t.columns.flatMap((c) => {
+    const was = oldColumns.get(keyOfColumn(c));
+    return was && was.name !== c.name ? [{ from: was.name, to: c.name, via: was.name }] : [];
+  });
+  if (renames.length > 1) {
+    renames.forEach((r, i) => {
+      r.via = `rlsd_rename_${i}`;
+      statements.push(`ALTER TABLE ${ref} RENAME COLUMN ${quoteIdent(r.from)} TO ${quoteIdent(r.via)};`);
+    });
+  }
+  for (const r of renames) {
+    statements.push(`ALTER TABLE ${ref} RENAME COLUMN ${quoteIdent(r.via)} TO ${quoteIdent(r.to)};`);
+    changes.push(`column ${t.name}.${r.from} renamed to ${r.to}`);
+  }
   for (const c of t.columns) {
-    const was = oldColumns.get(c.name);
+    const was = oldColumns.get(keyOfColumn(c));
     if (!was) {
       statements.push(`ALTER TABLE ${ref} ADD COLUMN ${c.definition};`);
       changes.push(`column ${t.name}.${c.name} added`);
@@ -171,7 +227,7 @@ function tableChanges(old: TableState, t: TableState, statements: string[], chan
     }
     columnChanges(ref, t.name, was, c, statements, changes);
   }
-  if (!same(old.primaryKey, t.primaryKey)) {
+  if (!samePrimaryKey(old, t)) {
     // The primary key's name is PostgreSQL's choice (shortened for long table names): find it.
     const body = `DECLARE
   key pg_catalog.name;

@@ -23,6 +23,8 @@ export interface DatabaseState {
 }
 
 export interface TableState {
+  /** The stable id (the design's id, or the name); absent in records written before ids existed. */
+  readonly key?: string;
   readonly name: string;
   readonly create: string;
   readonly columns: readonly ColumnState[];
@@ -32,6 +34,7 @@ export interface TableState {
 }
 
 export interface ColumnState {
+  readonly key?: string;
   readonly name: string;
   readonly type: string;
   readonly notNull: boolean;
@@ -54,9 +57,11 @@ export function databaseState(model: Model, plans: readonly TablePlan[], dialect
     layout: dialect.layout,
     setup: dialect.setupStatements(),
     tables: plans.map((plan) => ({
+      key: plan.table.key,
       name: plan.table.name,
       create: createTableSql(plan.table, dialect),
       columns: plan.table.columns.map((c) => ({
+        key: c.key,
         name: c.name,
         type: c.type,
         notNull: c.notNull,

@@ -34,6 +34,8 @@ export type ModelTenancy =
 export type ClaimPath = readonly string[];
 
 export interface ModelColumn {
+  /** The stable id: the design's `id`, or the name when it has none. Versions match columns by it. */
+  readonly key: string;
   readonly name: string;
   readonly type: ColumnType;
   readonly primaryKey: boolean;
@@ -79,6 +81,8 @@ export interface ModelAccessRule {
 }
 
 export interface ModelTable {
+  /** The stable id: the design's `id`, or the name when it has none. Versions match tables by it, so a rename is a rename. */
+  readonly key: string;
   readonly name: string;
   readonly columns: readonly ModelColumn[];
   readonly primaryKey: readonly string[];

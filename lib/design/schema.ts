@@ -69,7 +69,11 @@ export const conditionSchema = z.object({
   value: z.union([literal, z.array(literal)]).optional(),
 });
 
+/** A stable id: what stays the same when a table or column is renamed (absent: the name is the id). */
+const stableId = z.string().optional();
+
 const columnSchema = z.object({
+  id: stableId,
   name: z.string(),
   type: z.string(),
   primaryKey: z.boolean().optional(),
@@ -120,6 +124,7 @@ const anonymousSchema = z
 
 const tableSchema = z
   .object({
+    id: stableId,
     name: z.string(),
     columns: z.array(columnSchema),
     firewall: firewallSchema.optional(),

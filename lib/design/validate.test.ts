@@ -144,4 +144,23 @@ describe("validateDesign", () => {
       'auth.tenancy.orgClaim: on Supabase the "role" claim names the database role (authenticated); put the organization id in another claim, e.g. "org_id"',
     ]);
   });
+
+  it("refuses stable ids that two tables (or two columns of a table) share, with the path", () => {
+    const design = template("saas");
+    design.tables[1]!.id = "projects";
+    const result = validateDesign(design);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => `${p.path}: ${p.message}`)).toContain('tables[1].id: "projects" is already the id of tables[0] ("projects"): ids of tables must differ');
+    const columns = template("saas");
+    columns.tables[0]!.columns[1]!.id = "id";
+    const second = validateDesign(columns);
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.problems.map((p) => p.path)).toContain("tables[0].columns[1].id");
+    const bad = template("saas");
+    bad.tables[0]!.id = "has space";
+    const third = validateDesign(bad);
+    expect(third.ok).toBe(false);
+    if (!third.ok) expect(third.problems.map((p) => p.path)).toContain("tables[0].id");
+  });
 });

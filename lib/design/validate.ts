@@ -149,6 +149,7 @@ function buildModel(design: Design, report: Report): Model {
     if (tableNames.indexOf(table.name) !== i) report(`tables[${i}].name`, `table "${table.name}" is defined twice`);
   });
 
+  checkStableIds(design.tables, "tables", "table", report);
   const tables = design.tables.map((table, i) => buildTable(design, table, `tables[${i}]`, tenancy !== null, roles, report));
   if (tenancy?.source === "tables") {
     tables.push(...membershipTables(design, tenancy, report));
@@ -247,6 +248,7 @@ function membershipTables(design: Design, tenancy: Extract<ModelTenancy, { sourc
 
 function generatedMembershipTable(kind: "membership" | "activeOrg", name: string, columns: string[]): ModelTable {
   const column = (columnName: string, primaryKey: boolean): ModelColumn => ({
+    key: columnName,
     name: columnName,
     type: "text",
     primaryKey,
@@ -260,6 +262,7 @@ function generatedMembershipTable(kind: "membership" | "activeOrg", name: string
   if (kind === "membership") {
     const [, org, role] = columns;
     return {
+      key: name,
       name,
       columns: [column(org, true), column(user, true), column(role, false)],
       primaryKey: [org, user],
@@ -272,6 +275,7 @@ function generatedMembershipTable(kind: "membership" | "activeOrg", name: string
   }
   const [, org] = columns;
   return {
+    key: name,
     name,
     columns: [column(user, true), { ...column(org, false), notNull: false }],
     primaryKey: [user],
@@ -283,12 +287,32 @@ function generatedMembershipTable(kind: "membership" | "activeOrg", name: string
   };
 }
 
+const STABLE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * Stable ids (`id`, or the name where there is none) tell a rename from a drop and an add between
+ * versions, so they must be unique among the tables, and among a table's columns.
+ */
+function checkStableIds(items: readonly { id?: string; name: string }[], path: string, what: string, report: Report): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (item.id !== undefined && !STABLE_ID.test(item.id)) report(`${path}[${i}].id`, `a ${what} id is 1 to 64 letters, digits or _ . : -`);
+    const key = item.id ?? item.name;
+    const first = seen.get(key);
+    if (first !== undefined && items[first]!.name !== item.name) {
+      report(`${path}[${i}]${item.id !== undefined ? ".id" : ".name"}`, `"${key}" is already the id of ${path}[${first}] ("${items[first]!.name}"): ids of ${what}s must differ`);
+    }
+    if (first === undefined) seen.set(key, i);
+  });
+}
+
 function buildTable(design: Design, table: Table, path: string, hasTenancy: boolean, roles: readonly string[], report: Report): ModelTable {
   const problem = identifierProblem(table.name, "a table name");
   if (problem) report(`${path}.name`, problem);
   if (table.columns.length === 0) report(`${path}.columns`, "a table needs at least one column");
 
   const columnNames = table.columns.map((c) => c.name);
+  checkStableIds(table.columns, `${path}.columns`, "column", report);
   const columns: ModelColumn[] = table.columns.map((column, j) => {
     const columnPath = `${path}.columns[${j}]`;
     const nameProblem = identifierProblem(column.name, "a column name");
@@ -328,6 +352,7 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
       }
     }
     return {
+      key: column.id ?? column.name,
       name: column.name,
       type,
       primaryKey: column.primaryKey === true,
@@ -389,6 +414,7 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
   }
 
   return {
+    key: table.id ?? table.name,
     name: table.name,
     columns,
     primaryKey,

@@ -1,5 +1,5 @@
 import type { Column, Condition, Design, Table } from "@/lib/design";
-import { freshName, move, removeAt, renameFollows, replaceAt } from "./names";
+import { freshName, move, removeAt, renameFollows, replaceAt, stableKeys } from "./names";
 import { updateTable } from "./tables";
 
 /** Immutable edits of one table's columns. A rename carries the column's name into every place that names it. */
@@ -18,7 +18,7 @@ export function addColumn(design: Design, tableIndex: number): { design: Design;
   let index = 0;
   const next = updateTable(design, tableIndex, (table) => {
     index = table.columns.length;
-    const name = freshName("column", table.columns.map((c) => c.name));
+    const name = freshName("column", stableKeys(table.columns));
     return { ...table, columns: [...table.columns, { name, type: "text" }] };
   });
   return { design: next, index };
@@ -57,7 +57,8 @@ export function renameColumn(design: Design, tableIndex: number, columnIndex: nu
   const follows = renameFollows(table.columns.map((c) => c.name), columnIndex, name);
   const old = column.name;
   let next = updateTable(design, tableIndex, (t) => {
-    const renamed: Table = { ...t, columns: replaceAt(t.columns, columnIndex, { ...column, name }) };
+    // As with tables: the name before the first rename becomes the column's id.
+    const renamed: Table = { ...t, columns: replaceAt(t.columns, columnIndex, { ...column, id: column.id ?? column.name, name }) };
     return follows ? renameWithinTable(renamed, old, name) : renamed;
   });
   if (follows) {

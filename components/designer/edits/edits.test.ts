@@ -23,6 +23,22 @@ describe("design edits", () => {
     expect(JSON.stringify(design)).toBe(frozen);
   });
 
+  it("keep the name a table or column had before its first rename as its id, so a version renames rather than replaces", () => {
+    let next = renameTable(saas(), 0, "b");
+    next = renameTable(next, 0, "boards");
+    expect(next.tables[0]).toMatchObject({ id: "projects", name: "boards" });
+    next = renameColumn(next, 0, 2, "t");
+    next = renameColumn(next, 0, 2, "title");
+    expect(next.tables[0]!.columns[2]).toMatchObject({ id: "name", name: "title" });
+    expect(valid(next)).toEqual([]);
+    // A new table may not take a name that is another table's id, nor a copy its original's id.
+    const added = addTable(renameTable(saas(), 0, "boards"), "projects");
+    expect(added.design.tables[added.index]!.name).toBe("projects_2");
+    const copy = duplicateTable(next, 0);
+    expect(copy.design.tables[copy.index]!.id).toBeUndefined();
+    expect(valid(copy.design)).toEqual([]);
+  });
+
   it("carry a table rename into the references to it", () => {
     const next = renameTable(saas(), 0, "boards");
     expect(next.tables[1].columns.find((c) => c.name === "project_id")?.references?.table).toBe("boards");

@@ -1,6 +1,11 @@
 /** Naming helpers shared by the edits: fresh names, and whether a rename may follow references. */
 
 /** `base`, or `base_2`, `base_3`, ... : the first that `taken` does not hold. */
+/** Names and ids in use: a new name may match neither, since an item without an id is known by its name. */
+export function stableKeys(items: readonly { name: string; id?: string }[]): string[] {
+  return items.flatMap((item) => (item.id !== undefined ? [item.name, item.id] : [item.name]));
+}
+
 export function freshName(base: string, taken: readonly string[]): string {
   if (!taken.includes(base)) return base;
   for (let n = 2; ; n++) {

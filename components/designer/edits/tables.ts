@@ -1,5 +1,5 @@
 import type { Column, Design, Table } from "@/lib/design";
-import { freshName, move, removeAt, renameFollows, replaceAt } from "./names";
+import { freshName, move, removeAt, renameFollows, replaceAt, stableKeys } from "./names";
 
 /** Immutable edits of the design's table list. Each returns a new Design and leaves the input as it was. */
 
@@ -14,7 +14,7 @@ const ID_COLUMN: Column = { name: "id", type: "uuid", primaryKey: true, default:
 
 /** A new table holds a uuid primary key and nothing else: isolation and access are chosen on purpose. */
 export function addTable(design: Design, name?: string): { design: Design; index: number } {
-  const table: Table = { name: freshName(name ?? "new_table", design.tables.map((t) => t.name)), columns: [{ ...ID_COLUMN }] };
+  const table: Table = { name: freshName(name ?? "new_table", stableKeys(design.tables)), columns: [{ ...ID_COLUMN }] };
   return { design: { ...design, tables: [...design.tables, table] }, index: design.tables.length };
 }
 
@@ -23,7 +23,8 @@ export function renameTable(design: Design, index: number, name: string): Design
   if (!table || table.name === name) return design;
   const follows = renameFollows(design.tables.map((t) => t.name), index, name);
   const old = table.name;
-  let tables = replaceAt(design.tables, index, { ...table, name });
+  // The name before the first rename becomes the table's id, so the next version renames the table instead of replacing it.
+  let tables = replaceAt(design.tables, index, { ...table, id: table.id ?? table.name, name });
   if (follows) {
     tables = tables.map((t) => {
       if (!t.columns.some((c) => c.references?.table === old)) return t;
@@ -45,7 +46,9 @@ export function renameTable(design: Design, index: number, name: string): Design
 export function duplicateTable(design: Design, index: number): { design: Design; index: number } {
   const table = design.tables[index];
   if (!table) return { design, index };
-  const copy: Table = { ...structuredClone(table), name: freshName(`${table.name}_copy`, design.tables.map((t) => t.name)) };
+  const { id: _id, ...original } = structuredClone(table);
+  void _id;
+  const copy: Table = { ...original, name: freshName(`${table.name}_copy`, stableKeys(design.tables)) };
   const tables = design.tables.slice();
   tables.splice(index + 1, 0, copy);
   return { design: { ...design, tables }, index: index + 1 };
