@@ -37,6 +37,7 @@ test("the keyboard moves through and opens tables, reorders them and edits acces
   await page.keyboard.press("ArrowDown");
   const documents = nav.getByRole("button", { name: "documents", exact: true });
   await expectVisibleFocus(documents);
+  await expect(documents).toHaveAttribute("aria-keyshortcuts", /Alt\+ArrowUp/);
   await page.keyboard.press("Enter");
   await expect(tableName).toHaveValue("documents");
   await expect(page.getByText("Table 2 of 2")).toBeVisible();
@@ -112,4 +113,43 @@ test("the keyboard opens and closes the menus and the Apply dialog, switches pre
   await expectVisibleFocus(problem);
   await page.keyboard.press("Enter");
   await expect(tableName).toBeFocused();
+});
+
+test("every control Tab reaches in the designer shows a focus ring", async ({ page }) => {
+  await openDesigner(page);
+  await startFrom(page, "Template: saas");
+  await page.getByRole("navigation", { name: "Design" }).getByRole("button", { name: "documents", exact: true }).click();
+  // Into the first control by the keyboard (Tab away and back), so it too is reached by keys.
+  await page.getByRole("button", { name: "New", exact: true }).focus();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Shift+Tab");
+  await expect(page.getByRole("button", { name: "New", exact: true })).toBeFocused();
+  const seen: string[] = [];
+  const unringed: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+      // A radio or checkbox inside a card may ring the card (has-focus-visible) instead.
+      const card = el.closest("label");
+      const cardRing = !!card && getComputedStyle(card).outlineStyle !== "none";
+      const name = el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40) ?? "";
+      return {
+        id: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} "${name}"`,
+        ringed: el.matches(":focus-visible") && (outline || style.boxShadow !== "none" || cardRing),
+        // Monaco draws its own focus (the cursor and the editor's focus border).
+        monaco: !!el.closest(".monaco-editor"),
+      };
+    });
+    if (!focused) break;
+    if (seen.length > 0 && focused.id === seen[0]) break;
+    seen.push(focused.id);
+    if (!focused.ringed && !focused.monaco) unringed.push(focused.id);
+    await page.keyboard.press("Tab");
+  }
+  console.log(`Tab reached ${seen.length} controls`);
+  expect(seen.length, "controls Tab reached").toBeGreaterThan(60);
+  expect(unringed, "focused without a visible focus ring").toEqual([]);
 });
