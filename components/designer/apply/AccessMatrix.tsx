@@ -88,11 +88,13 @@ function TableMatrix({ report, table }: { report: Report; table: string }) {
               if (!cell) return <td key={op} className="border-l border-line px-2 py-0.5 text-faint" />;
               return cell.ok ? (
                 <td key={op} className="border-l border-line px-2 py-0.5" title={`as the design says: ${cell.expected}`}>
-                  <span className="font-semibold text-ok">✓</span> <span className="text-muted">{cell.actual}</span>
+                  <span className="font-semibold text-ok" aria-hidden="true">✓</span>
+                  <span className="sr-only">as designed:</span> <span className="text-muted">{cell.actual}</span>
                 </td>
               ) : (
                 <td key={op} className="border-l border-line bg-danger-soft px-2 py-0.5">
-                  <span className="font-semibold text-danger">✗</span> <span>{cell.actual}</span>
+                  <span className="font-semibold text-danger" aria-hidden="true">✗</span>
+                  <span className="sr-only">differs:</span> <span>{cell.actual}</span>
                   <span className="block text-[11px] text-danger">expected {cell.expected}</span>
                 </td>
               );

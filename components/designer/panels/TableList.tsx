@@ -106,7 +106,9 @@ const TableRow = memo(function TableRow({ table, index, last, selected, hasProbl
         onKeyDown={onKeyDown}
         aria-current={selected ? "page" : undefined}
         title={`${label} (Alt+↑/↓ moves it, Delete removes it)`}
-        className={`flex h-7 min-w-0 flex-1 cursor-pointer items-center gap-2 rounded-md pr-1 pl-2 text-left ${selected ? "font-medium text-accent-text" : "text-fg"}`}
+        // The title's keys, for screen readers (a tooltip is the mouse's).
+        aria-keyshortcuts="ArrowUp ArrowDown Alt+ArrowUp Alt+ArrowDown Delete"
+        className={`flex h-7 min-w-0 flex-1 cursor-pointer items-center gap-2 rounded-md pr-1 pl-2 text-left focus-visible:-outline-offset-2 ${selected ? "font-medium text-accent-text" : "text-fg"}`}
       >
         <Icon name="table" className="size-3.5 shrink-0 opacity-60" />
         <span className="min-w-0 flex-1 truncate font-mono text-[12.5px]">{label}</span>

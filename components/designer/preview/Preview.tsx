@@ -64,7 +64,7 @@ export function Preview() {
                 title={file.path}
                 onClick={() => run("showFile", { path: file.path })}
                 onKeyDown={onTabKey}
-                className={`relative flex h-8 shrink-0 cursor-pointer items-center gap-1.5 border-r border-line px-2.5 font-mono text-[11.5px] whitespace-nowrap transition-colors ${selected ? "bg-panel text-fg" : "bg-subtle text-muted hover:text-fg"}`}
+                className={`relative flex h-8 shrink-0 cursor-pointer items-center gap-1.5 border-r border-line px-2.5 font-mono focus-visible:-outline-offset-2 text-[11.5px] whitespace-nowrap transition-colors ${selected ? "bg-panel text-fg" : "bg-subtle text-muted hover:text-fg"}`}
               >
                 {selected && <span className="absolute inset-x-0 top-0 h-0.5 bg-accent" aria-hidden="true" />}
                 {label(file.path)}
@@ -104,11 +104,20 @@ export function Preview() {
         )}
       </div>
       <footer className="flex h-7 shrink-0 items-center gap-3 border-t border-line px-3 text-[11.5px] text-muted">
-        {result.ok ? (
-          <>
-            <span className="flex items-center gap-1 text-ok">
+        {/* Always there, so screen readers hear when the design turns valid or invalid (not every edit's size). */}
+        <span aria-live="polite" aria-atomic="true" className={`flex items-center gap-1 ${result.ok ? "text-ok" : "text-danger"}`}>
+          {result.ok ? (
+            <>
               <Icon name="check" className="size-3.5" /> Valid
-            </span>
+            </>
+          ) : (
+            <>
+              <Icon name="alert" className="size-3.5" /> {result.problems.length} {result.problems.length === 1 ? "problem" : "problems"}: no SQL until fixed
+            </>
+          )}
+        </span>
+        {result.ok && (
+          <>
             <span>
               {result.bundle.length} files · {formatBytes(result.bundle.reduce((n, f) => n + f.contents.length, 0))}
             </span>
@@ -123,10 +132,6 @@ export function Preview() {
               </span>
             )}
           </>
-        ) : (
-          <span className="flex items-center gap-1 text-danger">
-            <Icon name="alert" className="size-3.5" /> {result.problems.length} {result.problems.length === 1 ? "problem" : "problems"}: no SQL until fixed
-          </span>
         )}
       </footer>
     </section>
