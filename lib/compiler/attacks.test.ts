@@ -218,7 +218,7 @@ describe.each(testDatabases())("attacks on $name", ({ open }) => {
       const projectId = documents.columns.find((c) => c.name === "project_id")!;
       projectId.references = { ...projectId.references!, crossOrganization: true };
       const tables = compiled({ ...design, target }).bundle.find((f) => f.path.endsWith("_tables.sql"))!.contents;
-      expect(tables).toContain(`ADD CONSTRAINT "documents_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES public."projects" ("id") ON DELETE CASCADE;`);
+      expect(tables).toContain(`ADD CONSTRAINT "documents_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES public."projects" ("id") ON DELETE CASCADE;`);
       expect(tables).not.toContain("UNIQUE");
     });
   });

@@ -30,6 +30,7 @@ describe("compile", () => {
       "drizzle/0003_policies.sql",
       "drizzle/0004_indexes.sql",
       "drizzle/meta/_journal.json",
+      "drizzle/meta/0004_snapshot.json",
       "src/db/schema.ts",
       "drizzle.config.ts",
       ".env.example",

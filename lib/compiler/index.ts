@@ -5,6 +5,7 @@ import { planTables } from "./plan";
 import { schemaTs } from "./schema-ts";
 import { migrationFile, migrations, type Migration } from "./sql";
 import { databaseState, type DatabaseState } from "./state";
+import { drizzleSnapshot, NO_SNAPSHOT_ID, snapshotFile, type DrizzleSnapshot } from "./drizzle-snapshot";
 import { nextVersion, recordFile, RECORD_PATH, type NextVersion } from "./versions";
 
 export { planTables } from "./plan";
@@ -43,7 +44,7 @@ function supabaseVersion(index: number): string {
   return new Date(MIGRATION_EPOCH + index * 1000).toISOString().replace(/\D/g, "").slice(0, 14);
 }
 
-function migrationFiles(model: Model, steps: readonly Migration[], dialect: TargetDialect): BundleFile[] {
+function migrationFiles(model: Model, steps: readonly Migration[], dialect: TargetDialect, snapshot: DrizzleSnapshot): BundleFile[] {
   if (dialect.layout === "supabase") {
     return steps.map((m, idx) => ({
       path: `${SUPABASE_MIGRATIONS_FOLDER}/${supabaseVersion(idx)}_${m.tag.replace(/^\d+_/, "")}.sql`,
@@ -58,7 +59,9 @@ function migrationFiles(model: Model, steps: readonly Migration[], dialect: Targ
   return [
     ...steps.map((m) => ({ path: `${MIGRATIONS_FOLDER}/${m.tag}.sql`, contents: migrationFile(model, m, dialect) })),
     { path: `${MIGRATIONS_FOLDER}/meta/_journal.json`, contents: JSON.stringify(journal, null, 2) + "\n" },
-  ];
+    // drizzle-kit generate diffs schema.ts against the newest snapshot: this one says nothing is left to generate.
+    snapshotFile(snapshot, steps.length - 1, NO_SNAPSHOT_ID),
+  ].map(({ path, contents }) => ({ path, contents }));
 }
 
 /** Compiles a validated model. Pure and deterministic: the same model gives byte-identical files. */
@@ -70,7 +73,7 @@ function compileWithState(model: Model): { bundle: Bundle; state: DatabaseState 
   const dialect = dialectFor(model);
   const plans = planTables(model, dialect);
   const files: BundleFile[] = [
-    ...migrationFiles(model, migrations(model, plans, dialect), dialect),
+    ...migrationFiles(model, migrations(model, plans, dialect), dialect, drizzleSnapshot(model, plans, dialect)),
     { path: "src/db/schema.ts", contents: schemaTs(model, plans, dialect) },
     ...(dialect.layout === "drizzle" ? [{ path: "drizzle.config.ts", contents: drizzleConfig() }] : []),
     { path: ".env.example", contents: dialect.envExample() },
@@ -78,7 +81,7 @@ function compileWithState(model: Model): { bundle: Bundle; state: DatabaseState 
     authorizedQueryExample(model),
   ];
   const readme = { path: "README.md", contents: bundleReadme(model, plans, dialect, [...files.map((f) => f.path), "README.md", RECORD_PATH]) };
-  return { bundle: [...files, readme], state: databaseState(model, plans, dialect) };
+  return { bundle: [...files, readme], state: databaseState(model, plans, dialect, drizzleSnapshot(model, plans, dialect)) };
 }
 
 /** Validates any input (parsed JSON) and compiles it; problems come back with their paths, never half a bundle. */

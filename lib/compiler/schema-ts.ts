@@ -2,7 +2,7 @@ import type { ColumnType, Model, ModelColumn, ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
 import { commentText, tsString, UNSAFE_CHARACTERS } from "../targets/file-text";
 import { CODE_POINT_COLLATION } from "./expressions";
-import { defaultSql } from "./sql";
+import { defaultSql, drizzleForeignKeyName } from "./sql";
 import type { PolicyPlan, TablePlan } from "./plan";
 
 /** `src/db/schema.ts`: the same tables, policies and indexes as the migrations, as Drizzle code. */
@@ -83,6 +83,18 @@ function access(objectName: string, key: string): string {
   return IDENTIFIER.test(key) ? `${objectName}.${key}` : `${objectName}[${str(key)}]`;
 }
 
+/** drizzle-kit's own name for a foreign key, before PostgreSQL's limit. */
+function defaultForeignKeyName(tableFrom: string, columnsFrom: readonly string[], tableTo: string, columnsTo: readonly string[]): string {
+  return `${tableFrom}_${columnsFrom.join("_")}_${tableTo}_${columnsTo.join("_")}_fk`;
+}
+
+/** Whether a reference is written as foreignKey() among the table's extras rather than .references(). */
+function inExtras(table: ModelTable, column: ModelColumn): boolean {
+  const ref = column.references;
+  if (!ref) return false;
+  return ref.sameOrganization !== null || drizzleForeignKeyName(table.name, [column.name], ref.table, [ref.column]) !== defaultForeignKeyName(table.name, [column.name], ref.table, [ref.column]);
+}
+
 export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): string {
   const used = new Set<string>([dialect.drizzleRoles.signedIn, dialect.drizzleRoles.anonymous]);
   const variables = new Map(model.tables.map((t) => [t.name, jsName(t.name, used, "table")]));
@@ -99,8 +111,8 @@ export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: Tar
     if (column.primaryKey && table.primaryKey.length === 1) code += ".primaryKey()";
     else if (column.notNull) code += ".notNull()";
     if (column.default) code += `.default(${sqlTemplate(defaultSql(column.default, column.type, dialect))})`;
-    // A same-organization reference is a foreign key over two columns, declared with the table's extras.
-    if (column.references && !column.references.sameOrganization) {
+    // A same-organization reference (two columns), or one whose name drizzle-kit would make too long, is declared with the table's extras.
+    if (column.references && !inExtras(table, column)) {
       const target = column.references.table;
       const targetColumn = access(variables.get(target)!, keys.get(target)!.get(column.references.column)!);
       const selfReference = target === table.name;
@@ -137,14 +149,21 @@ export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: Tar
       extras.push(`    unique(${str(key.name)}).on(${key.columns.map((c) => access("t", tableKeys.get(c)!)).join(", ")}),`);
     }
     for (const column of table.columns) {
-      const same = column.references?.sameOrganization;
-      if (!same) continue;
-      const ref = column.references!;
+      const ref = column.references;
+      if (!ref || !inExtras(table, column)) continue;
+      const same = ref.sameOrganization;
       const parent = ref.table === table.name ? "t" : variables.get(ref.table)!;
       const parentKeys = keys.get(ref.table)!;
+      const from = same ? [same.column, column.name] : [column.name];
+      const to = same ? [same.parentColumn, ref.column] : [ref.column];
+      const name = drizzleForeignKeyName(table.name, from, ref.table, to);
       builders.add("foreignKey");
-      const fk = `foreignKey({ columns: [${access("t", tableKeys.get(same.column)!)}, ${access("t", tableKeys.get(column.name)!)}], foreignColumns: [${access(parent, parentKeys.get(same.parentColumn)!)}, ${access(parent, parentKeys.get(ref.column)!)}] })`;
-      extras.push(`    ${fk}${ref.onDelete ? `.onDelete(${str(ref.onDelete)})` : ""},`);
+      const fields = [
+        ...(name === defaultForeignKeyName(table.name, from, ref.table, to) ? [] : [`name: ${str(name)}`]),
+        `columns: [${from.map((c) => access("t", tableKeys.get(c)!)).join(", ")}]`,
+        `foreignColumns: [${to.map((c) => access(parent, parentKeys.get(c)!)).join(", ")}]`,
+      ];
+      extras.push(`    foreignKey({ ${fields.join(", ")} })${ref.onDelete ? `.onDelete(${str(ref.onDelete)})` : ""},`);
     }
     for (const index of indexes) {
       builders.add("index");

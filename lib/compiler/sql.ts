@@ -1,4 +1,4 @@
-import { quoteIdent, sqlLiteral, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelReference, type ModelTable } from "../design";
+import { MAX_IDENTIFIER_BYTES, quoteIdent, sqlLiteral, utf8Length, type ColumnType, type DefaultExpr, type Model, type ModelColumn, type ModelReference, type ModelTable } from "../design";
 import type { TargetDialect } from "../targets";
 import { commentText } from "../targets/file-text";
 import { CODE_POINT_COLLATION } from "./expressions";
@@ -94,6 +94,15 @@ function tableStatements(model: Model, plans: readonly TablePlan[], dialect: Tar
  * the parent's own organization). Its SET NULL names the reference column alone: the row keeps
  * its organization.
  */
+/**
+ * drizzle-kit's name for a foreign key, `<table>_<columns>_<parent>_<columns>_fk`; shortened with
+ * a hash when longer than PostgreSQL's 63 bytes (schema.ts then names it explicitly).
+ */
+export function drizzleForeignKeyName(tableFrom: string, columnsFrom: readonly string[], tableTo: string, columnsTo: readonly string[]): string {
+  const name = `${tableFrom}_${columnsFrom.join("_")}_${tableTo}_${columnsTo.join("_")}_fk`;
+  return utf8Length(name) <= MAX_IDENTIFIER_BYTES ? name : derivedName(tableFrom, `${columnsFrom.join("_")}_fk`);
+}
+
 export function foreignKeySql(t: ModelTable, column: ModelColumn, ref: ModelReference): { name: string; sql: string } {
   const same = ref.sameOrganization;
   const columns = same ? [same.column, column.name] : [column.name];
@@ -101,8 +110,8 @@ export function foreignKeySql(t: ModelTable, column: ModelColumn, ref: ModelRefe
   let onDelete = ref.onDelete ? ` ON DELETE ${ref.onDelete.toUpperCase()}` : "";
   if (same && ref.onDelete === "set null") onDelete += ` (${quoteIdent(column.name)})`;
   const list = (names: readonly string[]) => names.map(quoteIdent).join(", ");
-  // Named as PostgreSQL would name it, so that a later version can drop it by name.
-  const name = derivedName(t.name, `${columns.join("_")}_fkey`);
+  // Named as drizzle-kit names it, so that schema.ts and the database agree and a later version can drop it by name.
+  const name = drizzleForeignKeyName(t.name, columns, ref.table, parentColumns);
   return {
     name,
     sql: `ALTER TABLE ${table(t.name)} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${list(columns)}) REFERENCES ${table(ref.table)} (${list(parentColumns)})${onDelete};`,

@@ -1,6 +1,7 @@
 import type { Model } from "../design";
 import type { TargetDialect } from "../targets";
 import { helperStatements } from "./helpers-sql";
+import type { DrizzleSnapshot } from "./drizzle-snapshot";
 import type { TablePlan } from "./plan";
 import { columnSql, createTableSql, defaultSql, forcesRowLevelSecurity, foreignKeySql, indexSql, policySql, tableGrants, uniqueKeySql } from "./sql";
 
@@ -20,6 +21,8 @@ export interface DatabaseState {
   readonly helpers: readonly { readonly signature: string; readonly statements: readonly string[] }[];
   readonly policies: readonly ConstraintState[];
   readonly indexes: readonly ConstraintState[];
+  /** drizzle-kit's snapshot of schema.ts at this state (drizzle layout), for the next version's snapshot file. */
+  readonly drizzleSnapshot?: DrizzleSnapshot;
 }
 
 export interface TableState {
@@ -51,7 +54,7 @@ export interface ConstraintState {
   readonly sql: string;
 }
 
-export function databaseState(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): DatabaseState {
+export function databaseState(model: Model, plans: readonly TablePlan[], dialect: TargetDialect, snapshot: DrizzleSnapshot): DatabaseState {
   return {
     target: model.target,
     layout: dialect.layout,
@@ -79,5 +82,6 @@ export function databaseState(model: Model, plans: readonly TablePlan[], dialect
     helpers: helperStatements(model, dialect),
     policies: plans.flatMap((p) => p.policies.map((policy) => ({ table: p.table.name, name: policy.name, sql: policySql(policy, dialect) }))),
     indexes: plans.flatMap((p) => p.indexes.map((i) => ({ table: i.table, name: i.name, sql: indexSql(i) }))),
+    ...(dialect.layout === "drizzle" ? { drizzleSnapshot: snapshot } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Design, Model } from "../design";
 import type { Bundle, BundleFile } from ".";
 import { migrationBetween } from "./diff";
+import { NO_SNAPSHOT_ID, snapshotFile } from "./drizzle-snapshot";
 import { commentText } from "../targets/file-text";
 import { STATEMENT_BREAKPOINT } from "./sql";
 import type { DatabaseState } from "./state";
@@ -97,6 +98,11 @@ export function nextVersion(previous: Bundle, fresh: { readonly design: Design; 
       { path: migrationPath, contents: `${header}\n${statements.join(`\n${STATEMENT_BREAKPOINT}\n`)}\n` },
       { path: JOURNAL_PATH, contents: JSON.stringify(nextJournal, null, 2) + "\n" },
     ];
+    // drizzle-kit's snapshot after this migration, chained to the newest one already there.
+    if (fresh.state.drizzleSnapshot) {
+      const { path, contents } = snapshotFile(fresh.state.drizzleSnapshot, idx, newestSnapshotId(previous));
+      added.push({ path, contents });
+    }
   } else {
     const versions = previous.map((f) => SUPABASE_MIGRATION.exec(f.path)?.[1]).filter((v): v is string => v !== undefined);
     const version = nextSupabaseVersion(versions);
@@ -107,6 +113,20 @@ export function nextVersion(previous: Bundle, fresh: { readonly design: Design; 
   const others = fresh.bundle.filter((f) => !freshMigrations.has(f.path) && f.path !== RECORD_PATH);
   const bundle = [...kept, ...added, ...others, recordFile(nextRecord)];
   return { kind: "changed", bundle, migrationPath, changes, record: nextRecord };
+}
+
+function newestSnapshotId(previous: Bundle): string {
+  const newest = previous
+    .filter((f) => /^drizzle\/meta\/\d{4}_snapshot\.json$/.test(f.path))
+    .sort((a, b) => a.path.localeCompare(b.path))
+    .at(-1);
+  if (!newest) return NO_SNAPSHOT_ID;
+  try {
+    const id = (JSON.parse(newest.contents) as { id?: unknown }).id;
+    return typeof id === "string" ? id : NO_SNAPSHOT_ID;
+  } catch {
+    throw new VersionError(`${newest.path}: not valid JSON; it was changed by hand`);
+  }
 }
 
 function isMigrationFile(file: BundleFile): boolean {
