@@ -51,6 +51,20 @@ export function bundleReadme(model: Model, plans: readonly TablePlan[], dialect:
     "",
     ...files.map((f) => `- \`${f}\``),
     "",
+    "## A new version of the design",
+    "",
+    "Change the design and compile it into this folder again (`npm run cli -- compile design.json --out <this folder>`):",
+    "the migrations here stay as they are and one migration for the change is appended, after every migration",
+    "already here. `rls-designer.json` records the design and the database state this folder's migrations leave.",
+    ...(dialect.layout === "drizzle"
+      ? [
+          "",
+          "`drizzle/meta/` holds drizzle-kit's snapshot of `src/db/schema.ts`, so `npx drizzle-kit generate` finds nothing to do",
+          "right after a compile. `npx drizzle-kit push` is not a way to apply this bundle: it knows the tables and policies of",
+          "schema.ts but not the helper functions and grants of the migrations, so apply with `npx drizzle-kit migrate`.",
+        ]
+      : []),
+    "",
     dialect.readmeSection(),
     "",
   ].join("\n");
