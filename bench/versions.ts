@@ -60,8 +60,9 @@ for (const size of [100, 500]) {
   if (!first.result.ok) throw new Error("the large design does not compile");
   const bundle = first.result.bundle;
   const next = time(() => compileNextVersion(bundle, v2));
-  if (!next.result.ok || next.result.kind !== "changed") throw new Error("expected a change");
-  const statements = next.result.bundle.find((f) => f.path === next.result.migrationPath)!.contents.split("--> statement-breakpoint").length;
+  const version = next.result;
+  if (!version.ok || version.kind !== "changed") throw new Error("expected a change");
+  const statements = version.bundle.find((f) => f.path === version.migrationPath)!.contents.split("--> statement-breakpoint").length;
   const [a, b] = [validateDesign(v1), validateDesign(v2)];
   if (!a.ok || !b.ok) throw new Error("invalid");
   const access = time(() => accessChanges(a.model, b.model), 3);

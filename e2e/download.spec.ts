@@ -68,4 +68,24 @@ test("the downloaded zip holds exactly what the command line's compile writes, b
   await expect(page.getByRole("region", { name: "SQL preview" }).getByText(/\d+ changed since the last download/)).toBeVisible();
   await page.getByRole("button", { name: "Changes" }).click();
   await expect(page.locator(".monaco-diff-editor")).toBeVisible();
+
+  // The next download is the next version of the one before: its migrations stay, one is appended,
+  // exactly as the command line compiles the changed design into the folder of the first compile.
+  const [secondZip] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download bundle" }).click()]);
+  const second = unzipSync(new Uint8Array(readFileSync(await secondZip.path())));
+  expect(Object.keys(second)).toContain("drizzle/0005_v2.sql");
+  for (const path of Object.keys(entries).filter((p) => /^drizzle\/(\d{4}_.*\.sql|meta\/0004_snapshot\.json)$/.test(p))) {
+    expect(Buffer.from(second[path]).equals(Buffer.from(entries[path])), `${path} changed between versions`).toBe(true);
+  }
+  await expect(page.getByText(/Downloaded version 2: drizzle\/0005_v2\.sql appended/)).toBeVisible();
+  const [secondJson] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export" }).click()]);
+  const secondDesign = join(work, "design-2.json");
+  await secondJson.saveAs(secondDesign);
+  execFileSync("node_modules/.bin/tsx", ["lib/cli/main.ts", "compile", secondDesign, "--out", outDir], { stdio: "pipe" });
+  const folder = readTree(outDir);
+  for (const [path, bytes] of Object.entries(second)) {
+    expect(Buffer.from(bytes).toString("utf8"), `${path} differs from the CLI's second compile`).toBe(folder[path]?.toString("utf8"));
+  }
+  // Right after that download, nothing differs from it.
+  await expect(page.getByRole("region", { name: "SQL preview" }).getByText("Same as the last download")).toBeVisible();
 });

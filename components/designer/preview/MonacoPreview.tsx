@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useMemo, useRef } from "react";
 import Editor, { DiffEditor } from "@monaco-editor/react";
-import { compiled, shownFile } from "../state/compiled";
+import { downloadFor, shownFile } from "../state/compiled";
 import { designerStore } from "../state/store";
 import { useDesigner } from "../state/hooks";
 import { useDark } from "../ui/theme";
@@ -82,12 +82,12 @@ function revealTable() {
 
 function follow() {
   const state = designerStore.getState();
-  const result = compiled(state.design);
-  if (!result.ok) return;
+  const download = downloadFor(state.design, state.baseline);
+  if (!download) return;
   // The file about to be shown may differ from the one on screen (a new default file): update that one now.
-  const next = shownFile(result.bundle, state.activeFile);
-  const changes = syncBundle(result.bundle, editor && state.previewMode === "file" && next === activePath ? activePath : undefined);
-  if (state.previewMode === "changes") syncBaseline(state.baseline, result.bundle);
+  const next = shownFile(download.bundle, state.activeFile);
+  const changes = syncBundle(download.bundle, editor && state.previewMode === "file" && next === activePath ? activePath : undefined);
+  if (state.previewMode === "changes") syncBaseline(state.baseline, download.bundle);
   const range = changes.get(activePath);
   if (range) showChange(range);
 }

@@ -2,7 +2,7 @@
 import dynamic from "next/dynamic";
 import { useEffect, useMemo, type KeyboardEvent } from "react";
 import { run } from "../state/commands";
-import { lastValidBundle, shownFile } from "../state/compiled";
+import { downloadFor, lastValidBundle, shownFile } from "../state/compiled";
 import { useCompiled, useDesigner } from "../state/hooks";
 import { Icon } from "../ui/icons";
 import { ProblemsList, WarningsStrip } from "./ProblemsList";
@@ -20,7 +20,8 @@ export function Preview() {
   const chosen = useDesigner((s) => s.activeFile);
   const mode = useDesigner((s) => s.previewMode);
   const baseline = useDesigner((s) => s.baseline);
-  const bundle = result.ok ? result.bundle : lastValidBundle();
+  const download = useDesigner((s) => downloadFor(s.design, s.baseline));
+  const bundle = result.ok && download ? download.bundle : lastValidBundle();
   const active = shownFile(bundle, chosen);
   const changed = useMemo(() => {
     if (!baseline || !bundle) return new Set<string>();

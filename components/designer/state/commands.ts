@@ -6,7 +6,7 @@ import * as columns from "../edits/columns";
 import * as access from "../edits/access";
 import * as firewall from "../edits/firewall";
 import * as project from "../edits/project";
-import { compiled } from "./compiled";
+import { compiled, downloadFor } from "./compiled";
 import { parseDesign, shareFragment, writeBaseline } from "./persistence";
 import { copyText, fileStem, saveFile } from "./browser";
 import { commitEdit, designerStore, endMerge, notify, redo, undo, type DesignerState, type Selection } from "./store";
@@ -84,10 +84,11 @@ export const commands = {
     history: "none",
     enabled: (s) => compiled(s.design).ok,
     perform: (s) => {
-      const result = compiled(s.design);
-      if (!result.ok) return;
-      saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(result.bundle), "application/zip");
-      const baseline = { at: Date.now(), files: Object.fromEntries(result.bundle.map((f) => [f.path, f.contents])) };
+      const download = downloadFor(s.design, s.baseline);
+      if (!download) return;
+      saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(download.bundle), "application/zip");
+      if (download.note) notify(`Downloaded ${download.note}`);
+      const baseline = { at: Date.now(), files: Object.fromEntries(download.bundle.map((f) => [f.path, f.contents])) };
       writeBaseline(baseline);
       designerStore.setState({ baseline });
     },

@@ -1,5 +1,6 @@
-import { compileDesign, type Bundle, type CompileResult } from "@/lib/compiler";
+import { compileDesign, compileNextVersion, RECORD_PATH, VersionError, type Bundle, type CompileResult } from "@/lib/compiler";
 import type { Design, Problem } from "@/lib/design";
+import type { Baseline } from "./store";
 
 /**
  * The compiler's answer for a design, computed once per design object. Edits are immutable, so
@@ -59,4 +60,42 @@ export function shownFile(bundle: Bundle | null, chosen: string | null): string 
   if (!bundle) return "";
   if (chosen && bundle.some((f) => f.path === chosen)) return chosen;
   return (bundle.find((f) => /policies/.test(f.path)) ?? bundle.find((f) => f.path.endsWith(".sql")) ?? bundle[0])?.path ?? "";
+}
+
+export interface Download {
+  readonly bundle: Bundle;
+  /** What the download is against the last one, in words (null for a first download). */
+  readonly note: string | null;
+}
+
+const downloads = new WeakMap<Design, { baseline: Baseline | null; download: Download }>();
+
+/**
+ * What "Download bundle" gives (and the preview shows): the first time, the design's bundle; after
+ * a download, the next version of that bundle (spec §5), so the earlier migrations stay as they
+ * were handed out and one migration for the change is appended, as `compile --out <folder>` does.
+ */
+export function downloadFor(design: Design, baseline: Baseline | null): Download | null {
+  const result = compiled(design);
+  if (!result.ok) return null;
+  const cached = downloads.get(design);
+  if (cached && cached.baseline === baseline) return cached.download;
+  const download = nextDownload(result.bundle, design, baseline);
+  downloads.set(design, { baseline, download });
+  return download;
+}
+
+function nextDownload(fresh: Bundle, design: Design, baseline: Baseline | null): Download {
+  if (!baseline || baseline.files[RECORD_PATH] === undefined) return { bundle: fresh, note: null };
+  const previous: Bundle = Object.entries(baseline.files).map(([path, contents]) => ({ path, contents }));
+  const at = new Date(baseline.at).toLocaleTimeString();
+  try {
+    const next = compileNextVersion(previous, design);
+    if (!next.ok) return { bundle: fresh, note: null };
+    if (next.kind === "unchanged") return { bundle: previous, note: `the same as the bundle downloaded at ${at}` };
+    return { bundle: next.bundle, note: `version ${next.record.version}: ${next.migrationPath} appended to the bundle downloaded at ${at}` };
+  } catch (error) {
+    if (!(error instanceof VersionError)) throw error;
+    return { bundle: fresh, note: `a new bundle: ${error.message}` };
+  }
 }
