@@ -123,7 +123,10 @@ export async function verifyModel(
         outcome.sqlstate = sqlstateOf(error);
         outcome.message = (error as Error).message;
       } finally {
+        // ROLLBACK TO keeps the savepoint: without RELEASE, each check would nest one level deeper
+        // and hold a transaction-id lock until the end (the lock table overflowed at ~40 tables).
         await session.query("ROLLBACK TO SAVEPOINT rlsd_check");
+        await session.query("RELEASE SAVEPOINT rlsd_check");
       }
       return { outcome, who };
     };
