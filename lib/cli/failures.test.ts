@@ -96,13 +96,21 @@ describe("the embedded database's folder", () => {
 
   it("a folder that cannot be a database: one message, exit 1", async () => {
     await writeFile(join(cwd, "a-file"), "not a folder");
-    for (const command of ["apply", "verify"]) {
-      const result = await cli([command, "design.json", "--pglite-dir", "a-file"]);
+    for (const command of ["plan", "apply", "verify", "reset"]) {
+      const result = await cli(command === "reset" ? ["reset", "--pglite-dir", "a-file"] : [command, "design.json", "--pglite-dir", "a-file"]);
       expect(result.exitCode, result.all).toBe(1);
       expect(result.stderr).toMatch(/could not open the PGlite database/);
       expect(result.all).not.toMatch(/^\s+at /m);
     }
   }, 60_000);
+
+  it("compile into a folder that cannot be made: one message, exit 1", async () => {
+    await writeFile(join(cwd, "a-file"), "not a folder");
+    const result = await cli(["compile", "design.json", "--out", "a-file/out"]);
+    expect(result.exitCode, result.all).toBe(1);
+    expect(result.stderr).toMatch(/^compile failed: .*(ENOTDIR|not a directory)/);
+    expect(result.all).not.toMatch(/^\s+at /m);
+  });
 
   it("--pglite-dir with a server URL is bad input (exit 2)", async () => {
     for (const command of ["apply", "verify"]) {
