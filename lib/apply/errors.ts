@@ -56,6 +56,10 @@ const KNOWN: readonly Known[] = [
   },
   { test: (e) => e.sqlstate === "3D000", fix: "That database does not exist: create it (CREATE DATABASE ...) or fix its name at the end of the connection string." },
   { test: (e) => e.sqlstate === "42P07" || e.sqlstate === "42710", fix: "The database already has objects of these names, made outside this design's ledger: apply to an empty database or a new Neon branch." },
+  {
+    test: (e) => e.sqlstate === "53200" || /out of shared memory|max_locks_per_transaction/i.test(e.message),
+    fix: "The server's lock table is too small for one transaction this size: raise max_locks_per_transaction (ALTER SYSTEM SET max_locks_per_transaction = 256; then restart the server), or apply the design in smaller steps.",
+  },
   { test: (e) => e.sqlstate === "53300", fix: "The server has no connection slots left: close other connections, or use Neon's pooled connection string." },
   {
     test: (e) => e.code === "ECONNREFUSED" || /ECONNREFUSED|connection refused/i.test(e.message),

@@ -1,24 +1,27 @@
-import { resolve } from "node:path";
-import { destinationSchema, formatPlan, runApply, type ApplyEnvironment, type ApplyEvent, type Destination } from "../apply";
-import { DEFAULT_PGLITE_DIR, openDatabase, type Database } from "../db";
+import { destinationSchema, formatPlan, planFor, runApply, type ApplyEnvironment, type ApplyEvent, type Destination } from "../apply";
+import { describeFailure } from "../apply/errors";
+import { compileNextVersion, type Bundle } from "../compiler";
+import { openDatabase, readStoredBundle, type Database } from "../db";
+import type { Design } from "../design";
 import { formatReport, roleOfUrl, verifyBundle } from "../verify";
 import { InputError, readDesignFile } from "./io";
-import { parse, type CliIo } from "./run";
+import { failureLines, parse, pgliteDirFor, secretsIn, type CliIo } from "./run";
 
-async function withDatabase<T>(url: string | undefined, io: CliIo, fn: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(url: string | undefined, dataDir: string, fn: (db: Database) => Promise<T>): Promise<T> {
   if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
     throw new InputError([`--database-url: expected postgres://user@host:port/database (got something else)`]);
   }
-  const db = await openDatabase(url ? { url } : { dataDir: resolve(io.cwd, DEFAULT_PGLITE_DIR) });
+  const db = await openDatabase(url ? { url } : { dataDir });
   try {
     return await fn(db);
   } finally {
-    await db.close();
+    await db.close().catch(() => {});
   }
 }
 
 const DESTINATION_OPTIONS = {
   "database-url": { type: "string" },
+  "pglite-dir": { type: "string" },
   "neon-project": { type: "string" },
   "neon-parent-branch": { type: "string" },
   "neon-branch-name": { type: "string" },
@@ -33,6 +36,9 @@ function destinationFrom(values: Values, env: Record<string, string | undefined>
   const parent = values["neon-parent-branch"] as string | undefined;
   const name = values["neon-branch-name"] as string | undefined;
   if (url !== undefined && project !== undefined) throw new InputError(["give either --database-url or --neon-project, not both"]);
+  if (values["pglite-dir"] !== undefined && (url !== undefined || project !== undefined)) {
+    throw new InputError(["--pglite-dir is for the embedded database: give it without --database-url and --neon-project"]);
+  }
   if (project === undefined && (parent !== undefined || name !== undefined)) {
     throw new InputError(["--neon-parent-branch and --neon-branch-name need --neon-project"]);
   }
@@ -53,10 +59,10 @@ function destinationFrom(values: Values, env: Record<string, string | undefined>
   return parsed.data;
 }
 
-function cliEnvironment(io: CliIo, env: Record<string, string | undefined>): ApplyEnvironment {
+function cliEnvironment(dataDir: string, env: Record<string, string | undefined>): ApplyEnvironment {
   return {
     async embedded() {
-      const db = await openDatabase({ dataDir: resolve(io.cwd, DEFAULT_PGLITE_DIR) });
+      const db = await openDatabase({ dataDir });
       return { db, release: () => db.close() };
     },
     neon: {
@@ -108,7 +114,7 @@ async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
   const destination = destinationFrom(values, env);
   const outcome = await runApply(
     { model, bundle, design, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env) },
-    cliEnvironment(io, env),
+    cliEnvironment(pgliteDirFor(values, io), env),
     (event) => printEvent(io, event),
   );
   if (outcome.branch && outcome.mode === "apply") io.stdout(`Neon branch: ${outcome.branch.branchName} (${outcome.branch.branchId}) in project ${outcome.branch.projectId}\n`);
@@ -125,13 +131,52 @@ export async function planCommand(args: string[], io: CliIo) {
 }
 
 export async function verifyCommand(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { "database-url": { type: "string" } });
-  const { model, bundle } = await readDesignFile(io.cwd, positionals[0]);
-  return withDatabase(values["database-url"] as string | undefined, io, async (db) => {
-    io.stdout(`verifying in ${db.location} (inside a transaction that is rolled back)\n`);
-    const env = io.env ?? process.env;
-    const report = await verifyBundle(model, bundle, db, (p) => io.stdout(`  table ${p.index + 1} of ${p.total}: ${p.table}\n`), appRolesFrom(env));
-    io.stdout(formatReport(report) + "\n");
-    return { exitCode: report.ok ? 0 : 1 };
-  });
+  const { values, positionals } = parse(args, { "database-url": { type: "string" }, "pglite-dir": { type: "string" } });
+  if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
+  const url = values["database-url"] as string | undefined;
+  if (url !== undefined && values["pglite-dir"] !== undefined) throw new InputError(["give either --database-url or --pglite-dir, not both"]);
+  const { model, bundle: fresh, design } = await readDesignFile(io.cwd, positionals[0]);
+  const env = io.env ?? process.env;
+  let step: "connect" | "plan" | "verify" = "connect";
+  try {
+    return await withDatabase(url, pgliteDirFor(values, io), async (db) => {
+      step = "plan";
+      // A database holding another version of the design cannot take this bundle in a transaction: say so, and how to move it.
+      let bundle = fresh;
+      const plan = await planFor(fresh, db, db.location);
+      const stored = plan.conflicts.length > 0 ? await readStoredBundle(db) : null;
+      // The database holds this very design, as apply moved it there version by version: verify that bundle.
+      if (stored !== null && sameDesign(stored, design)) bundle = stored;
+      else if (stored !== null) {
+        io.stderr(
+          `verify failed: ${db.location} holds another version of this design (${plan.conflicts.join(" ")})\n` +
+            `fix: move it to this version first: npm run cli -- apply ${positionals[0]}${url ? " --database-url <the same URL>" : ""}; then verify again\n`,
+        );
+        return { exitCode: 1 };
+      }
+      step = "verify";
+      io.stdout(`verifying in ${db.location} (in transactions that are rolled back)\n`);
+      const report = await verifyBundle(model, bundle, db, (p) => io.stdout(`  table ${p.index + 1} of ${p.total}: ${p.table}\n`), appRolesFrom(env), {
+        onGroup: (g) => {
+          if (g.total > 1) io.stdout(`group ${g.index + 1} of ${g.total} (${g.tables.length} tables, one transaction each group)\n`);
+        },
+      });
+      io.stdout(formatReport(report) + "\n");
+      return { exitCode: report.ok ? 0 : 1 };
+    });
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    io.stderr(failureLines(describeFailure(step, error), "verify", secretsIn(args, env)) + "\n");
+    return { exitCode: 1 };
+  }
+}
+
+/** Whether an earlier bundle (as apply recorded it in the database) was compiled from this design. */
+function sameDesign(stored: Bundle, design: Design): boolean {
+  try {
+    const next = compileNextVersion(stored, design);
+    return next.ok && next.kind === "unchanged";
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,8 @@ import { parseArgs } from "node:util";
 import { formatProblem, TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES, template, type TemplateName } from "../design";
 import { DEFAULT_PGLITE_DIR, emptyEmbeddedDatabase, openDatabase } from "../db";
 import { compileNextVersion, RECORD_PATH, VersionError, type Bundle } from "../compiler";
+import { Redactor, type ApplyFailure } from "../apply";
+import { describeFailure } from "../apply/errors";
 import { InputError, overlayBundle, readDesignFile, readEarlierBundle, writeBundle } from "./io";
 import { applyCommand, planCommand, verifyCommand } from "./database-commands";
 import { diffCommand } from "./diff-command";
@@ -28,23 +30,24 @@ Usage: npm run cli -- <command> [options]
   apply   <design.json> [destination] [--yes] [--plan-only]
                                              plan, apply the new migrations in one transaction, then verify there;
                                              --yes confirms changes that drop or rewrite data
-  verify  <design.json> [--database-url URL] prove the policies: every principal x operation against the
+  verify  <design.json> [destination]        prove the policies: every principal x operation against the
                                              meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
   lint    <design.json>                      check the design and list every problem
   diff    <old.json> <new.json>              what a new version changes: the migration it appends, and who may
                                              now (+) or no longer (-) do what, from the meaning
-  reset                                      empty the embedded database (.data/pglite), e.g. to apply a changed
-                                             design afresh; servers are never emptied
+  reset [--pglite-dir DIR]                   empty the embedded database, e.g. to apply a changed design afresh;
+                                             servers are never emptied
   init    --template <name> [--out <file>]   start a design from a template (prints it without --out)
   templates                                  list the templates
 
-Destinations (plan, apply): the embedded database in .data/pglite by default, or
+Destinations (plan, apply, verify): the embedded database by default, in .data/pglite, or in
+  --pglite-dir DIR                           another folder (RLSD_PGLITE_DIR in the environment does the same)
   --database-url URL                         any PostgreSQL (a Neon connection string too)
   --neon-project ID [--neon-parent-branch ID] [--neon-branch-name NAME]
                                              a new Neon branch (default name rls/<design>-<time>);
                                              the API key comes from NEON_API_KEY in the environment
 
-Exit codes: 0 ok, 1 apply failed or verify found mismatches, 2 bad input (nothing is written).
+Exit codes: 0 ok, 1 a failure (one message, with the fix; secrets hidden) or mismatches, 2 bad input (nothing is written).
 `;
 
 export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: number }> {
@@ -84,8 +87,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: num
       io.stderr(error.lines.join("\n") + "\n");
       return { exitCode: 2 };
     }
-    throw error;
+    // Never a stack trace: one message (SQLSTATE and hint when the database gave them), what to do, secrets hidden.
+    io.stderr(failureLines(describeFailure("connect", error), command ?? "cli", secretsIn(argv, io.env ?? process.env)) + "\n");
+    return { exitCode: 1 };
   }
+}
+
+/** What failed and the fix, as the command line prints every failure. */
+export function failureLines(failure: ApplyFailure, command: string, redactor: Redactor): string {
+  const lines = [`${command} failed: ${failure.message}`];
+  if (failure.fix) lines.push(`fix: ${failure.fix}`);
+  return redactor.redact(lines.join("\n"));
+}
+
+/** The secrets a command line may carry: connection strings among the arguments, the Neon API key. */
+export function secretsIn(argv: readonly string[], env: Record<string, string | undefined>): Redactor {
+  return new Redactor([...argv.filter((a) => /:\/\//.test(a)), env.NEON_API_KEY, env.DATABASE_URL, env.DATABASE_AUTHENTICATED_URL, env.DATABASE_APP_URL]);
 }
 
 type ParseOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>;
@@ -166,9 +183,20 @@ async function earlierVersion(io: CliIo, outDir: string, holdsBundle: boolean, f
   return holdsBundle ? [...folder.filter((f) => f.path !== RECORD_PATH), record] : earlier.bundle;
 }
 
+/**
+ * The embedded database's folder: --pglite-dir, else RLSD_PGLITE_DIR (as for the app), else
+ * .data/pglite; relative to the working directory.
+ */
+export function pgliteDirFor(values: Record<string, unknown>, io: CliIo): string {
+  const env = io.env ?? process.env;
+  const given = values["pglite-dir"];
+  if (given !== undefined && (typeof given !== "string" || given === "")) throw new InputError(["--pglite-dir: give a folder"]);
+  return resolve(io.cwd, (given as string | undefined) ?? (env.RLSD_PGLITE_DIR || DEFAULT_PGLITE_DIR));
+}
+
 async function resetCommand(args: string[], io: CliIo) {
-  parse(args, {});
-  const dataDir = resolve(io.cwd, DEFAULT_PGLITE_DIR);
+  const { values } = parse(args, { "pglite-dir": { type: "string" } });
+  const dataDir = pgliteDirFor(values, io);
   if (!existsSync(dataDir)) {
     io.stdout(`nothing to empty: there is no embedded database in ${dataDir}\n`);
     return { exitCode: 0 };

@@ -1,6 +1,7 @@
 import type { Bundle } from "./bundle";
 import { DEFAULT_DRIZZLE_LEDGER_TABLE, type Migration, readMigrations } from "./journal";
 import { drizzleLedger, supabaseLedger, type Ledger } from "./ledger";
+import { estimateApplyLocks, lockTableAdvice, readLockTable, transactionLockLimit } from "./lock-budget";
 import { conflictingFunctions, extensionAvailable, standInFor, standInNeeded, standInNotice, type StandIn } from "./stand-in";
 import { type Database, type Session, toDatabaseError } from "./types";
 
@@ -93,6 +94,15 @@ async function applyMigrations(bundle: Bundle, migrations: readonly Migration[],
     standIn: false,
     notices: [],
   };
+
+  // Before any change: a bundle too large for the lock table would fail halfway through (and roll back).
+  if (pending.length > 0) {
+    const needed = estimateApplyLocks(pending);
+    const table = await step("could not read the lock settings", () => readLockTable(tx));
+    if (needed > transactionLockLimit(table)) {
+      throw new ApplyError("the new migrations do not fit in one transaction", { sqlstate: "53200", databaseMessage: lockTableAdvice(needed, table) });
+    }
+  }
 
   const stand = pending.length > 0 ? standInFor(bundle, pending) : null;
   const useStandIn = stand !== null && (await step("could not look for the auth functions", () => standInNeeded(stand, tx)));

@@ -10,3 +10,4 @@ export type { Journal, Migration } from "./journal";
 export type { Bundle, BundleFile } from "./bundle";
 export { emptyEmbeddedDatabase } from "./empty";
 export { readStoredBundle, storeBundle } from "./stored-bundle";
+export { estimateApplyLocks, readLockTable, transactionLockLimit, type LockTable } from "./lock-budget";

@@ -81,8 +81,17 @@ export async function verifyModel(
   onProgress?: (p: VerifyProgress) => void,
   /** Roles the application connects as (e.g. the user of DATABASE_AUTHENTICATED_URL), checked beside the target's roles. */
   appRoles: readonly string[] = [],
+  /**
+   * `tables`: check only these tables (names from model.tables), as verifyBundle does group by
+   * group to stay inside the lock table. The others keep no rows; with `tables` tenancy the
+   * membership tables are filled in every group, since the principals are who they are there.
+   */
+  options: { readonly tables?: readonly string[] } = {},
 ): Promise<VerifyReport> {
   const dialect = dialectFor(model);
+  const only = options.tables ? new Set(options.tables) : null;
+  const checked = only ? model.tables.filter((t) => only.has(t.name)) : model.tables;
+  const present = only ? model.tables.filter((t) => only.has(t.name) || isMembershipTable(model, t)) : model.tables;
   const warnings = await privilegeWarnings(model, session, appRoles);
   const principals = principalsFor(model);
   const cells: Cell[] = [];
@@ -92,12 +101,12 @@ export async function verifyModel(
   await session.query("SAVEPOINT rlsd_verify");
   try {
     await session.query("select set_config('TimeZone', 'UTC', true)");
-    await prepareSession(model, session, [dialect.signedInRole, dialect.anonymousRole]);
+    await prepareSession(present, session, [dialect.signedInRole, dialect.anonymousRole]);
     const tableRows = new Map<string, Map<string, Row>>();
     for (const t of model.tables) tableRows.set(t.name, new Map());
     await insertMemberships(model, session, principals, tableRows);
-    const samplesByTable = new Map(model.tables.map((t) => [t.name, generateSamples(model, t, principals, isMembershipTable(model, t))]));
-    for (const t of model.tables) {
+    const samplesByTable = new Map(present.map((t) => [t.name, generateSamples(model, t, principals, isMembershipTable(model, t))]));
+    for (const t of present) {
       const { rows } = samplesByTable.get(t.name)!;
       for (const row of rows) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
     }
@@ -123,13 +132,16 @@ export async function verifyModel(
         outcome.sqlstate = sqlstateOf(error);
         outcome.message = (error as Error).message;
       } finally {
+        // ROLLBACK TO keeps the savepoint: without RELEASE, each check would nest one level deeper
+        // and hold a transaction-id lock until the end (the lock table overflowed at ~40 tables).
         await session.query("ROLLBACK TO SAVEPOINT rlsd_check");
+        await session.query("RELEASE SAVEPOINT rlsd_check");
       }
       return { outcome, who };
     };
 
-    for (const [index, t] of model.tables.entries()) {
-      onProgress?.({ table: t.name, index, total: model.tables.length });
+    for (const [index, t] of checked.entries()) {
+      onProgress?.({ table: t.name, index, total: checked.length });
       const rows = tableRows.get(t.name)!;
       const samples = samplesByTable.get(t.name)!;
       const keyExpr = keyExpression(t);
@@ -234,7 +246,7 @@ export async function verifyModel(
   return {
     ok: mismatches.length === 0,
     principals: principals.map((p) => p.name),
-    tables: model.tables.map((t) => t.name),
+    tables: checked.map((t) => t.name),
     cells,
     mismatches,
     checks,
@@ -263,15 +275,17 @@ function summariseUpdates(parts: readonly string[]): string {
  * tables' foreign keys (they are not part of the meaning, and sample rows are chosen table by
  * table) and empties the tables. Needs only table ownership, not a superuser, so it works on Neon.
  */
-async function prepareSession(model: Model, session: VerifySession, roles: readonly string[]): Promise<void> {
+async function prepareSession(tables: readonly ModelTable[], session: VerifySession, roles: readonly string[]): Promise<void> {
   for (const role of roles) {
     const member = await session.query<{ member: boolean }>("select pg_catalog.pg_has_role(current_user, $1, 'MEMBER') as member", [role]);
     if (!member.rows[0]?.member) await session.query(`GRANT ${quoteIdent(role)} TO CURRENT_USER`);
   }
-  const names = model.tables.map((t) => `public.${quoteIdent(t.name)}`);
+  const names = tables.map((t) => `public.${quoteIdent(t.name)}`);
+  // Both directions: a table outside these keeps its rows, which must not hold back the DELETE below.
   const foreignKeys = await session.query<{ relation: string; name: string }>(
     `select conrelid::regclass::text as relation, conname as name from pg_catalog.pg_constraint
-      where contype = 'f' and conrelid = any (select pg_catalog.to_regclass(n) from unnest($1::text[]) as n)`,
+      where contype = 'f' and (conrelid = any (select pg_catalog.to_regclass(n) from unnest($1::text[]) as n)
+                            or confrelid = any (select pg_catalog.to_regclass(n) from unnest($1::text[]) as n))`,
     [names],
   );
   for (const fk of foreignKeys.rows) await session.query(`ALTER TABLE ${fk.relation} DROP CONSTRAINT ${quoteIdent(fk.name)}`);
@@ -282,7 +296,7 @@ async function prepareSession(model: Model, session: VerifySession, roles: reado
     [names],
   );
   for (const { relation } of forced.rows) await session.query(`ALTER TABLE ${relation} NO FORCE ROW LEVEL SECURITY`);
-  for (const t of model.tables) await session.query(`DELETE FROM ${table(t.name)}`);
+  for (const t of tables) await session.query(`DELETE FROM ${table(t.name)}`);
 }
 
 function isMembershipTable(model: Model, t: ModelTable): boolean {

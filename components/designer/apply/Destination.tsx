@@ -59,12 +59,19 @@ export function Destination() {
   );
 }
 
+/** The folder the server really uses (RLSD_PGLITE_DIR moves it), as the last plan of the embedded database reported it. */
+function embeddedFolder(location: string | undefined): string | null {
+  return location?.startsWith("PGlite in ") ? location.slice("PGlite in ".length) : null;
+}
+
 function EmbeddedFields() {
+  const folder = useApply((s) => embeddedFolder(s.kind === "embedded" && s.plan.state === "planned" ? s.plan.outcome.location : undefined));
   return (
     <p className="flex gap-1.5 text-[12px] text-muted">
       <Icon name="info" className="mt-px size-3.5 shrink-0" />
       <span>
-        The app&apos;s own database, in <code className="font-mono text-[11.5px]">.data/pglite</code> beside it (shared with <code className="font-mono text-[11.5px]">npm run cli</code>). It installs a local stand-in for the auth functions, so policies behave as on Neon.
+        The app&apos;s own database, in <code className="font-mono text-[11.5px] break-all" data-testid="embedded-folder">{folder ?? ".data/pglite (or RLSD_PGLITE_DIR)"}</code>{" "}
+        on the app&apos;s machine (shared with <code className="font-mono text-[11.5px]">npm run cli</code> when it uses the same folder). It installs a local stand-in for the auth functions, so policies behave as on Neon.
       </span>
     </p>
   );
