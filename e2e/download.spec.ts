@@ -68,6 +68,8 @@ test("the downloaded zip holds exactly what the command line's compile writes, b
   await expect(page.getByRole("region", { name: "SQL preview" }).getByText(/\d+ changed since the last download/)).toBeVisible();
   await page.getByRole("button", { name: "Changes" }).click();
   await expect(page.locator(".monaco-diff-editor")).toBeVisible();
+  // Beside the SQL diff, what the change does to access, from the meaning of the two designs.
+  await expect(page.getByRole("region", { name: "Access changes since the last download" })).toContainText(/viewer of org A may now delete from projects/);
 
   // The next download is the next version of the one before: its migrations stay, one is appended,
   // exactly as the command line compiles the changed design into the folder of the first compile.

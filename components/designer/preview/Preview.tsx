@@ -4,6 +4,11 @@ import { useEffect, useMemo, type KeyboardEvent } from "react";
 import { run } from "../state/commands";
 import { downloadFor, lastValidBundle, shownFile } from "../state/compiled";
 import { useCompiled, useDesigner } from "../state/hooks";
+import { RECORD_PATH } from "@/lib/compiler";
+import { validateDesign, type Model } from "@/lib/design";
+// The meaning alone (no database code), so it may run in the page.
+import { accessChanges } from "@/lib/verify/access-diff";
+import type { Baseline } from "../state/store";
 import { Icon } from "../ui/icons";
 import { ProblemsList, WarningsStrip } from "./ProblemsList";
 
@@ -94,6 +99,7 @@ export function Preview() {
         </div>
       </div>
       {result.ok && result.warnings.length > 0 && <WarningsStrip warnings={result.warnings} />}
+      {showChanges && result.ok && baseline && <AccessChangesStrip baseline={baseline} model={result.model} />}
       <div id="preview-panel" role="tabpanel" aria-labelledby={active ? tabId(active) : undefined} className="relative min-h-0 flex-1">
         <div className={`absolute inset-0 ${result.ok ? "" : "invisible"}`} aria-hidden={!result.ok}>
           {active && <MonacoPreview path={active} mode={showChanges ? "changes" : "file"} />}
@@ -135,6 +141,40 @@ export function Preview() {
           </>
         )}
       </footer>
+    </section>
+  );
+}
+
+/**
+ * Beside the SQL diff, what the change does to access since the last download, from the meaning of
+ * the two designs (spec §5): who may now, or no longer, do what.
+ */
+function AccessChangesStrip({ baseline, model }: { baseline: Baseline; model: Model }) {
+  const changes = useMemo(() => {
+    const record = baseline.files[RECORD_PATH];
+    if (!record) return null;
+    try {
+      const earlier = validateDesign((JSON.parse(record) as { design?: unknown }).design);
+      return earlier.ok ? accessChanges(earlier.model, model) : null;
+    } catch {
+      return null;
+    }
+  }, [baseline, model]);
+  if (changes === null) return null;
+  return (
+    <section aria-label="Access changes since the last download" className="max-h-32 shrink-0 overflow-y-auto border-b border-line bg-subtle px-3 py-1.5 text-[11.5px]">
+      {changes.length === 0 ? (
+        <p className="text-muted">Access: the same for every principal and operation as in the last download.</p>
+      ) : (
+        <ul className="space-y-0.5">
+          {changes.map((c) => (
+            <li key={`${c.table}\u0000${c.principal}\u0000${c.operation}`} className={c.widened > 0 ? "text-danger" : "text-fg"}>
+              <span aria-hidden="true">{c.widened > 0 ? "+ " : "− "}</span>
+              {c.text}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
