@@ -34,7 +34,7 @@ function tableSnapshot(model: Model, plan: TablePlan, dialect: TargetDialect) {
         type: snapshotType(c.type),
         primaryKey: c.primaryKey && !composite,
         notNull: c.notNull,
-        ...(c.default ? { default: defaultSql(c.default, c.type, dialect) } : {}),
+        ...(c.default ? { default: c.default.kind === "literal" && typeof c.default.value === "boolean" && c.type === "boolean" ? c.default.value : defaultSql(c.default, c.type, dialect) } : {}),
       },
     ]),
   );

@@ -83,6 +83,16 @@ function access(objectName: string, key: string): string {
   return IDENTIFIER.test(key) ? `${objectName}.${key}` : `${objectName}[${str(key)}]`;
 }
 
+/**
+ * A boolean literal as drizzle-kit writes it (`.default(false)`): drizzle-kit push reads a boolean
+ * column's default back as a boolean and would otherwise plan `SET DEFAULT false` on every run.
+ */
+function drizzleDefault(column: ModelColumn, dialect: TargetDialect): string {
+  const expr = column.default!;
+  if (expr.kind === "literal" && typeof expr.value === "boolean" && column.type === "boolean") return String(expr.value);
+  return sqlTemplate(defaultSql(expr, column.type, dialect));
+}
+
 /** drizzle-kit's own name for a foreign key, before PostgreSQL's limit. */
 function defaultForeignKeyName(tableFrom: string, columnsFrom: readonly string[], tableTo: string, columnsTo: readonly string[]): string {
   return `${tableFrom}_${columnsFrom.join("_")}_${tableTo}_${columnsTo.join("_")}_fk`;
@@ -110,7 +120,7 @@ export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: Tar
     if (column.type.endsWith("[]")) code += ".array()";
     if (column.primaryKey && table.primaryKey.length === 1) code += ".primaryKey()";
     else if (column.notNull) code += ".notNull()";
-    if (column.default) code += `.default(${sqlTemplate(defaultSql(column.default, column.type, dialect))})`;
+    if (column.default) code += `.default(${drizzleDefault(column, dialect)})`;
     // A same-organization reference (two columns), or one whose name drizzle-kit would make too long, is declared with the table's extras.
     if (column.references && !inExtras(table, column)) {
       const target = column.references.table;
