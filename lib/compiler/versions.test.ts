@@ -263,6 +263,54 @@ const run = promisify(execFile);
 const root = join(process.cwd(), "tmp", `versions-${process.pid}`);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+describe.skipIf(!adminUrl)("the real drizzle-kit migrate converges too", () => {
+  it("applies version 1 then a random edit as a fresh apply of version 2 does (property, PostgreSQL)", async () => {
+    const drizzleKit = join(process.cwd(), "node_modules", ".bin", "drizzle-kit");
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbitraryEdit(), { minLength: 1, maxLength: 2 }), async (edits) => {
+        const v2Design = template("saas");
+        let applicable = true;
+        for (const { edit } of edits) {
+          try {
+            edit(v2Design);
+          } catch {
+            applicable = false;
+          }
+        }
+        fc.pre(applicable && validateDesign(v2Design).ok);
+        const v1 = compiled(template("saas"));
+        const v2 = next(v1.bundle, v2Design);
+        fc.pre(v2.kind === "changed");
+        if (v2.kind !== "changed") return;
+        const folder = join(root, `property-${n++}`);
+        const write = async (bundle: Bundle) => {
+          for (const file of bundle) {
+            await mkdir(dirname(join(folder, file.path)), { recursive: true });
+            await writeFile(join(folder, file.path), file.contents);
+          }
+        };
+        const viaKit = await createPostgresTestDatabase(adminUrl!);
+        const fresh = await createPostgresTestDatabase(adminUrl!);
+        try {
+          await viaKit.db.exec(v1.bundle.find((f) => f.path === "dev/pg_session_jwt-stand-in.sql")!.contents);
+          const migrate = () => run(drizzleKit, ["migrate"], { cwd: folder, env: { ...process.env, DATABASE_URL: viaKit.url } });
+          await write(v1.bundle);
+          await migrate();
+          await write(v2.bundle);
+          await migrate();
+          await apply(v2.compiled.bundle, fresh.db);
+          expect(await catalog(viaKit.db), edits.map((e) => e.label).join(", ")).toBe(await catalog(fresh.db));
+        } finally {
+          await viaKit.db.close();
+          await fresh.db.close();
+        }
+      }),
+      { numRuns: Number(process.env.DRIZZLE_KIT_RUNS ?? 4), endOnFailure: true },
+    );
+  }, 600_000);
+});
+
 describe.skipIf(!adminUrl)("drizzle-kit migrate follows a new version", () => {
   it("applies exactly the appended migration, and the changed policy reaches the database", async () => {
     const folder = join(root, "saas");
