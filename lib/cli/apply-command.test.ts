@@ -7,7 +7,7 @@ import type { Database } from "../db";
 import { createPostgresTestDatabase } from "../db/test-databases";
 import { PROXY_ALLOWED_ADDRESS, sharedWsProxy } from "../db/test-ws-proxy";
 import { startNeonStandIn, type NeonStandIn } from "../neon/test-stand-in";
-import { runCli } from "./run";
+import { runCliIn } from "./test-cli";
 
 const adminUrl = process.env.DATABASE_URL;
 const withPostgres = !!adminUrl && new URL(adminUrl).host === PROXY_ALLOWED_ADDRESS;
@@ -22,12 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(cwd, { recursive: true, force: true }));
 
-async function cli(argv: string[], env: Record<string, string | undefined> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const { exitCode } = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, env });
-  return { exitCode, stdout, stderr, all: stdout + stderr };
-}
+const cli = (argv: string[], env: Record<string, string | undefined> = {}) => runCliIn(cwd, argv, env);
 
 describe("npm run cli -- apply: bad input exits 2 and touches nothing", () => {
   it.each([

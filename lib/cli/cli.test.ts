@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileDesign } from "../compiler";
 import { template } from "../design";
-import { runCli } from "./run";
+import { runCliIn } from "./test-cli";
 
 let cwd: string;
 beforeEach(async () => {
@@ -13,12 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(cwd, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const { exitCode } = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd });
-  return { exitCode, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCliIn(cwd, argv);
 
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { template } from "../design";
 import { createPostgresTestDatabase } from "../db/test-databases";
-import { runCli } from "./run";
+import { runCliIn } from "./test-cli";
 
 const adminUrl = process.env.DATABASE_URL;
 const PASSWORD = "Fail-Secret-Passw0rd";
@@ -17,12 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(cwd, { recursive: true, force: true }));
 
-async function cli(argv: string[], env: Record<string, string | undefined> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const { exitCode } = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, env });
-  return { exitCode, stdout, stderr, all: stdout + stderr };
-}
+const cli = (argv: string[], env: Record<string, string | undefined> = {}) => runCliIn(cwd, argv, env);
 
 /** One failure as the command line must show it: a message and a fix, exit 1, no stack trace, no secret. */
 function expectOneFailure(result: Awaited<ReturnType<typeof cli>>, message: RegExp) {

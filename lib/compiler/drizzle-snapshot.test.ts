@@ -1,5 +1,5 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -9,6 +9,7 @@ import fc from "fast-check";
 import pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { apply } from "../db";
+import { writeBundleFiles } from "../db/test-bundles";
 import { createPostgresTestDatabase } from "../db/test-databases";
 import { TARGETS, TEMPLATE_NAMES, template, type Design } from "../design";
 import { arbitraryDesignFor } from "../testing/arbitrary-design";
@@ -20,10 +21,7 @@ const run = promisify(execFile);
 
 async function drizzleKitsOwn(bundle: Bundle, name: string): Promise<unknown> {
   const folder = join(root, name);
-  for (const file of bundle) {
-    await mkdir(dirname(join(folder, file.path)), { recursive: true });
-    await writeFile(join(folder, file.path), file.contents);
-  }
+  await writeBundleFiles(folder, bundle);
   const { generateDrizzleJson } = await import("drizzle-kit/api");
   const schema = (await import(pathToFileURL(join(folder, "src/db/schema.ts")).href)) as Record<string, unknown>;
   const { id: _id, prevId: _prevId, ...json } = generateDrizzleJson(schema) as Record<string, unknown>;
@@ -68,12 +66,7 @@ describe("drizzle-kit's snapshot, shipped by the compiler", () => {
       const result = compileDesign(design);
       if (!result.ok) throw new Error(JSON.stringify(result.problems));
       const folder = join(root, `generate-${name}`);
-      const write = async (bundle: Bundle) => {
-        for (const file of bundle) {
-          await mkdir(dirname(join(folder, file.path)), { recursive: true });
-          await writeFile(join(folder, file.path), file.contents);
-        }
-      };
+      const write = (bundle: Bundle) => writeBundleFiles(folder, bundle);
       await write(result.bundle);
       const drizzleKit = join(process.cwd(), "node_modules", ".bin", "drizzle-kit");
       const generate = () => run(drizzleKit, ["generate"], { cwd: folder, env: { ...process.env, DATABASE_URL: "postgres://unused@127.0.0.1:1/unused" } });
@@ -94,10 +87,7 @@ describe("drizzle-kit's snapshot, shipped by the compiler", () => {
       const result = compileDesign(template(name));
       if (!result.ok) throw new Error(JSON.stringify(result.problems));
       const folder = join(root, `push-${name}`);
-      for (const file of result.bundle) {
-        await mkdir(dirname(join(folder, file.path)), { recursive: true });
-        await writeFile(join(folder, file.path), file.contents);
-      }
+      await writeBundleFiles(folder, result.bundle);
       const { url, db } = await createPostgresTestDatabase(process.env.DATABASE_URL!);
       const pool = new pg.Pool({ connectionString: url });
       try {

@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileDesign, compileNextVersion, type Bundle } from ".";
 import { TARGETS, template, validateDesign, type Design, type Target } from "../design";
 import { apply, pendingMigrations, type Database, type Session } from "../db";
+import { writeBundleFiles } from "../db/test-bundles";
 import { createPostgresTestDatabase, resetBundleSchemas, testDatabases } from "../db/test-databases";
 import { formatReport, verifyBundle } from "../verify";
 
@@ -284,12 +285,7 @@ describe.skipIf(!adminUrl)("the real drizzle-kit migrate converges too", () => {
         fc.pre(v2.kind === "changed");
         if (v2.kind !== "changed") return;
         const folder = join(root, `property-${n++}`);
-        const write = async (bundle: Bundle) => {
-          for (const file of bundle) {
-            await mkdir(dirname(join(folder, file.path)), { recursive: true });
-            await writeFile(join(folder, file.path), file.contents);
-          }
-        };
+        const write = (bundle: Bundle) => writeBundleFiles(folder, bundle);
         const viaKit = await createPostgresTestDatabase(adminUrl!);
         const fresh = await createPostgresTestDatabase(adminUrl!);
         try {
@@ -314,12 +310,7 @@ describe.skipIf(!adminUrl)("the real drizzle-kit migrate converges too", () => {
 describe.skipIf(!adminUrl)("drizzle-kit migrate follows a new version", () => {
   it("applies exactly the appended migration, and the changed policy reaches the database", async () => {
     const folder = join(root, "saas");
-    const write = async (bundle: Bundle) => {
-      for (const file of bundle) {
-        await mkdir(dirname(join(folder, file.path)), { recursive: true });
-        await writeFile(join(folder, file.path), file.contents);
-      }
-    };
+    const write = (bundle: Bundle) => writeBundleFiles(folder, bundle);
     const v1 = compiled(template("saas"));
     await write(v1.bundle);
     const { url, db } = await createPostgresTestDatabase(adminUrl!);
@@ -347,12 +338,7 @@ describe.skipIf(!adminUrl)("the bundle's ledger beside the application's own dri
   it("applies every version although the application migrated later, with the real drizzle-kit", async () => {
     const app = join(root, "app");
     const ours = join(root, "ours");
-    const writeTo = async (folder: string, files: Bundle) => {
-      for (const file of files) {
-        await mkdir(dirname(join(folder, file.path)), { recursive: true });
-        await writeFile(join(folder, file.path), file.contents);
-      }
-    };
+    const writeTo = writeBundleFiles;
     // The application's own migration, generated "today" by drizzle-kit, in drizzle-kit's default ledger.
     await writeTo(app, [
       { path: "drizzle/0000_app.sql", contents: `CREATE TABLE public."app_settings" ("key" text PRIMARY KEY, "value" text);\n` },

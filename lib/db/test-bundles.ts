@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Bundle, BundleFile } from "./bundle";
 import type { Session } from "./types";
 
@@ -80,4 +82,12 @@ export async function dumpState(db: Session, dataTables: string[] = []): Promise
   const parts: string[] = [];
   for (const sql of queries) parts.push(JSON.stringify((await db.query(sql)).rows));
   return parts.join("\n");
+}
+
+/** Writes a bundle's files under `folder` (adding to what is there), as a user's checkout would hold them. */
+export async function writeBundleFiles(folder: string, bundle: Bundle): Promise<void> {
+  for (const file of bundle) {
+    await mkdir(dirname(join(folder, file.path)), { recursive: true });
+    await writeFile(join(folder, file.path), file.contents);
+  }
 }
