@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { destinationSchema, formatPlan, runApply, type ApplyEnvironment, type ApplyEvent, type Destination } from "../apply";
 import { DEFAULT_PGLITE_DIR, openDatabase, type Database } from "../db";
-import { formatReport, roleOfUrl, verifyBundle } from "../verify";
+import { explainBundle, ExplainError, formatExplanation, formatReport, parseExplainSpec, roleOfUrl, verifyBundle } from "../verify";
 import { InputError, readDesignFile } from "./io";
 import { parse, type CliIo } from "./run";
 
@@ -125,8 +125,28 @@ export async function planCommand(args: string[], io: CliIo) {
 }
 
 export async function verifyCommand(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { "database-url": { type: "string" } });
+  const { values, positionals } = parse(args, { "database-url": { type: "string" }, explain: { type: "string" } });
   const { model, bundle } = await readDesignFile(io.cwd, positionals[0]);
+  const explain = values.explain as string | undefined;
+  if (explain !== undefined) {
+    let request;
+    try {
+      request = parseExplainSpec(explain);
+    } catch (error) {
+      throw new InputError([(error as Error).message]);
+    }
+    return withDatabase(values["database-url"] as string | undefined, io, async (db) => {
+      io.stdout(`explaining in ${db.location} (inside a transaction that is rolled back)\n`);
+      try {
+        const report = await explainBundle(model, bundle, db, request);
+        io.stdout(formatExplanation(report, model.tables.find((t) => t.name === report.table)) + "\n");
+        return { exitCode: report.rows.every((r) => r.agrees) ? 0 : 1 };
+      } catch (error) {
+        if (error instanceof ExplainError) throw new InputError([error.message]);
+        throw error;
+      }
+    });
+  }
   return withDatabase(values["database-url"] as string | undefined, io, async (db) => {
     io.stdout(`verifying in ${db.location} (inside a transaction that is rolled back)\n`);
     const env = io.env ?? process.env;

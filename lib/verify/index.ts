@@ -9,6 +9,7 @@ export { formatReport } from "./report";
 export { principalsFor, type Principal } from "./principals";
 export { mayDo } from "./oracle";
 export { privilegeWarnings, roleOfUrl } from "./privileges";
+export { explainBundle, formatExplanation, parseExplainSpec, ExplainError, type ExplainReport } from "./explain";
 
 /** Thrown inside the transaction so that verification leaves the database exactly as it was. */
 class RollbackAfterVerify extends Error {}
