@@ -92,6 +92,19 @@ function helperMutants(model: Model): Mutant[] {
       out.push({ id: `helper:${helper.signature.replace(/^"rls"\./, "").replace(/\(.*$/, "")}:${id}`, description: `${helper.signature}: ${description}`, statements: [changed.replace(/;$/, "")] });
     }
   };
+  /** The same mistake in every helper at once (they share the code that reads the claims or the membership). */
+  const replaceEverywhere = (id: string, description: string, from: string | RegExp, to: string) => {
+    const changed = helpers.map((h) => h.statements[0].replace(from, to)).filter((text, i) => text !== helpers[i].statements[0]);
+    if (changed.length > 1) out.push({ id: `helpers:${id}`, description: `every helper: ${description}`, statements: changed.map((c) => c.replace(/;$/, "")) });
+  };
+  if (model.tenancy?.source === "claims") {
+    replaceEverywhere("role-without-organization", "a role counts without an organization", /CASE WHEN org IS NOT NULL THEN (.*) END;/, "$1;");
+    replaceEverywhere("claim-of-any-type", "a claim that is not a string is read as its JSON text", /CASE WHEN pg_catalog\.jsonb_typeof\([^)]*\) = 'string' THEN (nullif\(claims[^\n]*?, ''\)) END;/g, "$1;");
+  } else if (model.tenancy?.source === "tables") {
+    const { membership: m, activeOrg: a } = model.tenancy;
+    replaceEverywhere("membership-of-any-organization", "the role of a membership in any organization", ` AND m.${quoteIdent(m.org)}::pg_catalog.text = s.${quoteIdent(a.org)}::pg_catalog.text`, "");
+    replaceEverywhere("active-organization-without-membership", "the active organization counts without a membership", /\n {4}JOIN public\.[^\n]*\n {6}ON [^\n]*/, "\n    LEFT JOIN public." + quoteIdent(m.table) + " AS m ON false");
+  }
   if (model.tenancy?.source === "claims") {
     replace("role-without-organization", "a role counts without an organization", /CASE WHEN org IS NOT NULL THEN (.*) END;/, "$1;");
     replace("claim-of-any-type", "a claim that is not a string is read as its JSON text", /CASE WHEN pg_catalog\.jsonb_typeof\([^)]*\) = 'string' THEN (nullif\(claims[^\n]*?, ''\)) END;/g, "$1;");

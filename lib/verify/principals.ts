@@ -22,6 +22,8 @@ export interface Principal {
   readonly claimedRole: string | null;
   /** Whether a membership row backs the claimed organization (tables tenancy). */
   readonly member: boolean;
+  /** Tables tenancy: the membership row is in this organization, not the claimed (active) one. */
+  readonly membershipOrg?: string;
   /** Tables tenancy: a membership row but no active organization row (a role without an organization). */
   readonly noActiveOrg?: boolean;
   /**
@@ -133,6 +135,8 @@ export function principalsFor(model: Model): Principal[] {
     const strongest = model.roles[0] ?? "member";
     if (model.tenancy.source === "tables") {
       signedIn("user whose active org A lacks their membership", next + 3, orgA, null, false);
+      // A membership in B with the strongest role, active organization A: a helper that joins on the user alone lets the role count in A.
+      principals.push({ name: `${strongest} of org B whose active organization is A`, signedIn: true, userId: idOf(next + 7), claimedOrg: orgA, claimedRole: strongest, member: false, membershipOrg: orgB });
       principals.push({ name: `${strongest} of org A with no active organization`, signedIn: true, userId: idOf(next + 4), claimedOrg: orgA, claimedRole: strongest, member: true, noActiveOrg: true });
     } else {
       signedIn(`${strongest} role without an organization`, next + 4, null, strongest);

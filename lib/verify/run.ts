@@ -2,7 +2,7 @@ import { numberText, quoteIdent, type Model, type ModelTable, type Operation } f
 import { forcesRowLevelSecurity } from "../compiler/sql";
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
-import { claimsFor, claimsSetting, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
+import { claimsFor, claimsSetting, effectiveContext, organizationsFor, principalsFor, type Claims, type Principal } from "./principals";
 import { privilegeWarnings } from "./privileges";
 import { failingAssignment, filler, generateSamples, literalsOf, nthValue, passingAssignment, type TableSamples } from "./samples";
 
@@ -240,7 +240,7 @@ export async function verifyModel(
           let first: Mismatch | null = null;
           const columns = t.columns.map((c) => c.name);
           const sql = `INSERT INTO ${table(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")})`;
-          for (const candidate of insertCandidates) {
+          for (const candidate of [...insertCandidates, ...ownInsertCandidates(model, t, p, insertCandidates, index)]) {
             const params = columns.map((c) => candidate[c]);
             const allowed = mayDo(model, t, "insert", ctx, null, candidate);
             const { outcome, who } = await attempt(p, sql, params);
@@ -252,7 +252,7 @@ export async function verifyModel(
               first ??= mismatch("insert", sql, params, who, allowed ? "inserted" : `refused (${DENIED})`, succeeded ? "inserted" : `error ${outcome.sqlstate}: ${outcome.message}`);
             }
           }
-          const n = insertCandidates.length;
+          const n = insertCandidates.length + ownInsertCandidates(model, t, p, insertCandidates, index).length;
           record("insert", `${allowedExpected}/${n} allowed`, `${allowedActual}/${n} allowed`, first);
         }
       }
@@ -441,6 +441,29 @@ async function unforcedTables(model: Model, session: VerifySession): Promise<Mis
     }));
 }
 
+/**
+ * New rows that pass `p`'s firewall (their organization, their own id as the owner), so the role
+ * list and the check are tried on rows the firewall would not refuse anyway: a few of the sample
+ * candidates with the firewall columns replaced and fresh keys.
+ */
+function ownInsertCandidates(model: Model, t: ModelTable, p: Principal, candidates: readonly Row[], tableIndex: number): Row[] {
+  if (!p.signedIn || t.firewall.kind !== "isolated") return [];
+  const { organization, owner } = t.firewall;
+  const org = p.claimedOrg ?? p.membershipOrg ?? null;
+  const [orgA, orgB] = organizationsFor(model);
+  return candidates.slice(0, 5).map((c, i) => {
+    const row: Record<string, Value> = { ...c };
+    // The last one moves to the other organization: the organization part of WITH CHECK alone decides it.
+    if (organization && org !== null) row[organization] = i === 4 ? (org === orgA ? orgB : orgA) : org;
+    if (owner && p.userId !== null) row[owner.column] = p.userId;
+    for (const name of t.primaryKey) {
+      const column = t.columns.find((x) => x.name === name)!;
+      if (name !== organization && name !== owner?.column) row[name] = nthValue(column.type, 60_000 + tableIndex * 100 + i);
+    }
+    return row;
+  });
+}
+
 /** The first of `keys` for which `check` finds a difference (one statement per key, in order). */
 async function firstRowAlone(keys: readonly string[], check: (key: string) => Promise<Mismatch | null>): Promise<Mismatch | null> {
   for (const k of keys) {
@@ -515,6 +538,10 @@ async function insertMemberships(model: Model, session: VerifySession, principal
   const sessions = model.tables.find((t) => t.name === activeOrg.table)!;
   for (const [n, p] of principals.entries()) {
     if (!p.signedIn || p.claimedOrg === null || p.userId === null) continue;
+    if (p.membershipOrg) {
+      const row = rowFor(members, { [membership.org]: p.membershipOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
+      tableRows.get(members.name)!.set(await insertRow(session, members, row), row);
+    }
     if (p.member) {
       const row = rowFor(members, { [membership.org]: p.claimedOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
       tableRows.get(members.name)!.set(await insertRow(session, members, row), row);

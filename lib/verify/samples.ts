@@ -27,7 +27,7 @@ export interface TableSamples {
   readonly interesting: ReadonlyMap<string, readonly Value[]>;
 }
 
-const LIMITS = { rows: 48, inserts: 16, updates: 16 };
+const LIMITS = { rows: 64, inserts: 16, updates: 16 };
 
 /** A column no condition or firewall reads (not the key, not json or an array): updating it changes nothing that decides access. */
 export function touchableColumn(table: ModelTable, interesting: ReadonlyMap<string, readonly Value[]>): ModelColumn | undefined {
@@ -289,8 +289,34 @@ export function generateSamples(model: Model, table: ModelTable, principals: rea
   const keyOf = (row: Row) => JSON.stringify(table.primaryKey.map((c) => row[c]));
   const complete = (row: Row) => table.primaryKey.every((c) => row[c] !== null);
 
-  // Every single value of every deciding column, then random combinations of them.
+  // First, for every principal, a row of their own in their organization with random other values (a
+  // rule that wrongly admits or refuses them shows only on rows that pass their firewall); then every
+  // single value of every deciding column, then random combinations of them.
   const candidates: Row[] = [];
+  const [orgA] = organizationsFor(model);
+  if (table.firewall.kind === "isolated") {
+    const { organization, owner } = table.firewall;
+    const conditions = Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]);
+    for (const p of principals) {
+      if (!p.signedIn) continue;
+      // One with random values, one whose values meet every condition of the rules (so a role wrongly added shows).
+      for (const meeting of [false, true]) {
+        const row = base();
+        for (const [name, list] of interesting) row[name] = pick(list);
+        if (organization) row[organization] = p.claimedOrg ?? orgA;
+        if (owner && p.userId !== null) row[owner.column] = p.userId;
+        if (meeting) {
+          const ctx = { signedIn: true, userId: p.userId, org: p.claimedOrg, role: p.claimedRole };
+          for (const c of conditions) {
+            if (c.column === organization || c.column === owner?.column || holds(table, c, row, ctx)) continue;
+            const found = (interesting.get(c.column) ?? []).find((v) => conditions.filter((x) => x.column === c.column).every((x) => holds(table, x, { ...row, [c.column]: v }, ctx)));
+            if (found !== undefined) row[c.column] = found;
+          }
+        }
+        candidates.push(row);
+      }
+    }
+  }
   for (const [name, list] of interesting) for (const v of list) candidates.push({ ...base(), [name]: v });
   for (let i = 0; i < LIMITS.rows * 2; i++) {
     const row = base();
