@@ -77,7 +77,7 @@ const PUBLIC_ADDS_NOTHING =
   "TO public adds the anonymous role (the only other role with privileges on the table), which holds no privilege for this command or is refused by a restrictive anonymous policy";
 
 export function equivalentReason(designName: string, id: string): string | null {
-  if (/_anonymous_(deny|no_select|no_insert|no_update|no_delete):(drop|flip|using-true|check-true|to-public)$/.test(id)) return ANONYMOUS_DEFENCE;
+  if (/_anonymous_(deny|no_select|no_insert|no_update|no_delete):(drop|flip|using-true|check-true)$/.test(id)) return ANONYMOUS_DEFENCE;
   if (/^table:[^:]+:grant-(select|insert|update|delete)-anonymous$/.test(id)) return GRANT_BEHIND_DENY;
   return EXPLICIT[designName]?.[id] ?? null;
 }
