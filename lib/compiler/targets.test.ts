@@ -58,7 +58,7 @@ describe("targets", () => {
     const design = template("saas");
     design.auth.tenancy = { source: "claims", orgClaim: ["o", "id"], roleClaim: ["o", "rol"] };
     const helpers = text(bundleOf(design), "_rls_helpers.sql");
-    expect(helpers).toContain("org pg_catalog.text := nullif(claims -> 'o' ->> 'id', '');");
+    expect(helpers).toContain("org pg_catalog.text := CASE WHEN pg_catalog.jsonb_typeof(claims -> 'o' -> 'id') = 'string' THEN nullif(claims -> 'o' ->> 'id', '') END;");
     expect(helpers).toContain("nullif(claims -> 'o' ->> 'rol', '')");
   });
 
