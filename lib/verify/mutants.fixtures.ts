@@ -116,6 +116,9 @@ const EXPLICIT: Record<string, Record<string, string>> = {
     "table:members:revoke-insert-signed-in": "the membership table has no insert rule: refused either way (42501)",
     "table:members:revoke-update-signed-in": "the membership table has no update rule: 0 rows or 42501, both a refusal",
     "table:members:revoke-delete-signed-in": "the membership table has no delete rule: 0 rows or 42501, both a refusal",
+    "helper:active_organization_id:membership-of-any-organization": "the organization of a membership elsewhere counts, but the role helper (unchanged) requires the membership in that organization, and every rule of this design names roles",
+    "helper:active_organization_role:membership-of-any-organization": "the role of a membership elsewhere counts, but the organization helper (unchanged) returns NULL without the membership, so no row passes the firewall",
+    "helper:bypass_organization_id:membership-of-any-organization": "the bypass path of the documents firewall opens, but every documents rule names roles and the role helper (unchanged) returns NULL without the membership",
     "helper:active_organization_id:active-organization-without-membership": "the organization counts, but the role helper (unchanged) still requires the membership, and every rule of this design names roles",
   },
   "conditions (tasks, announcements)": {
