@@ -27,7 +27,7 @@ export interface TableSamples {
   readonly interesting: ReadonlyMap<string, readonly Value[]>;
 }
 
-const LIMITS = { rows: 64, inserts: 16, updates: 16 };
+const LIMITS = { rows: 64, inserts: 24, updates: 16 };
 
 /** A column no condition or firewall reads (not the key, not json or an array): updating it changes nothing that decides access. */
 export function touchableColumn(table: ModelTable, interesting: ReadonlyMap<string, readonly Value[]>): ModelColumn | undefined {
@@ -339,7 +339,11 @@ export function generateSamples(model: Model, table: ModelTable, principals: rea
   // Membership tables decide who belongs where: extra rows there would change the principals themselves.
   const rows = isMembershipTable ? [] : unique(candidates, LIMITS.rows);
   const taken = new Set(rows.map(keyOf));
-  const shuffled = [...candidates].sort(() => rand() - 0.5);
+  // Every value of an insert check column first (a list widened or narrowed shows on the one row carrying it), then the rest shuffled.
+  const insertChecked = new Set([...(table.access.insert?.check ?? []), ...(table.anonymous.insert?.check ?? [])].map((c) => c.column));
+  // Last added first: the database's own policy literals, then the bounds and the design's values.
+  const singles = [...interesting].filter(([name]) => insertChecked.has(name)).flatMap(([name, list]) => [...list].reverse().map((v) => ({ ...base(), [name]: v })));
+  const shuffled = [...singles, ...[...candidates].sort(() => rand() - 0.5)];
   const insertCandidates = unique(shuffled.map((r) => freshKey({ ...r })), LIMITS.inserts, taken);
 
   // Every value of a check column, so each is tried as a new row (WITH CHECK alone); then a random share of the rest.
