@@ -3,7 +3,7 @@ import { describeFailure } from "../apply/errors";
 import { compileNextVersion, type Bundle } from "../compiler";
 import { openDatabase, readStoredBundle, type Database } from "../db";
 import type { Design } from "../design";
-import { formatReport, roleOfUrl, verifyBundle } from "../verify";
+import { explainBundle, ExplainError, formatExplanation, formatReport, parseExplainSpec, roleOfUrl, verifyBundle } from "../verify";
 import { InputError, readDesignFile } from "./io";
 import { failureLines, parse, pgliteDirFor, secretsIn, type CliIo } from "./run";
 
@@ -131,9 +131,16 @@ export async function planCommand(args: string[], io: CliIo) {
 }
 
 export async function verifyCommand(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { "database-url": { type: "string" }, "pglite-dir": { type: "string" } });
+  const { values, positionals } = parse(args, { "database-url": { type: "string" }, "pglite-dir": { type: "string" }, explain: { type: "string" } });
   if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
   const url = values["database-url"] as string | undefined;
+  const explain = values.explain as string | undefined;
+  let request: ReturnType<typeof parseExplainSpec> | undefined;
+  try {
+    request = explain === undefined ? undefined : parseExplainSpec(explain);
+  } catch (error) {
+    throw new InputError([(error as Error).message]);
+  }
   if (url !== undefined && values["pglite-dir"] !== undefined) throw new InputError(["give either --database-url or --pglite-dir, not both"]);
   const { model, bundle: fresh, design } = await readDesignFile(io.cwd, positionals[0]);
   const env = io.env ?? process.env;
@@ -155,6 +162,17 @@ export async function verifyCommand(args: string[], io: CliIo) {
         return { exitCode: 1 };
       }
       step = "verify";
+      if (request) {
+        io.stdout(`explaining in ${db.location} (inside a transaction that is rolled back)\n`);
+        try {
+          const explained = await explainBundle(model, bundle, db, request);
+          io.stdout(formatExplanation(explained, model.tables.find((t) => t.name === explained.table)) + "\n");
+          return { exitCode: explained.rows.every((r) => r.agrees) ? 0 : 1 };
+        } catch (error) {
+          if (error instanceof ExplainError) throw new InputError([error.message]);
+          throw error;
+        }
+      }
       io.stdout(`verifying in ${db.location} (in transactions that are rolled back)\n`);
       const report = await verifyBundle(model, bundle, db, (p) => io.stdout(`  table ${p.index + 1} of ${p.total}: ${p.table}\n`), appRolesFrom(env), {
         onGroup: (g) => {

@@ -32,6 +32,9 @@ Usage: npm run cli -- <command> [options]
                                              --yes confirms changes that drop or rewrite data
   verify  <design.json> [destination]        prove the policies: every principal x operation against the
                                              meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
+          [--explain table:principal:op]     instead, for one cell and every sample row: which rule admitted or
+                                             refused it, each part with the values it compared, and what the
+                                             database did with that row alone
   lint    <design.json>                      check the design and list every problem
   diff    <old.json> <new.json>              what a new version changes: the migration it appends, and who may
                                              now (+) or no longer (-) do what, from the meaning

@@ -128,7 +128,7 @@ describe("compile", () => {
   it("reads the claims once per helper, with nullif, so an empty claim is no organization", () => {
     const helpers = file(bundleOf(template("saas")), "0002_rls_helpers.sql");
     expect(helpers).toContain("claims pg_catalog.jsonb := auth.session();");
-    expect(helpers).toContain("org pg_catalog.text := nullif(claims ->> 'org_id', '');");
+    expect(helpers).toContain("org pg_catalog.text := CASE WHEN pg_catalog.jsonb_typeof(claims -> 'org_id') = 'string' THEN nullif(claims ->> 'org_id', '') END;");
   });
 
   it("quotes identifiers and escapes literals: hostile names stay inside their quotes", () => {

@@ -57,9 +57,13 @@ export function helperStatements(model: Model, dialect: TargetDialect): HelperFu
 }
 
 function claimsBodies(tenancy: Extract<ModelTenancy, { source: "claims" }>, dialect: TargetDialect): HelperBodies {
-  // ["o", "id"] reads claims -> 'o' ->> 'id'.
-  const claim = (path: ClaimPath) =>
-    `nullif(claims${path.map((key, i) => `${i === path.length - 1 ? " ->> " : " -> "}${sqlLiteral(key)}`).join("")}, '')`;
+  // ["o", "id"] reads claims -> 'o' ->> 'id'. Only a JSON string counts: a list or an object would
+  // otherwise be read as its JSON text, which is not NULL, so a role would count without an organization.
+  const claim = (path: ClaimPath) => {
+    const node = `claims${path.map((key) => ` -> ${sqlLiteral(key)}`).join("")}`;
+    const text = `claims${path.map((key, i) => `${i === path.length - 1 ? " ->> " : " -> "}${sqlLiteral(key)}`).join("")}`;
+    return `CASE WHEN pg_catalog.jsonb_typeof(${node}) = 'string' THEN nullif(${text}, '') END`;
+  };
   return {
     declare: `  claims pg_catalog.jsonb := ${dialect.claims};\n  org pg_catalog.text := ${claim(tenancy.orgClaim)};\n  -- A role only counts inside an organization.\n  role pg_catalog.text := CASE WHEN org IS NOT NULL THEN ${claim(tenancy.roleClaim)} END;`,
     load: "",

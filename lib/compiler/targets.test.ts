@@ -25,7 +25,7 @@ describe("targets", () => {
     expect(bundle.some((f) => f.path.includes("_journal.json") || f.path === "drizzle.config.ts")).toBe(false);
     const policies = text(bundle, "_policies.sql");
     // A text user column compares the token's sub as text: auth.uid() would cast a Clerk id to uuid and fail.
-    expect(policies).toContain(`"user_id" = (select (auth.jwt() ->> 'sub'))`);
+    expect(policies).toContain(`"user_id" = (select (CASE WHEN pg_catalog.jsonb_typeof(auth.jwt() -> 'sub') = 'string' THEN auth.jwt() ->> 'sub' END))`);
     expect(policies).toContain(`TO "anon"`);
     expect(policies).not.toContain("statement-breakpoint");
     expect(text(bundle, "_rls_helpers.sql")).toContain("claims pg_catalog.jsonb := auth.jwt();");
@@ -58,7 +58,7 @@ describe("targets", () => {
     const design = template("saas");
     design.auth.tenancy = { source: "claims", orgClaim: ["o", "id"], roleClaim: ["o", "rol"] };
     const helpers = text(bundleOf(design), "_rls_helpers.sql");
-    expect(helpers).toContain("org pg_catalog.text := nullif(claims -> 'o' ->> 'id', '');");
+    expect(helpers).toContain("org pg_catalog.text := CASE WHEN pg_catalog.jsonb_typeof(claims -> 'o' -> 'id') = 'string' THEN nullif(claims -> 'o' ->> 'id', '') END;");
     expect(helpers).toContain("nullif(claims -> 'o' ->> 'rol', '')");
   });
 

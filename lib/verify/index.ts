@@ -10,6 +10,7 @@ export { principalsFor, type Principal } from "./principals";
 export { mayDo } from "./oracle";
 export { privilegeWarnings, roleOfUrl } from "./privileges";
 export { accessChanges, type AccessChange } from "./access-diff";
+export { explainBundle, formatExplanation, parseExplainSpec, ExplainError, type ExplainReport } from "./explain";
 
 /** Thrown inside the transaction so that verification leaves the database exactly as it was. */
 class RollbackAfterVerify extends Error {}

@@ -25,36 +25,110 @@ export interface Context {
   readonly role: string | null;
 }
 
+/** One part of the meaning as it was evaluated for a principal and a row: what it compared, and whether it held. */
+export interface Reason {
+  readonly part: string;
+  readonly holds: boolean;
+  readonly detail: string;
+}
+
 /** Whether a signed-in or anonymous principal may do `op` (old row `before`, new row `after`). */
 export function mayDo(model: Model, table: ModelTable, op: Operation, ctx: Context, before: Row | null, after: Row | null): boolean {
-  if (!ctx.signedIn) return anonymousMay(table, op, ctx, before, after);
+  return decide(table, op, ctx, before, after, null);
+}
+
+/** The same decision as mayDo, with every part of the meaning evaluated and said (for `verify --explain`). */
+export function explainDecision(model: Model, table: ModelTable, op: Operation, ctx: Context, before: Row | null, after: Row | null): { allowed: boolean; reasons: Reason[] } {
+  const reasons: Reason[] = [];
+  const allowed = decide(table, op, ctx, before, after, reasons);
+  return { allowed, reasons };
+}
+
+/**
+ * The meaning of spec §2 as a conjunction. Without a trace it stops at the first part that fails;
+ * with one it evaluates (and records) every part, which gives the same answer.
+ */
+function decide(table: ModelTable, op: Operation, ctx: Context, before: Row | null, after: Row | null, trace: Reason[] | null): boolean {
+  let allowed = true;
+  /** Records a part; returns false when the caller may stop (no trace and the part failed). */
+  const part = (name: string, holdsNow: boolean, detail: () => string): boolean => {
+    if (!holdsNow) allowed = false;
+    trace?.push({ part: name, holds: holdsNow, detail: detail() });
+    return holdsNow || trace !== null;
+  };
+  if (!ctx.signedIn) {
+    const rule = op === "select" ? table.anonymous.select : op === "insert" ? table.anonymous.insert : null;
+    if (!part(`anonymous.${op}`, rule !== null, () => (rule ? "the design lets signed-out visitors do this" : op === "update" || op === "delete" ? "signed-out visitors never update or delete" : "absent: denied"))) return false;
+    if (!rule) return allowed;
+    const row = op === "select" ? before : after;
+    if (row === null) return part("row", false, () => "no row") && false;
+    const conditions = "where" in rule ? rule.where : rule.check;
+    for (const c of conditions) if (!part(`${op === "select" ? "where" : "check"} ${conditionText(c)}`, row !== null && holds(table, c, row, ctx), () => conditionDetail(table, c, row, ctx))) return false;
+    return allowed;
+  }
   const rule = table.access[op];
-  if (!rule) return false;
-  if (rule.roles && (ctx.org === null || ctx.role === null || !rule.roles.includes(ctx.role))) return false;
-  if (before && !passesFirewall(table, ctx, before)) return false;
-  if (after && !passesFirewall(table, ctx, after)) return false;
-  if (before && (op === "select" || op === "update" || op === "delete") && !rule.where.every((c) => holds(table, c, before, ctx))) return false;
-  if (after && (op === "insert" || op === "update") && !rule.check.every((c) => holds(table, c, after, ctx))) return false;
-  return true;
+  if (!part(`access.${op}`, rule !== undefined, () => (rule ? "exists" : "absent: denied"))) return false;
+  if (!rule) return allowed;
+  if (rule.roles) {
+    const ok = ctx.org !== null && ctx.role !== null && rule.roles.includes(ctx.role);
+    if (!part(`roles [${rule.roles.join(", ")}]`, ok, () => (ctx.org === null ? `o is unset (r ${show(ctx.role)} does not count)` : `r = ${show(ctx.role)}`))) return false;
+  }
+  for (const [label, row] of [["old row", before], ["new row", after]] as const) {
+    if (row && !firewallParts(table, ctx, row, label, part)) return false;
+  }
+  if (before && (op === "select" || op === "update" || op === "delete")) {
+    for (const c of rule.where) if (!part(`where ${conditionText(c)}`, holds(table, c, before, ctx), () => conditionDetail(table, c, before, ctx))) return false;
+  }
+  if (after && (op === "insert" || op === "update")) {
+    for (const c of rule.check) if (!part(`check ${conditionText(c)}`, holds(table, c, after, ctx), () => conditionDetail(table, c, after, ctx))) return false;
+  }
+  return allowed;
 }
 
-function anonymousMay(table: ModelTable, op: Operation, ctx: Context, before: Row | null, after: Row | null): boolean {
-  if (op === "select") return table.anonymous.select !== null && before !== null && table.anonymous.select.where.every((c) => holds(table, c, before, ctx));
-  if (op === "insert") return table.anonymous.insert !== null && after !== null && table.anonymous.insert.check.every((c) => holds(table, c, after, ctx));
-  return false;
-}
+type Part = (name: string, holdsNow: boolean, detail: () => string) => boolean;
 
-export function passesFirewall(table: ModelTable, ctx: Context, row: Row): boolean {
+/** Each part of the firewall on one row; false when the caller may stop. */
+function firewallParts(table: ModelTable, ctx: Context, row: Row, label: string, part: Part): boolean {
   const firewall = table.firewall;
-  if (firewall.kind === "public") return true;
-  if (firewall.organization !== null && !sameId(table, firewall.organization, row[firewall.organization], ctx.org)) return false;
+  if (firewall.kind === "public") return part(`firewall (${label})`, true, () => "public: every signed-in user");
+  if (firewall.organization !== null) {
+    const column = firewall.organization;
+    if (!part(`firewall organization (${label})`, sameId(table, column, row[column], ctx.org), () => `${column} ${show(row[column])} = o ${show(ctx.org)}`)) return false;
+  }
   if (firewall.owner) {
-    const owns = sameId(table, firewall.owner.column, row[firewall.owner.column], ctx.userId);
-    if (owns) return true;
-    if (firewall.owner.mode === "required") return false;
-    return ctx.org !== null && ctx.role !== null && firewall.owner.bypassRoles.includes(ctx.role);
+    const { column, mode, bypassRoles } = firewall.owner;
+    const owns = sameId(table, column, row[column], ctx.userId);
+    const bypass = mode === "optional" && ctx.org !== null && ctx.role !== null && bypassRoles.includes(ctx.role);
+    const detail = () =>
+      `${column} ${show(row[column])} = u ${show(ctx.userId)}: ${owns}` + (mode === "optional" ? `; or r ${show(ctx.role)} in bypass [${bypassRoles.join(", ")}]${ctx.org === null ? " with o set" : ""}: ${bypass}` : "");
+    if (!part(`firewall owner ${mode} (${label})`, owns || bypass, detail)) return false;
   }
   return true;
+}
+
+/** The meaning's firewall on one row (spec §2, 3). */
+export function passesFirewall(table: ModelTable, ctx: Context, row: Row): boolean {
+  let ok = true;
+  firewallParts(table, ctx, row, "row", (_name, holdsNow) => (ok &&= holdsNow));
+  return ok;
+}
+
+function show(value: Value | undefined): string {
+  if (value === null || value === undefined) return "NULL";
+  return typeof value === "string" ? `'${value}'` : String(value);
+}
+
+function conditionText(c: ModelCondition): string {
+  if (c.op === "isNull" || c.op === "isNotNull") return `${c.column} ${c.op}`;
+  return `${c.column} ${c.op} ${Array.isArray(c.value) ? `[${(c.value as Value[]).map(show).join(", ")}]` : isToken(c.value as string) ? String(c.value) : show(c.value as Value)}`;
+}
+
+function conditionDetail(table: ModelTable, c: ModelCondition, row: Row | null, ctx: Context): string {
+  if (!row) return "no row";
+  const value = show(row[c.column]);
+  if (c.value === USER_TOKEN) return `${value} vs u ${show(ctx.userId)}`;
+  if (c.value === ORG_TOKEN) return `${value} vs o ${show(ctx.org)}`;
+  return `${c.column} is ${value}`;
 }
 
 function sameId(table: ModelTable, column: string, value: Value, id: string | null): boolean {

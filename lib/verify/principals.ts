@@ -7,8 +7,11 @@ import { ORG_TOKEN, PROVIDER_PRESETS, USER_TOKEN, type Model, type Provider } fr
  * provider issues uuids or a column that holds user ids is uuid.
  * With tenancy: a member of each role in organization A, a member of A without a role, a
  * member of organization B with the first (usually strongest) role, a user with no
- * organization, and (for `tables` tenancy) a user whose active organization is one they do
- * not belong to. Without tenancy: two users. Always: a signed-out visitor.
+ * organization, a role without an organization, an unknown role in A (the first role with its
+ * case swapped), and (for `tables` tenancy) a user whose active organization is one they do
+ * not belong to. Without tenancy: two users. Then odd tokens (attacks.md): no `sub`, a `sub`
+ * that is a number, and (claims tenancy) an organization claim that is not a string. Always: a
+ * signed-out visitor.
  */
 export interface Principal {
   readonly name: string;
@@ -19,6 +22,16 @@ export interface Principal {
   readonly claimedRole: string | null;
   /** Whether a membership row backs the claimed organization (tables tenancy). */
   readonly member: boolean;
+  /** Tables tenancy: the membership row is in this organization, not the claimed (active) one. */
+  readonly membershipOrg?: string;
+  /** Tables tenancy: a membership row but no active organization row (a role without an organization). */
+  readonly noActiveOrg?: boolean;
+  /**
+   * A token of an odd shape: `sub` left out or of another JSON type, the organization claim of
+   * another JSON type. The meaning reads such a claim as absent (a `sub` or organization that is
+   * not a JSON string identifies nobody); `userId` and `claimedOrg` are then null.
+   */
+  readonly oddToken?: { readonly sub?: "absent" | ClaimValue; readonly org?: ClaimValue };
 }
 
 const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
@@ -119,32 +132,63 @@ export function principalsFor(model: Model): Principal[] {
     signedIn("member of org A without a role", next, orgA, null);
     signedIn(`${model.roles[0] ?? "member"} of org B`, next + 1, orgB, model.roles[0] ?? null);
     signedIn("user with no organization", next + 2, null, null);
-    if (model.tenancy.source === "tables") signedIn("user whose active org A lacks their membership", next + 3, orgA, null, false);
+    const strongest = model.roles[0] ?? "member";
+    if (model.tenancy.source === "tables") {
+      signedIn("user whose active org A lacks their membership", next + 3, orgA, null, false);
+      // A membership in B with the strongest role, active organization A: a helper that joins on the user alone lets the role count in A.
+      principals.push({ name: `${strongest} of org B whose active organization is A`, signedIn: true, userId: idOf(next + 7), claimedOrg: orgA, claimedRole: strongest, member: false, membershipOrg: orgB });
+      principals.push({ name: `${strongest} of org A with no active organization`, signedIn: true, userId: idOf(next + 4), claimedOrg: orgA, claimedRole: strongest, member: true, noActiveOrg: true });
+    } else {
+      signedIn(`${strongest} role without an organization`, next + 4, null, strongest);
+    }
+    signedIn(`unknown role "${unknownRole(model)}" in org A`, next + 5, orgA, unknownRole(model));
+    // The organization claim as a list holding A, with a role: a helper that digs into it or reads it as text would let the role count.
+    if (model.tenancy.source === "claims") {
+      principals.push({ name: `${strongest} with an organization claim that is a list`, signedIn: true, userId: idOf(next + 6), claimedOrg: null, claimedRole: strongest, member: false, oddToken: { org: [orgA] } });
+    }
   } else {
     signedIn("user A", 1, null, null);
     signedIn("user B", 2, null, null);
   }
+  // Tokens whose sub identifies nobody; with claims tenancy they still carry organization A and the strongest role.
+  const claimsTenancy = model.tenancy?.source === "claims";
+  const odd = (name: string, sub: "absent" | ClaimValue) =>
+    principals.push({
+      name, signedIn: true, userId: null,
+      claimedOrg: claimsTenancy ? orgA : null, claimedRole: claimsTenancy ? (model.roles[0] ?? null) : null,
+      member: false, oddToken: { sub },
+    });
+  odd("token without sub", "absent");
+  odd("token whose sub is a number", 1);
   principals.push({ name: "signed-out visitor", signedIn: false, userId: null, claimedOrg: null, claimedRole: null, member: false });
   return principals;
+}
+
+/** A role name the design does not have: the first role with its case swapped (a comparison must be exact), or "intruder". */
+export function unknownRole(model: Model): string {
+  const first = model.roles[0] ?? "member";
+  const swapped = [...first].map((ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase())).join("");
+  return swapped !== first && !model.roles.includes(swapped) ? swapped : model.roles.includes("intruder") ? "intruder-0" : "intruder";
 }
 
 /** What the meaning (§2) takes from a principal: o and r, after tenancy rules. */
 export function effectiveContext(model: Model, p: Principal): { org: string | null; role: string | null } {
   if (!p.signedIn || !model.tenancy) return { org: null, role: null };
-  if (model.tenancy.source === "tables" && !p.member) return { org: null, role: null };
+  if (model.tenancy.source === "tables" && (!p.member || p.noActiveOrg || p.userId === null)) return { org: null, role: null };
   if (p.claimedOrg === null) return { org: null, role: null };
   return { org: p.claimedOrg, role: p.claimedRole };
 }
 
 /** The JWT claims that tell the database who is asking, as the spec's §2 describes. */
-export type Claims = { [claim: string]: string | Claims };
+export type ClaimValue = string | number | boolean | null | readonly ClaimValue[] | { readonly [key: string]: ClaimValue };
+export type Claims = { [claim: string]: ClaimValue };
 
 /** Sets a claim at a path of keys, creating the objects on the way (["o", "id"] sets claims.o.id). */
-function setClaim(claims: Claims, path: readonly string[], value: string): void {
+function setClaim(claims: Claims, path: readonly string[], value: ClaimValue): void {
   let node = claims;
   path.slice(0, -1).forEach((key) => {
     const next = node[key];
-    node = typeof next === "object" ? next : (node[key] = {});
+    node = typeof next === "object" && next !== null && !Array.isArray(next) ? (next as Claims) : (node[key] = {});
   });
   node[path[path.length - 1]] = value;
 }
@@ -161,10 +205,12 @@ function supabaseRole(model: Model, p: Principal): Claims {
 }
 
 export function claimsFor(model: Model, p: Principal): Claims {
-  if (!p.signedIn || p.userId === null) return supabaseRole(model, p);
-  const claims: Claims = { sub: p.userId, ...supabaseRole(model, p) };
+  if (!p.signedIn) return supabaseRole(model, p);
+  const sub = p.oddToken?.sub !== undefined ? p.oddToken.sub : p.userId;
+  const claims: Claims = { ...(sub === "absent" || sub === null ? {} : { sub }), ...supabaseRole(model, p) };
   if (model.tenancy?.source === "claims") {
-    if (p.claimedOrg !== null) setClaim(claims, model.tenancy.orgClaim, p.claimedOrg);
+    const org = p.oddToken?.org !== undefined ? p.oddToken.org : p.claimedOrg;
+    if (org !== null) setClaim(claims, model.tenancy.orgClaim, org);
     if (p.claimedRole !== null) setClaim(claims, model.tenancy.roleClaim, p.claimedRole);
   }
   return claims;

@@ -28,6 +28,7 @@ export function formatReport(report: VerifyReport): string {
     lines.push(`MISMATCH ${m.table} / ${m.principal} / ${m.operation}: expected ${m.expected}, got ${m.actual}`);
     lines.push(`  as role ${m.role} with claims ${JSON.stringify(m.claims)}`);
     lines.push(`  ${m.sql}${m.params.length ? `  -- params ${JSON.stringify(m.params)}` : ""}`);
+    if (m.rows) lines.push(`  on ${m.rows.length === 1 ? "the row" : "the rows"} ${m.rows.join(" ")} alone (the table's other rows deleted first, inside the savepoint)`);
     lines.push("");
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);

@@ -1,9 +1,10 @@
 import { numberText, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
+import { forcesRowLevelSecurity } from "../compiler/sql";
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
-import { claimsFor, claimsSetting, effectiveContext, principalsFor, type Claims, type Principal } from "./principals";
+import { claimsFor, claimsSetting, effectiveContext, organizationsFor, principalsFor, type Claims, type Principal } from "./principals";
 import { privilegeWarnings } from "./privileges";
-import { filler, generateSamples, nthValue } from "./samples";
+import { failingAssignment, filler, generateSamples, literalsOf, nthValue, passingAssignment, type TableSamples } from "./samples";
 
 /** The part of a database connection verification needs; lib/db's Session fits it. */
 export interface VerifySession {
@@ -30,6 +31,8 @@ export interface Mismatch {
   readonly claims: Claims;
   readonly expected: string;
   readonly actual: string;
+  /** When the statement ran on some rows alone (the others deleted inside the savepoint first): their keys. */
+  readonly rows?: readonly string[];
 }
 
 export interface VerifyReport {
@@ -51,7 +54,7 @@ export interface VerifyProgress {
   readonly total: number;
 }
 
-interface Outcome {
+export interface Outcome {
   keys?: Set<string>;
   sqlstate?: string;
   message?: string;
@@ -65,7 +68,7 @@ function sqlstateOf(error: unknown): string {
   return e.sqlstate ?? e.code ?? "unknown";
 }
 
-function param(value: Value): string | null {
+export function param(value: Value): string | null {
   if (value === null) return null;
   return typeof value === "number" ? numberText(value) : String(value);
 }
@@ -88,58 +91,15 @@ export async function verifyModel(
    */
   options: { readonly tables?: readonly string[] } = {},
 ): Promise<VerifyReport> {
-  const dialect = dialectFor(model);
   const only = options.tables ? new Set(options.tables) : null;
   const checked = only ? model.tables.filter((t) => only.has(t.name)) : model.tables;
   const present = only ? model.tables.filter((t) => only.has(t.name) || isMembershipTable(model, t)) : model.tables;
   const warnings = await privilegeWarnings(model, session, appRoles);
-  const principals = principalsFor(model);
   const cells: Cell[] = [];
   const mismatches: Mismatch[] = [];
-  let checks = 0;
-
-  await session.query("SAVEPOINT rlsd_verify");
-  try {
-    await session.query("select set_config('TimeZone', 'UTC', true)");
-    await prepareSession(present, session, [dialect.signedInRole, dialect.anonymousRole]);
-    const tableRows = new Map<string, Map<string, Row>>();
-    for (const t of model.tables) tableRows.set(t.name, new Map());
-    await insertMemberships(model, session, principals, tableRows);
-    const samplesByTable = new Map(present.map((t) => [t.name, generateSamples(model, t, principals, isMembershipTable(model, t))]));
-    for (const t of present) {
-      const { rows } = samplesByTable.get(t.name)!;
-      for (const row of rows) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
-    }
-
-    const become = async (p: Principal) => {
-      const role = p.signedIn ? dialect.signedInRole : dialect.anonymousRole;
-      const claims = claimsFor(model, p);
-      await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, claimsSetting(model, p)]);
-      return { role, claims };
-    };
-    /** One statement as `p`, in a savepoint that is rolled back; `after` reads its effect as the session's own role. */
-    const attempt = async (p: Principal, sql: string, params: Value[], after?: (o: Outcome, rows: { k: string }[]) => Promise<void>) => {
-      checks++;
-      await session.query("SAVEPOINT rlsd_check");
-      const outcome: Outcome = {};
-      let who = { role: "", claims: {} as Claims };
-      try {
-        who = await become(p);
-        const result = await session.query<{ k: string }>(sql, params.map(param));
-        await session.query("RESET ROLE");
-        if (after) await after(outcome, result.rows);
-      } catch (error) {
-        outcome.sqlstate = sqlstateOf(error);
-        outcome.message = (error as Error).message;
-      } finally {
-        // ROLLBACK TO keeps the savepoint: without RELEASE, each check would nest one level deeper
-        // and hold a transaction-id lock until the end (the lock table overflowed at ~40 tables).
-        await session.query("ROLLBACK TO SAVEPOINT rlsd_check");
-        await session.query("RELEASE SAVEPOINT rlsd_check");
-      }
-      return { outcome, who };
-    };
-
+  const { principals, checks } = await withVerification(model, session, { present, checked }, async (v) => {
+    mismatches.push(...v.setupMismatches);
+    const { principals, tableRows, samplesByTable, attempt } = v;
     for (const [index, t] of checked.entries()) {
       onProgress?.({ table: t.name, index, total: checked.length });
       const rows = tableRows.get(t.name)!;
@@ -188,7 +148,17 @@ export async function verifyModel(
           });
           const { ok, actual } = compareRows(expected, outcome, rows.size);
           const wanted = describeRows(expected, rows.size);
-          record("delete", wanted, actual, ok ? null : mismatch("delete", sql, [], who, wanted, actual));
+          // A DELETE has no WITH CHECK, so one statement shows USING on every row; on a difference, each row alone says which.
+          const pinpointed = ok || isMembershipTable(model, t) ? null : await firstRowAlone([...rows.keys()], async (k) => {
+            const alone = await attempt(p, sql, [], async (o) => {
+              const remaining = await readKeys();
+              o.keys = new Set(remaining.has(k) ? [] : [k]);
+            }, { table: t, keys: [k] });
+            const want = expected.has(k) ? new Set([k]) : new Set<string>();
+            const result = compareRows(want, alone.outcome, 1);
+            return result.ok ? null : { ...mismatch("delete", sql, [], alone.who, describeRows(want, 1), result.actual), rows: [k] };
+          });
+          record("delete", wanted, actual, ok ? null : (pinpointed ?? mismatch("delete", sql, [], who, wanted, actual)));
         }
 
         // update: each variant sets constants on every row the principal may change; one forbidden new row refuses the statement.
@@ -211,6 +181,64 @@ export async function verifyModel(
             actualParts.push(actual);
             if (!ok) first ??= mismatch("update", sql, params, who, refused ? `refused (${DENIED})` : describeRows(changeable, rows.size), actual);
           }
+          // Membership tables decide who the principals are: deleting rows there to isolate some would change them.
+          if (!isMembershipTable(model, t)) {
+            const updateSql = (assignment: Record<string, Value>) => {
+              const columns = Object.keys(assignment);
+              const sql = `UPDATE ${table(t.name)} SET ${columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`;
+              return { sql, params: columns.map((c) => assignment[c]) };
+            };
+            /** The update on `keys` alone: which of them changed (or the error). */
+            const updateAlone = (keys: readonly string[], assignment: Record<string, Value>) => {
+              const { sql, params } = updateSql(assignment);
+              return attempt(p, sql, params, async (o) => {
+                const after = await readVersions();
+                o.keys = new Set(keys.filter((k) => after.get(k) !== baseVersions.get(k)));
+              }, { table: t, keys });
+            };
+            // USING alone: each row gets new values that pass the check, so what USING admits is what changes.
+            // Rows that take the same new values run together; when a group differs from the meaning, each row alone says which.
+            const groups = new Map<string, { assignment: Record<string, Value>; keys: string[] }>();
+            for (const [k, row] of rows) {
+              const assignment = passingAssignment(model, t, ctx, row, samples.interesting);
+              if (!assignment || (changeable.has(k) && !mayDo(model, t, "update", ctx, row, { ...row, ...assignment }))) continue;
+              const id = JSON.stringify(assignment);
+              if (!groups.has(id)) groups.set(id, { assignment, keys: [] });
+              groups.get(id)!.keys.push(k);
+            }
+            for (const { assignment, keys } of groups.values()) {
+              const want = new Set(keys.filter((k) => changeable.has(k)));
+              const { outcome, who } = await updateAlone(keys, assignment);
+              const { ok, actual } = compareUpdated(want, outcome, keys.length);
+              expectedParts.push(String(want.size));
+              actualParts.push(actual);
+              if (ok || first) continue;
+              const { sql, params } = updateSql(assignment);
+              first =
+                (await firstRowAlone(keys, async (k) => {
+                  const alone = await updateAlone([k], assignment);
+                  const one = new Set(want.has(k) ? [k] : []);
+                  const result = compareUpdated(one, alone.outcome, 1);
+                  return result.ok ? null : { ...mismatch("update", sql, params, alone.who, describeRows(one, 1), result.actual), rows: [k] };
+                })) ?? { ...mismatch("update", sql, params, who, describeRows(want, keys.length), actual), rows: keys };
+            }
+            // WITH CHECK alone: each row USING admits, alone, gets new values the meaning refuses (a check
+            // condition fails, or the row leaves the principal's organization or ownership), in turn.
+            let turn = 0;
+            for (const k of changeable) {
+              const row = rows.get(k)!;
+              const assignment = failingAssignment(model, t, ctx, row, samples.interesting, turn++);
+              if (!assignment) continue;
+              const { outcome, who } = await updateAlone([k], assignment);
+              const { ok, actual } = compareRefused(outcome);
+              expectedParts.push("refused");
+              actualParts.push(actual);
+              if (!ok && !first) {
+                const { sql, params } = updateSql(assignment);
+                first = { ...mismatch("update", sql, params, who, `refused (${DENIED})`, actual), rows: [k] };
+              }
+            }
+          }
           record("update", summariseUpdates(expectedParts), summariseUpdates(actualParts), first);
         }
 
@@ -221,7 +249,9 @@ export async function verifyModel(
           let first: Mismatch | null = null;
           const columns = t.columns.map((c) => c.name);
           const sql = `INSERT INTO ${table(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")})`;
-          for (const candidate of insertCandidates) {
+          // Rows of the principal's own whose key is already taken (a key that is the owner column) would only show 23505.
+          const own = ownInsertCandidates(model, t, p, insertCandidates, index).filter((c) => !existing.has(pkOf(c)));
+          for (const candidate of [...insertCandidates, ...own]) {
             const params = columns.map((c) => candidate[c]);
             const allowed = mayDo(model, t, "insert", ctx, null, candidate);
             const { outcome, who } = await attempt(p, sql, params);
@@ -233,15 +263,13 @@ export async function verifyModel(
               first ??= mismatch("insert", sql, params, who, allowed ? "inserted" : `refused (${DENIED})`, succeeded ? "inserted" : `error ${outcome.sqlstate}: ${outcome.message}`);
             }
           }
-          const n = insertCandidates.length;
+          const n = insertCandidates.length + own.length;
           record("insert", `${allowedExpected}/${n} allowed`, `${allowedActual}/${n} allowed`, first);
         }
       }
     }
-  } finally {
-    await session.query("ROLLBACK TO SAVEPOINT rlsd_verify");
-    await session.query("RELEASE SAVEPOINT rlsd_verify");
-  }
+    return { principals, checks: v.checks() };
+  });
 
   return {
     ok: mismatches.length === 0,
@@ -252,6 +280,106 @@ export async function verifyModel(
     checks,
     warnings,
   };
+}
+
+/** What verification sets up inside its savepoint: the principals, sample rows in every table, and a way to act as a principal. */
+export interface Verification {
+  readonly principals: readonly Principal[];
+  /** Per table, the sample rows by key (as keyExpression prints it). */
+  readonly tableRows: ReadonlyMap<string, Map<string, Row>>;
+  readonly samplesByTable: ReadonlyMap<string, TableSamples>;
+  /** Found while setting up (a table the design forces that is not forced). */
+  readonly setupMismatches: readonly Mismatch[];
+  attempt(
+    p: Principal,
+    sql: string,
+    params: Value[],
+    after?: (o: Outcome, rows: { k: string }[]) => Promise<void>,
+    only?: { table: ModelTable; keys: readonly string[] },
+  ): Promise<{ outcome: Outcome; who: { role: string; claims: Claims } }>;
+  /** How many statements ran as a principal so far. */
+  checks(): number;
+}
+
+/**
+ * Sets verification up inside a savepoint of the session's transaction (time zone, roles, foreign
+ * keys dropped, FORCE lifted, sample rows written), runs `fn`, and rolls the savepoint back.
+ */
+export async function withVerification<T>(
+  model: Model,
+  session: VerifySession,
+  /** The tables given sample rows (`present`) and those whose setup is checked (`checked`); all of them unless verifyBundle works group by group. */
+  scope: { readonly present: readonly ModelTable[]; readonly checked: readonly ModelTable[] } | null,
+  fn: (v: Verification) => Promise<T>,
+): Promise<T> {
+  const present = scope?.present ?? model.tables;
+  const checked = scope?.checked ?? model.tables;
+  const dialect = dialectFor(model);
+  const principals = principalsFor(model);
+  let checks = 0;
+
+  await session.query("SAVEPOINT rlsd_verify");
+  try {
+    await session.query("select set_config('TimeZone', 'UTC', true)");
+    // FORCE is lifted below so sample rows can be written; whether the design's tables are forced is read first.
+    const setupMismatches = (await unforcedTables(model, session)).filter((m) => checked.some((t) => t.name === m.table));
+    await prepareSession(present, session, [dialect.signedInRole, dialect.anonymousRole]);
+    const tableRows = new Map<string, Map<string, Row>>();
+    for (const t of model.tables) tableRows.set(t.name, new Map());
+    await insertMemberships(model, session, principals, tableRows);
+    const seen = await policyLiterals(model, session);
+    const samplesByTable = new Map(present.map((t) => [t.name, generateSamples(model, t, principals, isMembershipTable(model, t), seen.get(t.name) ?? [])]));
+    for (const t of present) {
+      const { rows } = samplesByTable.get(t.name)!;
+      for (const row of rows) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
+    }
+
+    const become = async (p: Principal) => {
+      const role = p.signedIn ? dialect.signedInRole : dialect.anonymousRole;
+      const claims = claimsFor(model, p);
+      await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, claimsSetting(model, p)]);
+      return { role, claims };
+    };
+    /**
+     * One statement as `p`, in a savepoint that is rolled back; `after` reads its effect as the
+     * session's own role. With `only`, the other rows of `only.table` are deleted first (as the
+     * session's own role, inside the savepoint), so the statement meets those rows alone: one row
+     * that fails WITH CHECK then cannot hide what USING admits on the others.
+     */
+    const attempt = async (
+      p: Principal,
+      sql: string,
+      params: Value[],
+      after?: (o: Outcome, rows: { k: string }[]) => Promise<void>,
+      only?: { table: ModelTable; keys: readonly string[] },
+    ) => {
+      checks++;
+      await session.query("SAVEPOINT rlsd_check");
+      const outcome: Outcome = {};
+      let who = { role: "", claims: {} as Claims };
+      try {
+        if (only) await session.query(`DELETE FROM ${table(only.table.name)} WHERE NOT (${keyExpression(only.table)} = ANY ($1::text[]))`, [only.keys]);
+        who = await become(p);
+        const result = await session.query<{ k: string }>(sql, params.map(param));
+        await session.query("RESET ROLE");
+        if (after) await after(outcome, result.rows);
+      } catch (error) {
+        outcome.sqlstate = sqlstateOf(error);
+        outcome.message = (error as Error).message;
+      } finally {
+        // ROLLBACK TO keeps the savepoint: without RELEASE, each check would nest one level deeper
+        // and hold a transaction-id lock until the end (the lock table overflowed at ~40 tables).
+        await session.query("ROLLBACK TO SAVEPOINT rlsd_check");
+        await session.query("RELEASE SAVEPOINT rlsd_check");
+      }
+      return { outcome, who };
+    };
+
+    return await fn({ principals, tableRows, samplesByTable, setupMismatches, attempt, checks: () => checks });
+  } finally {
+    await session.query("ROLLBACK TO SAVEPOINT rlsd_verify");
+    await session.query("RELEASE SAVEPOINT rlsd_verify");
+  }
 }
 
 /** "3 updates: 24 rows changed, 1 refused" from the per-update outcomes ("12", "refused", "error ..."). */
@@ -299,6 +427,76 @@ async function prepareSession(tables: readonly ModelTable[], session: VerifySess
   for (const t of tables) await session.query(`DELETE FROM ${table(t.name)}`);
 }
 
+/**
+ * Per table, the literals its policies compare with, read from the database (pg_policy): verify
+ * tries them as sample values too, so that a policy changed by hand to admit a value the design
+ * never names (a widened list, a moved boundary) meets a row that carries it.
+ */
+async function policyLiterals(model: Model, session: VerifySession): Promise<Map<string, (string | number)[]>> {
+  const names = model.tables.map((t) => `public.${quoteIdent(t.name)}`);
+  const found = await session.query<{ name: string; qual: string | null; check: string | null }>(
+    `select c.relname as name, pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual, pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as check
+       from pg_catalog.pg_policy p join pg_catalog.pg_class c on c.oid = p.polrelid
+      where p.polrelid = any (select pg_catalog.to_regclass(n) from pg_catalog.unnest($1::pg_catalog.text[]) as n)`,
+    [names],
+  );
+  const byTable = new Map<string, string[]>();
+  for (const r of found.rows) byTable.set(r.name, [...(byTable.get(r.name) ?? []), ...[r.qual, r.check].filter((e): e is string => e !== null)]);
+  return new Map([...byTable].map(([name, expressions]) => [name, literalsOf(expressions, model.roles)]));
+}
+
+const FORCED_SQL = `select c.relname as name from pg_catalog.pg_class c
+  where c.relforcerowsecurity and c.oid = any (select pg_catalog.to_regclass(n) from pg_catalog.unnest($1::pg_catalog.text[]) as n)`;
+
+/**
+ * With "forceRowLevelSecurity", the tables' owner obeys the policies too: it is a principal of the
+ * meaning that holds no claims, so it may do nothing a signed-in user could not. Verification acts
+ * as the owner to write its sample rows, so FORCE is read from the catalog instead of tried.
+ */
+async function unforcedTables(model: Model, session: VerifySession): Promise<Mismatch[]> {
+  const wanted = model.tables.filter((t) => forcesRowLevelSecurity(model, t));
+  if (wanted.length === 0) return [];
+  const forced = new Set((await session.query<{ name: string }>(FORCED_SQL, [wanted.map((t) => table(t.name))])).rows.map((r) => r.name));
+  return wanted
+    .filter((t) => !forced.has(t.name))
+    .map((t) => ({
+      table: t.name, principal: "the tables' owner", operation: "select" as const, sql: FORCED_SQL, params: [], role: "(the session's own)", claims: {},
+      expected: "FORCE ROW LEVEL SECURITY: the owner obeys the policies", actual: "not forced: the owner bypasses every policy",
+    }));
+}
+
+/**
+ * New rows that pass `p`'s firewall (their organization, their own id as the owner), so the role
+ * list and the check are tried on rows the firewall would not refuse anyway: a few of the sample
+ * candidates with the firewall columns replaced and fresh keys.
+ */
+function ownInsertCandidates(model: Model, t: ModelTable, p: Principal, candidates: readonly Row[], tableIndex: number): Row[] {
+  if (!p.signedIn || t.firewall.kind !== "isolated") return [];
+  const { organization, owner } = t.firewall;
+  const org = p.claimedOrg ?? p.membershipOrg ?? null;
+  const [orgA, orgB] = organizationsFor(model);
+  return candidates.slice(0, 5).map((c, i) => {
+    const row: Record<string, Value> = { ...c };
+    // The last one moves to the other organization: the organization part of WITH CHECK alone decides it.
+    if (organization && org !== null) row[organization] = i === 4 ? (org === orgA ? orgB : orgA) : org;
+    if (owner && p.userId !== null) row[owner.column] = p.userId;
+    for (const name of t.primaryKey) {
+      const column = t.columns.find((x) => x.name === name)!;
+      if (name !== organization && name !== owner?.column) row[name] = nthValue(column.type, 60_000 + tableIndex * 100 + i);
+    }
+    return row;
+  });
+}
+
+/** The first of `keys` for which `check` finds a difference (one statement per key, in order). */
+async function firstRowAlone(keys: readonly string[], check: (key: string) => Promise<Mismatch | null>): Promise<Mismatch | null> {
+  for (const k of keys) {
+    const found = await check(k);
+    if (found) return found;
+  }
+  return null;
+}
+
 function isMembershipTable(model: Model, t: ModelTable): boolean {
   return model.tenancy?.source === "tables" && (t.name === model.tenancy.membership.table || t.name === model.tenancy.activeOrg.table);
 }
@@ -337,7 +535,7 @@ function compareRefused(outcome: Outcome): { ok: boolean; actual: string } {
 }
 
 /** A row's primary key as PostgreSQL prints it, the one way rows are named throughout verification. */
-function keyExpression(t: ModelTable): string {
+export function keyExpression(t: ModelTable): string {
   return `json_build_array(${t.primaryKey.map((c) => `${quoteIdent(c)}::text`).join(", ")})::text`;
 }
 
@@ -363,11 +561,16 @@ async function insertMemberships(model: Model, session: VerifySession, principal
   const members = model.tables.find((t) => t.name === membership.table)!;
   const sessions = model.tables.find((t) => t.name === activeOrg.table)!;
   for (const [n, p] of principals.entries()) {
-    if (!p.signedIn || p.claimedOrg === null) continue;
+    if (!p.signedIn || p.claimedOrg === null || p.userId === null) continue;
+    if (p.membershipOrg) {
+      const row = rowFor(members, { [membership.org]: p.membershipOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
+      tableRows.get(members.name)!.set(await insertRow(session, members, row), row);
+    }
     if (p.member) {
       const row = rowFor(members, { [membership.org]: p.claimedOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
       tableRows.get(members.name)!.set(await insertRow(session, members, row), row);
     }
+    if (p.noActiveOrg) continue;
     const row = rowFor(sessions, { [activeOrg.user]: p.userId, [activeOrg.org]: p.claimedOrg }, n);
     tableRows.get(sessions.name)!.set(await insertRow(session, sessions, row), row);
   }

@@ -1,4 +1,5 @@
 import {
+  columnOf,
   fitsReal,
   isToken,
   ORG_TOKEN,
@@ -10,7 +11,7 @@ import {
   type ModelCondition,
   type ModelTable,
 } from "../design";
-import type { Row, Value } from "./oracle";
+import { holds, mayDo, passesFirewall, type Context, type Row, type Value } from "./oracle";
 import { organizationsFor, strangerFor, type Principal } from "./principals";
 
 /**
@@ -22,9 +23,16 @@ export interface TableSamples {
   readonly insertCandidates: readonly Row[];
   /** Each variant is one `UPDATE table SET ...` of constants, run against all rows. */
   readonly updateVariants: readonly Readonly<Record<string, Value>>[];
+  /** The columns whose values decide access, each with the values worth trying. */
+  readonly interesting: ReadonlyMap<string, readonly Value[]>;
 }
 
-const LIMITS = { rows: 48, inserts: 16, updates: 12 };
+const LIMITS = { rows: 64, inserts: 24, updates: 16 };
+
+/** A column no condition or firewall reads (not the key, not json or an array): updating it changes nothing that decides access. */
+export function touchableColumn(table: ModelTable, interesting: ReadonlyMap<string, readonly Value[]>): ModelColumn | undefined {
+  return table.columns.find((c) => !c.primaryKey && !interesting.has(c.name) && typeFamily(c.type) !== "json" && typeFamily(c.type) !== "array");
+}
 
 /** A small seeded generator (mulberry32), so the same design always gets the same samples. */
 function random(seed: number): () => number {
@@ -117,7 +125,34 @@ function around(type: ColumnType, value: string | number | boolean): Value[] {
   // ('B' < 'a' by code point, 'a' < 'B' in a natural-language collation), so a comparison that
   // follows the database's collation instead of the design's code points shows up.
   const swapped = [...String(value)].map((ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase())).join("");
-  return [value, `${value}~`, "", ...(swapped !== value ? [swapped] : [])];
+  // A trailing space and a prefix: an equality that trims, or a LIKE/prefix match, shows up.
+  const prefix = [...String(value)].slice(0, -1).join("");
+  return [value, `${value}~`, "", ...(swapped !== value ? [swapped] : []), `${value} `, ...(prefix !== "" ? [prefix] : [])];
+}
+
+/** The bounds of a column's type, where PostgreSQL has them (as verification writes values): a boundary moved past them shows. */
+function typeBounds(type: ColumnType): Value[] {
+  const range = INTEGER_RANGE[type];
+  if (range) return [...range];
+  const family = typeFamily(type);
+  if (family === "date") return ["0001-01-01", "9999-12-31"];
+  if (family === "timestamp") return ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.000Z"];
+  return [];
+}
+
+/** Literals of every condition of the table (and literal defaults) whose column has the same type family: a value "of another condition". */
+function otherLiterals(table: ModelTable, column: ModelColumn, conditions: readonly ModelCondition[]): Value[] {
+  const family = typeFamily(column.type);
+  const out: Value[] = [];
+  for (const c of conditions) {
+    if (typeFamily(columnOf(table, c.column).type) !== family || c.value === null || isToken(c.value as string)) continue;
+    if (Array.isArray(c.value)) out.push(...(c.value as (string | number | boolean)[]));
+    else out.push(c.value as string | number | boolean);
+  }
+  for (const c of table.columns) if (typeFamily(c.type) === family && c.default?.kind === "literal") out.push(c.default.value);
+  // Another string no literal spells, so a list widened with an unrelated word may still meet a sample.
+  if (family === "text") out.push("other");
+  return out;
 }
 
 function conditionValues(column: ModelColumn, condition: ModelCondition, principals: readonly Principal[], orgs: readonly string[]): Value[] {
@@ -125,14 +160,15 @@ function conditionValues(column: ModelColumn, condition: ModelCondition, princip
   if (value === null) return [nthValue(column.type, 1)];
   if (isToken(value)) {
     if (value === USER_TOKEN) return principals.map((p) => p.userId).filter((id): id is string => id !== null);
+    // (odd tokens' sub as text comes in through the owner column's values when it is one)
     if (value === ORG_TOKEN) return [...orgs];
   }
-  if (Array.isArray(value)) return [...value, ...around(column.type, value[0]).slice(1)];
+  if (Array.isArray(value)) return [...value, ...value.flatMap((item) => around(column.type, item).slice(1))];
   return around(column.type, value as string | number | boolean);
 }
 
 /** The columns whose values decide access, each with the values worth trying. */
-export function interestingValues(model: Model, table: ModelTable, principals: readonly Principal[]): Map<string, Value[]> {
+export function interestingValues(model: Model, table: ModelTable, principals: readonly Principal[], seen: readonly (string | number)[] = []): Map<string, Value[]> {
   const values = new Map<string, Value[]>();
   const add = (column: ModelColumn, list: Value[]) => {
     const existing = values.get(column.name) ?? [];
@@ -141,8 +177,14 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
     if (existing.length > 0) values.set(column.name, existing);
   };
   const col = (name: string) => table.columns.find((c) => c.name === name)!;
-  const users = principals.map((p) => p.userId).filter((id): id is string => id !== null);
-  const orgs = organizationsFor(model);
+  // Odd tokens' claims as a helper that read them as text would see them: a row that carries that text shows the mistake.
+  const oddText = (claim: "sub" | "org") =>
+    principals.flatMap((p) => {
+      const value = p.oddToken?.[claim];
+      return value === undefined || value === "absent" || value === null ? [] : [typeof value === "string" ? value : JSON.stringify(value)];
+    });
+  const users = [...principals.map((p) => p.userId).filter((id): id is string => id !== null), ...oddText("sub")];
+  const orgs = [...organizationsFor(model), ...oddText("org")];
   if (table.firewall.kind === "isolated") {
     if (table.firewall.organization) add(col(table.firewall.organization), [...orgs]);
     if (table.firewall.owner) add(col(table.firewall.owner.column), [...users, strangerFor(model)]);
@@ -153,6 +195,15 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
     ...(table.anonymous.insert?.check ?? []),
   ];
   for (const condition of conditions) add(col(condition.column), conditionValues(col(condition.column), condition, principals, orgs));
+  for (const condition of conditions) {
+    const column = col(condition.column);
+    add(column, [...otherLiterals(table, column, conditions), ...typeBounds(column.type)]);
+  }
+  // Literals the database's own policies compare with: a list widened, or a boundary moved, to a value no design literal spells still meets a sample.
+  for (const name of new Set(conditions.map((c) => c.column))) {
+    const column = col(name);
+    add(column, seen.flatMap((literal) => literalAs(column.type, literal)));
+  }
   if (model.tenancy?.source === "tables") {
     const { membership, activeOrg } = model.tenancy;
     if (table.name === membership.table) add(col(membership.role), [...model.roles, "(none)"]);
@@ -165,14 +216,57 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
   return values;
 }
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A literal read from a policy, as a value of `type` when it can be one. */
+function literalAs(type: ColumnType, literal: string | number): Value[] {
+  const family = typeFamily(type);
+  const text = String(literal);
+  switch (family) {
+    case "text":
+      return typeof literal === "string" ? [literal] : [];
+    case "integer":
+      return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? [Number(text)] : [];
+    case "number":
+      return /^-?\d+(\.\d+)?$/.test(text) ? [Number(text)] : [];
+    case "boolean":
+      return text === "true" || text === "false" ? [text === "true"] : [];
+    case "uuid":
+      return UUID_TEXT.test(text) ? [text.toLowerCase()] : [];
+    case "date":
+      return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)) ? [text] : [];
+    case "timestamp":
+      return /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(text) && !Number.isNaN(Date.parse(text.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00"))) ? [text] : [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * The literals in policy expressions as PostgreSQL prints them (pg_get_expr): quoted strings
+ * ('draft'::text, '-5'::integer) and bare numbers, without the design's role names (they only
+ * appear in role lists). Pure, so it is tested without a database.
+ */
+export function literalsOf(expressions: readonly string[], roles: readonly string[]): (string | number)[] {
+  const out = new Set<string | number>();
+  for (const expression of expressions) {
+    const quoted = /'((?:[^']|'')*)'/g;
+    for (const m of expression.matchAll(quoted)) out.add(m[1].replaceAll("''", "'"));
+    const bare = expression.replace(quoted, "''").replace(/"(?:[^"]|"")*"/g, '""');
+    for (const m of bare.matchAll(/(?<![\w.$])-?\d+(?:\.\d+)?(?![\w.])/g)) out.add(Number(m[0]));
+    for (const m of bare.matchAll(/\b(true|false)\b/g)) out.add(m[1]);
+  }
+  return [...out].filter((v) => !(typeof v === "string" && roles.includes(v)));
+}
+
 export function filler(column: ModelColumn, n: number): Value {
   if (column.references && !column.notNull) return null;
   return nthValue(column.type, 100 + n);
 }
 
-export function generateSamples(model: Model, table: ModelTable, principals: readonly Principal[], isMembershipTable: boolean): TableSamples {
+export function generateSamples(model: Model, table: ModelTable, principals: readonly Principal[], isMembershipTable: boolean, seen: readonly (string | number)[] = []): TableSamples {
   const rand = random(seedOf(`${model.name}/${table.name}`));
-  const interesting = interestingValues(model, table, principals);
+  const interesting = interestingValues(model, table, principals, seen);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
   let serial = 0;
   const freshKey = (row: Record<string, Value>) => {
@@ -195,8 +289,34 @@ export function generateSamples(model: Model, table: ModelTable, principals: rea
   const keyOf = (row: Row) => JSON.stringify(table.primaryKey.map((c) => row[c]));
   const complete = (row: Row) => table.primaryKey.every((c) => row[c] !== null);
 
-  // Every single value of every deciding column, then random combinations of them.
+  // First, for every principal, a row of their own in their organization with random other values (a
+  // rule that wrongly admits or refuses them shows only on rows that pass their firewall); then every
+  // single value of every deciding column, then random combinations of them.
   const candidates: Row[] = [];
+  const [orgA] = organizationsFor(model);
+  if (table.firewall.kind === "isolated") {
+    const { organization, owner } = table.firewall;
+    const conditions = Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]);
+    for (const p of principals) {
+      if (!p.signedIn) continue;
+      // One with random values, one whose values meet every condition of the rules (so a role wrongly added shows).
+      for (const meeting of [false, true]) {
+        const row = base();
+        for (const [name, list] of interesting) row[name] = pick(list);
+        if (organization) row[organization] = p.claimedOrg ?? orgA;
+        if (owner && p.userId !== null) row[owner.column] = p.userId;
+        if (meeting) {
+          const ctx = { signedIn: true, userId: p.userId, org: p.claimedOrg, role: p.claimedRole };
+          for (const c of conditions) {
+            if (c.column === organization || c.column === owner?.column || holds(table, c, row, ctx)) continue;
+            const found = (interesting.get(c.column) ?? []).find((v) => conditions.filter((x) => x.column === c.column).every((x) => holds(table, x, { ...row, [c.column]: v }, ctx)));
+            if (found !== undefined) row[c.column] = found;
+          }
+        }
+        candidates.push(row);
+      }
+    }
+  }
   for (const [name, list] of interesting) for (const v of list) candidates.push({ ...base(), [name]: v });
   for (let i = 0; i < LIMITS.rows * 2; i++) {
     const row = base();
@@ -219,16 +339,78 @@ export function generateSamples(model: Model, table: ModelTable, principals: rea
   // Membership tables decide who belongs where: extra rows there would change the principals themselves.
   const rows = isMembershipTable ? [] : unique(candidates, LIMITS.rows);
   const taken = new Set(rows.map(keyOf));
-  const shuffled = [...candidates].sort(() => rand() - 0.5);
+  // Every value of an insert check column first (a list widened or narrowed shows on the one row carrying it), then the rest shuffled.
+  const insertChecked = new Set([...(table.access.insert?.check ?? []), ...(table.anonymous.insert?.check ?? [])].map((c) => c.column));
+  // Last added first: the database's own policy literals, then the bounds and the design's values.
+  const singles = [...interesting].filter(([name]) => insertChecked.has(name)).flatMap(([name, list]) => [...list].reverse().map((v) => ({ ...base(), [name]: v })));
+  const shuffled = [...singles, ...[...candidates].sort(() => rand() - 0.5)];
   const insertCandidates = unique(shuffled.map((r) => freshKey({ ...r })), LIMITS.inserts, taken);
 
-  const updateVariants: Record<string, Value>[] = [];
-  const touchable = table.columns.find((c) => !c.primaryKey && !interesting.has(c.name) && typeFamily(c.type) !== "json" && typeFamily(c.type) !== "array");
-  if (touchable) updateVariants.push({ [touchable.name]: nthValue(touchable.type, 7777) });
+  // Every value of a check column, so each is tried as a new row (WITH CHECK alone); then a random share of the rest.
+  const checked = new Set(Object.values(table.access).flatMap((rule) => (rule?.check ?? []).map((c) => c.column)));
+  const first: Record<string, Value>[] = [];
+  const rest: Record<string, Value>[] = [];
+  const touchable = touchableColumn(table, interesting);
+  if (touchable) first.push({ [touchable.name]: nthValue(touchable.type, 7777) });
   for (const [name, list] of interesting) {
     if (table.primaryKey.includes(name)) continue;
-    for (const v of list) updateVariants.push({ [name]: v });
+    for (const v of list) (checked.has(name) ? first : rest).push({ [name]: v });
   }
-  const variants = updateVariants.length > LIMITS.updates ? [updateVariants[0], ...updateVariants.slice(1).sort(() => rand() - 0.5).slice(0, LIMITS.updates - 1)] : updateVariants;
-  return { rows, insertCandidates, updateVariants: variants };
+  const room = Math.max(0, LIMITS.updates - first.length);
+  const variants = [...first, ...rest.sort(() => rand() - 0.5).slice(0, room)];
+  return { rows, insertCandidates, updateVariants: variants, interesting };
+}
+
+/**
+ * New values for `row` that pass the update rule's check (and keep the firewall where the row
+ * passes it), so that whether USING admits the row is seen alone; null when no sample value
+ * makes the check hold. Always sets at least one column, so the update is real.
+ */
+export function passingAssignment(model: Model, table: ModelTable, ctx: Context, row: Row, interesting: ReadonlyMap<string, readonly Value[]>): Record<string, Value> | null {
+  const assignment: Record<string, Value> = {};
+  const touchable = touchableColumn(table, interesting);
+  if (touchable) assignment[touchable.name] = nthValue(touchable.type, 7777);
+  const check = table.access.update?.check ?? [];
+  const next = () => ({ ...row, ...assignment });
+  for (const condition of check) {
+    if (holds(table, condition, next(), ctx)) continue;
+    if (table.primaryKey.includes(condition.column)) return null;
+    const token = condition.value === USER_TOKEN ? ctx.userId : condition.value === ORG_TOKEN ? ctx.org : undefined;
+    const candidates = [...(token !== undefined ? [token] : []), ...(interesting.get(condition.column) ?? [])];
+    const onColumn = check.filter((c) => c.column === condition.column);
+    const found = candidates.find((v) => onColumn.every((c) => holds(table, c, { ...next(), [condition.column]: v }, ctx)));
+    if (found === undefined) return null;
+    assignment[condition.column] = found;
+  }
+  if (!check.every((c) => holds(table, c, next(), ctx))) return null;
+  if (passesFirewall(table, ctx, row) && !passesFirewall(table, ctx, next())) return null;
+  if (Object.keys(assignment).length === 0) {
+    // Nothing to change that decides nothing: set a column to the value it has (still a new row version).
+    const column = table.columns.find((c) => !c.primaryKey);
+    if (!column) return null;
+    assignment[column.name] = row[column.name];
+  }
+  return assignment;
+}
+
+/**
+ * New values for `row` that the meaning refuses (a check condition fails, or the new row leaves
+ * the principal's organization or ownership), so that WITH CHECK is seen alone on a row USING
+ * admits. `turn` picks among the ways, so consecutive rows try different ones.
+ */
+export function failingAssignment(model: Model, table: ModelTable, ctx: Context, row: Row, interesting: ReadonlyMap<string, readonly Value[]>, turn: number): Record<string, Value> | null {
+  const options: Record<string, Value>[] = [];
+  const columns = new Set<string>([...(table.access.update?.check ?? []).map((c) => c.column)]);
+  if (table.firewall.kind === "isolated") {
+    if (table.firewall.organization) columns.add(table.firewall.organization);
+    if (table.firewall.owner) columns.add(table.firewall.owner.column);
+  }
+  for (const name of columns) {
+    if (table.primaryKey.includes(name)) continue;
+    for (const v of interesting.get(name) ?? []) {
+      const assignment = { [name]: v };
+      if (!mayDo(model, table, "update", ctx, row, { ...row, ...assignment })) options.push(assignment);
+    }
+  }
+  return options.length === 0 ? null : options[turn % options.length];
 }

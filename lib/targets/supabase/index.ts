@@ -26,7 +26,8 @@ export function supabaseDialect(model: Model): TargetDialect {
     anonymousRole: ANONYMOUS,
     // auth.uid() casts the token's sub to uuid, so with Clerk, Auth0, WorkOS or Better Auth ids
     // (`user_2abc...`) it fails with 22P02 on every row. A text column compares the sub as text.
-    userId: (type) => (type === "uuid" ? "auth.uid()" : "(auth.jwt() ->> 'sub')"),
+    // Only a string sub names a user (as auth.uid() and pg_session_jwt's auth.user_id() read it).
+    userId: (type) => (type === "uuid" ? "auth.uid()" : "(CASE WHEN pg_catalog.jsonb_typeof(auth.jwt() -> 'sub') = 'string' THEN auth.jwt() ->> 'sub' END)"),
     claims: "auth.jwt()",
     layout: "supabase",
     setupName: "rls_setup",

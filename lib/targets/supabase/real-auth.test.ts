@@ -14,7 +14,7 @@ function compiled(design: Design) {
 
 /** The bundle as it was before text user columns compared the sub as text: `auth.uid()::text`. */
 function withUidAsText(bundle: Bundle): Bundle {
-  return bundle.map((f) => ({ ...f, contents: f.contents.replaceAll("(auth.jwt() ->> 'sub')", "auth.uid()::text") }));
+  return bundle.map((f) => ({ ...f, contents: f.contents.replaceAll("(CASE WHEN pg_catalog.jsonb_typeof(auth.jwt() -> 'sub') = 'string' THEN auth.jwt() ->> 'sub' END)", "auth.uid()::text") }));
 }
 
 const supabase = (design: Design): Design => ({ ...design, target: "supabase" });

@@ -1,0 +1,132 @@
+import { template, type Design } from "../design";
+
+/**
+ * Designs the mutation tests run beside the templates: `tables` tenancy with FORCE (the helpers
+ * read membership tables; the owner obeys the policies), and a design with the conditions the
+ * templates lack (ordering, nullable check columns, a public table with role rules, lists).
+ */
+const tablesTenancy = (): Design => {
+  const design = template("saas");
+  design.auth = { ...design.auth, tenancy: { source: "tables" } };
+  return { ...design, name: "acme-tables", forceRowLevelSecurity: true } as Design;
+};
+
+const conditions = (): Design => ({
+  version: 1,
+  name: "tasks",
+  target: "neon",
+  auth: { provider: "clerk", tenancy: { source: "claims", orgClaim: "org_id", roleClaim: "org_role" } },
+  roles: ["owner", "member"],
+  tables: [
+    {
+      name: "tasks",
+      columns: [
+        { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" },
+        { name: "organization_id", type: "text", notNull: true },
+        { name: "user_id", type: "text", notNull: true, default: "auth.user_id()" },
+        { name: "title", type: "text", notNull: true },
+        { name: "state", type: "text", notNull: true, default: "'open'" },
+        { name: "priority", type: "integer" },
+        { name: "due_on", type: "date" },
+      ],
+      firewall: { organization: { column: "organization_id" }, owner: { column: "user_id", mode: "optional", bypassRoles: ["owner"] } },
+      access: {
+        select: { roles: ["owner", "member"] },
+        insert: { roles: ["owner", "member"], check: [{ column: "priority", op: "gte", value: 1 }] },
+        update: {
+          roles: ["owner", "member"],
+          where: [{ column: "state", op: "neq", value: "done" }],
+          check: [{ column: "priority", op: "gt", value: 0 }, { column: "state", op: "in", value: ["open", "started", "done"] }],
+        },
+        delete: { roles: ["owner"], where: [{ column: "due_on", op: "lt", value: "2026-01-01" }] },
+      },
+    },
+    {
+      name: "announcements",
+      columns: [
+        { name: "id", type: "integer", primaryKey: true },
+        { name: "body", type: "text", notNull: true },
+        { name: "audience", type: "text", notNull: true, default: "'staff'" },
+      ],
+      firewall: { public: true },
+      access: {
+        select: {},
+        insert: { roles: ["owner"], check: [{ column: "audience", op: "in", value: ["all", "staff"] }] },
+        update: { roles: ["owner"], check: [{ column: "audience", op: "notIn", value: ["hidden"] }] },
+        delete: { roles: ["owner"] },
+      },
+      anonymous: { select: { where: [{ column: "audience", op: "eq", value: "all" }] } },
+    },
+  ],
+});
+
+export const MUTATION_DESIGNS: Record<string, () => Design> = {
+  "saas with tables tenancy and FORCE": tablesTenancy,
+  "conditions (tasks, announcements)": conditions,
+};
+
+/**
+ * Mutants that change no access the meaning distinguishes, each with the reason (docs/proof.md
+ * argues each class). The tests require verify to pass on these: if it failed, the argument or
+ * verify would be wrong.
+ */
+const ANONYMOUS_DEFENCE =
+  "defence in depth: the anonymous role holds no privilege for the commands this policy restricts, so signed-out visitors are refused with 42501 with or without it";
+const GRANT_BEHIND_DENY = "a restrictive anonymous policy (false) still refuses every row, so the grant only turns 42501 into 0 rows or 42501 from the policy";
+const PUBLIC_ADDS_NOTHING =
+  "TO public adds the anonymous role (the only other role with privileges on the table), which holds no privilege for this command or is refused by a restrictive anonymous policy";
+
+export function equivalentReason(designName: string, id: string): string | null {
+  if (/_anonymous_(deny|no_select|no_insert|no_update|no_delete):(drop|flip|using-true|check-true)$/.test(id)) return ANONYMOUS_DEFENCE;
+  if (/^table:[^:]+:grant-(select|insert|update|delete)-anonymous$/.test(id)) return GRANT_BEHIND_DENY;
+  return EXPLICIT[designName]?.[id] ?? null;
+}
+
+const publicAddsNothing = (...policies: string[]) => Object.fromEntries(policies.map((p) => [`policy:${p}:to-public`, PUBLIC_ADDS_NOTHING]));
+const ROLE_ONLY_INSIDE_ORGANIZATION =
+  "only the role helper changes, and every table of this design is isolated by organization through rls.active_organization_id(), which still returns NULL for this principal: no row passes the firewall, so the role reaches nothing";
+const RETURN_UNCHANGED = "the changed line sets a variable this function does not return (or returns only together with an organization that is NULL here)";
+
+const saasCommon: Record<string, string> = {
+  ...publicAddsNothing("projects_firewall", "projects_select", "projects_insert", "projects_update", "projects_delete", "documents_firewall", "documents_select", "documents_insert", "documents_update", "documents_delete"),
+  "policy:documents_firewall:withCheck-roles1-add-viewer": "the bypass list of WITH CHECK only matters for insert and update, which a viewer may not do at all (no rule names viewer)",
+};
+
+const EXPLICIT: Record<string, Record<string, string>> = {
+  todos: publicAddsNothing("todos_firewall", "todos_select", "todos_insert", "todos_update", "todos_delete"),
+  blog: {
+    ...publicAddsNothing("posts_insert", "posts_update", "posts_delete"),
+    "policy:posts_anonymous_select:to-public": "it adds the signed-in role, whose own select policy is already USING (true) under the owner firewall",
+    "policy:posts_anonymous_select:using-boundary1-gte": "on a boolean, published >= true holds exactly when published = true",
+  },
+  saas: {
+    ...saasCommon,
+    "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
+    "helper:bypass_organization_id:role-without-organization": RETURN_UNCHANGED,
+    "helper:active_organization_role:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "helpers:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "helper:active_organization_role:claim-of-any-type": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "helper:bypass_organization_id:claim-of-any-type": "the bypass organization is the list's JSON text, which no row of this design's organization columns may reach without the role helper, still NULL here",
+    "helper:active_organization_id:claim-of-any-type": "the organization becomes the list's JSON text, but the role helper (unchanged) still sees no organization, and every rule of this design names roles",
+  },
+  "saas with tables tenancy and FORCE": {
+    ...saasCommon,
+    ...publicAddsNothing("members_firewall", "members_select", "user_sessions_firewall", "user_sessions_select", "user_sessions_insert", "user_sessions_update", "user_sessions_delete"),
+    "policy:members_firewall:check-true": "the membership table has no insert or update rule, so WITH CHECK is never reached",
+    "table:members:revoke-insert-signed-in": "the membership table has no insert rule: refused either way (42501)",
+    "table:members:revoke-update-signed-in": "the membership table has no update rule: 0 rows or 42501, both a refusal",
+    "table:members:revoke-delete-signed-in": "the membership table has no delete rule: 0 rows or 42501, both a refusal",
+    "helper:active_organization_id:membership-of-any-organization": "the organization of a membership elsewhere counts, but the role helper (unchanged) requires the membership in that organization, and every rule of this design names roles",
+    "helper:active_organization_role:membership-of-any-organization": "the role of a membership elsewhere counts, but the organization helper (unchanged) returns NULL without the membership, so no row passes the firewall",
+    "helper:bypass_organization_id:membership-of-any-organization": "the bypass path of the documents firewall opens, but every documents rule names roles and the role helper (unchanged) returns NULL without the membership",
+    "helper:active_organization_id:active-organization-without-membership": "the organization counts, but the role helper (unchanged) still requires the membership, and every rule of this design names roles",
+  },
+  "conditions (tasks, announcements)": {
+    ...publicAddsNothing("tasks_firewall", "tasks_select", "tasks_insert", "tasks_update", "tasks_delete", "announcements_insert", "announcements_update", "announcements_delete"),
+    "policy:announcements_anonymous_select:to-public": "it adds the signed-in role, whose own select policy on this public table is already USING (true)",
+    "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
+    "helper:bypass_organization_id:role-without-organization": RETURN_UNCHANGED,
+    "helper:bypass_organization_id:claim-of-any-type": "the bypass organization is the list's JSON text only when the role helper (unchanged) sees a role, which it does not without a string organization",
+    "helper:active_organization_id:claim-of-any-type": "the organization becomes the list's JSON text, but the role helper (unchanged) sees no organization, and every rule of the organization-isolated table names roles",
+  },
+};
