@@ -14,11 +14,11 @@ import { equivalentReason, MUTATION_DESIGNS } from "./mutants.fixtures";
  * EQUIVALENT_MUTANTS (each with its argument, also in docs/proof.md) must instead pass with zero
  * mismatches: if verify failed on it, either the argument or verify would be wrong.
  *
- * How many mutants run per design: MUTANTS_PGLITE (default 8, spread over the kinds) and
- * MUTANTS_POSTGRES (default 40); "all" runs every one (what docs/proof.md reports).
+ * How many mutants run per design: MUTANTS_PGLITE (default 6, spread over the kinds) and
+ * MUTANTS_POSTGRES (default 16); "all" runs every one (what docs/proof.md reports).
  */
 const limitOf = (value: string | undefined, fallback: number) => (value === "all" ? Infinity : Number(value ?? fallback));
-const LIMITS = { pglite: limitOf(process.env.MUTANTS_PGLITE, 8), postgres: limitOf(process.env.MUTANTS_POSTGRES, 40) };
+const LIMITS = { pglite: limitOf(process.env.MUTANTS_PGLITE, 6), postgres: limitOf(process.env.MUTANTS_POSTGRES, 16) };
 
 class Rollback extends Error {}
 
