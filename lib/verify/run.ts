@@ -62,6 +62,7 @@ export interface Outcome {
 
 const table = (name: string) => `public.${quoteIdent(name)}`;
 const DENIED = "42501";
+const INVALID_TEXT = "22P02";
 
 function sqlstateOf(error: unknown): string {
   const e = error as { sqlstate?: string; code?: string };
@@ -366,6 +367,9 @@ export async function withVerification<T>(
       } catch (error) {
         outcome.sqlstate = sqlstateOf(error);
         outcome.message = (error as Error).message;
+        // A token of an odd shape may be refused by the auth function itself (Supabase's auth.uid()
+        // casts a numeric sub to uuid: 22P02): the statement sees and changes nothing, as a denial.
+        if (p.oddToken && outcome.sqlstate === INVALID_TEXT) outcome.sqlstate = DENIED;
       } finally {
         // ROLLBACK TO keeps the savepoint: without RELEASE, each check would nest one level deeper
         // and hold a transaction-id lock until the end (the lock table overflowed at ~40 tables).

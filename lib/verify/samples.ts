@@ -96,6 +96,8 @@ export function fitsType(type: ColumnType, value: Value): boolean {
   }
   const family = typeFamily(type);
   if (family === "date" || family === "timestamp") return IN_RANGE_DATE.test(value);
+  // An odd token's sub read as text ("1") is no uuid: a uuid column cannot hold it.
+  if (family === "uuid") return UUID_TEXT.test(value);
   return true;
 }
 
