@@ -46,7 +46,7 @@ test("applies a template to the embedded database and verifies it; again finds n
   for (const step of ["Connect", "Lock", "Plan", "Migrations", "Verify"]) await expect(progress).toContainText(`done: ${step}`);
   await expect(progress).toContainText("a local stand-in");
   await expect(matrix.getByRole("table")).toHaveCount(2);
-  await expect(matrix.getByRole("table").first().getByRole("rowheader")).toHaveCount(8);
+  await expect(matrix.getByRole("table").first().getByRole("rowheader")).toHaveCount(13);
   await expect(matrix).toContainText("✓");
   await expect(matrix).not.toContainText("✗");
 
