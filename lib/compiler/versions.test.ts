@@ -101,6 +101,17 @@ async function catalog(db: Session): Promise<string> {
 }
 
 
+/** The design after the edits, or null when they do not make a valid design (an edit of a table an earlier one dropped). */
+function edited(design: Design, edits: readonly { edit: (d: Design) => void }[]): Design | null {
+  const next = structuredClone(design);
+  try {
+    for (const { edit } of edits) edit(next);
+  } catch {
+    return null;
+  }
+  return validateDesign(next).ok ? next : null;
+}
+
 /** projects -> workspaces, keeping its id, and the reference that names it. */
 function renameProjects(d: Design): void {
   const projects = d.tables.find((t) => t.name === "projects")!;
@@ -226,17 +237,9 @@ describe.each(testDatabases())("applying version 1 then version 2 on $name", ({ 
       await fc.assert(
         fc.asyncProperty(fc.array(arbitraryEdit(), { minLength: 1, maxLength: 3 }), async (edits) => {
           const v1Design = { ...template("saas"), target };
-          const v2Design = structuredClone(v1Design);
-          let applicable = true;
-          for (const { edit } of edits) {
-            try {
-              edit(v2Design);
-            } catch {
-              // An edit of a table that an earlier edit dropped.
-              applicable = false;
-            }
-          }
-          fc.pre(applicable && validateDesign(v2Design).ok);
+          const v2Design = edited(v1Design, edits);
+          fc.pre(v2Design !== null);
+          if (v2Design === null) return;
           const v1 = compiled(v1Design);
           const v2 = next(v1.bundle, v2Design);
           fc.pre(v2.kind === "changed");
@@ -270,16 +273,9 @@ describe.skipIf(!adminUrl)("the real drizzle-kit migrate converges too", () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(arbitraryEdit(), { minLength: 1, maxLength: 2 }), async (edits) => {
-        const v2Design = template("saas");
-        let applicable = true;
-        for (const { edit } of edits) {
-          try {
-            edit(v2Design);
-          } catch {
-            applicable = false;
-          }
-        }
-        fc.pre(applicable && validateDesign(v2Design).ok);
+        const v2Design = edited(template("saas"), edits);
+        fc.pre(v2Design !== null);
+        if (v2Design === null) return;
         const v1 = compiled(template("saas"));
         const v2 = next(v1.bundle, v2Design);
         fc.pre(v2.kind === "changed");
