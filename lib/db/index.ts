@@ -11,3 +11,4 @@ export type { Bundle, BundleFile } from "./bundle";
 export { emptyEmbeddedDatabase } from "./empty";
 export { readStoredBundle, storeBundle } from "./stored-bundle";
 export { estimateApplyLocks, readLockTable, transactionLockLimit, type LockTable } from "./lock-budget";
+export { inRolledBackTransaction } from "./rolled-back";

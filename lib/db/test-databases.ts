@@ -63,21 +63,7 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
   }
 }
 
-class RollbackAfterTest extends Error {}
-
-/** Runs `fn` in a transaction that is always rolled back, and returns what `fn` returned. */
-export async function inRolledBackTransaction<T>(db: Database, fn: (tx: Session) => Promise<T>): Promise<T> {
-  let result: { value: T } | null = null;
-  try {
-    await db.transaction(async (tx) => {
-      result = { value: await fn(tx) };
-      throw new RollbackAfterTest();
-    });
-  } catch (error) {
-    if (!(error instanceof RollbackAfterTest)) throw error;
-  }
-  return result!.value;
-}
+export { inRolledBackTransaction } from "./rolled-back";
 
 /**
  * As on Neon: a login role that may create roles and owns a new database of its own, but is no

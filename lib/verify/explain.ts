@@ -1,6 +1,6 @@
 import { OPERATIONS, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
 import type { Bundle } from "../compiler";
-import { applyWithin, type Database } from "../db";
+import { applyWithin, inRolledBackTransaction, type Database } from "../db";
 import { explainDecision, type Context, type Reason, type Row, type Value } from "./oracle";
 import { effectiveContext, type Claims } from "./principals";
 import { keyExpression, withVerification, type Outcome, type VerifySession } from "./run";
@@ -142,21 +142,12 @@ function onlyOne<T>(list: readonly T[]): T | undefined {
   return list.length === 1 ? list[0] : undefined;
 }
 
-class RollbackAfterExplain extends Error {}
-
 /** As verifyBundle: applies what the database lacks, explains the cell, and rolls everything back. */
 export async function explainBundle(model: Model, bundle: Bundle, db: Database, request: ExplainRequest): Promise<ExplainReport> {
-  let report: ExplainReport | null = null;
-  try {
-    await db.transaction(async (tx) => {
-      await applyWithin(bundle, tx);
-      report = await explainCell(model, tx, request);
-      throw new RollbackAfterExplain();
-    });
-  } catch (error) {
-    if (!(error instanceof RollbackAfterExplain)) throw error;
-  }
-  return report!;
+  return inRolledBackTransaction(db, async (tx) => {
+    await applyWithin(bundle, tx);
+    return explainCell(model, tx, request);
+  });
 }
 
 const show = (value: Value | undefined) => (value === null || value === undefined ? "NULL" : typeof value === "string" ? `'${value}'` : String(value));

@@ -1,6 +1,6 @@
 import type { Model, ModelTable } from "../design";
 import type { Bundle } from "../compiler";
-import { applyWithin, readLockTable, type Database, type LockTable, type Session } from "../db";
+import { applyWithin, inRolledBackTransaction, readLockTable, type Database, type LockTable } from "../db";
 import { verifyModel, type Cell, type Mismatch, type VerifyProgress, type VerifyReport } from "./run";
 
 export { verifyModel } from "./run";
@@ -11,9 +11,6 @@ export { mayDo } from "./oracle";
 export { privilegeWarnings, roleOfUrl } from "./privileges";
 export { accessChanges, type AccessChange } from "./access-diff";
 export { explainBundle, formatExplanation, parseExplainSpec, ExplainError, type ExplainReport } from "./explain";
-
-/** Thrown inside the transaction so that verification leaves the database exactly as it was. */
-class RollbackAfterVerify extends Error {}
 
 /**
  * Locks one checked table holds until its group's transaction ends: the table, its TOAST table
@@ -133,17 +130,4 @@ export async function verifyBundle(
     checks,
     warnings: first!.warnings,
   };
-}
-
-async function inRolledBackTransaction<T>(db: Database, fn: (tx: Session) => Promise<T>): Promise<T> {
-  let result: { value: T } | null = null;
-  try {
-    await db.transaction(async (tx) => {
-      result = { value: await fn(tx) };
-      throw new RollbackAfterVerify();
-    });
-  } catch (error) {
-    if (!(error instanceof RollbackAfterVerify)) throw error;
-  }
-  return result!.value;
 }
