@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -383,4 +384,85 @@ describe.each(testDatabases())("a database applied before bundles had a ledger o
       await db.close();
     }
   });
+});
+
+/**
+ * The Supabase CLI itself, from npm (tools-check/, installed by .ci/run: a 130 MB binary the app
+ * does not need). On a machine without it the test is skipped, and in CI it must be there.
+ */
+const supabaseCli = join(process.cwd(), "tools-check", "node_modules", ".bin", "supabase");
+const haveSupabaseCli = existsSync(supabaseCli);
+if (process.env.CI === "true" && adminUrl && !haveSupabaseCli) throw new Error(`CI runs the real Supabase CLI: ${supabaseCli} is missing (npm ci --prefix tools-check)`);
+
+describe.skipIf(!adminUrl || !haveSupabaseCli)("the real Supabase CLI (supabase db push) follows a new version", () => {
+  /** `supabase db push --db-url` as a user runs it in the bundle's folder; the local server speaks no TLS. */
+  const push = (folder: string, url: string) =>
+    run(supabaseCli, ["db", "push", "--db-url", `${url}${url.includes("?") ? "&" : "?"}sslmode=disable`, "--yes"], {
+      cwd: folder,
+      env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+    });
+
+  it("pushes version 1, says it is up to date, then pushes exactly the appended migration of version 2", async () => {
+    const folder = join(root, "supabase-cli");
+    const design = { ...template("saas"), target: "supabase" as const };
+    const v1 = compiled(design);
+    await writeBundleFiles(folder, v1.bundle);
+    const { url, db } = await createPostgresTestDatabase(adminUrl!);
+    try {
+      await db.exec(v1.bundle.find((f) => f.path === "dev/supabase-auth-stand-in.sql")!.contents);
+      const first = await push(folder, url);
+      expect(first.stdout + first.stderr).toMatch(/Applying migration 20260101000004_indexes\.sql/);
+      const again = await push(folder, url);
+      expect(again.stdout + again.stderr).toMatch(/up to date/i);
+
+      const v2 = next(v1.bundle, adminsMayDeleteProjects(design));
+      if (v2.kind !== "changed") throw new Error("expected a change");
+      await writeBundleFiles(folder, v2.bundle);
+      const second = await push(folder, url);
+      const applied = [...(second.stdout + second.stderr).matchAll(/Applying migration (\S+)\.\.\./g)].map((m) => m[1]);
+      expect(applied).toEqual([v2.migrationPath.split("/").pop()]);
+      const policy = await db.query<{ qual: string }>(`select qual from pg_catalog.pg_policies where policyname = 'projects_delete'`);
+      expect(policy.rows[0]!.qual).toContain("admin");
+      expect(await pendingMigrations(v2.bundle, db)).toEqual([]);
+      const report = await verifyBundle(v2.compiled.model, v2.bundle, db);
+      expect(report.mismatches, formatReport(report)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 180_000);
+
+  it("converges: version 1 then a random edit, pushed by the CLI, gives what a fresh apply of version 2 gives (property)", async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbitraryEdit(), { minLength: 1, maxLength: 2 }), async (edits) => {
+        const v1Design = { ...template("saas"), target: "supabase" as const };
+        const v2Design = edited(v1Design, edits);
+        fc.pre(v2Design !== null);
+        if (v2Design === null) return;
+        const v1 = compiled(v1Design);
+        const v2 = next(v1.bundle, v2Design);
+        fc.pre(v2.kind === "changed");
+        if (v2.kind !== "changed") return;
+        const folder = join(root, `supabase-property-${n++}`);
+        const viaCli = await createPostgresTestDatabase(adminUrl!);
+        const fresh = await createPostgresTestDatabase(adminUrl!);
+        try {
+          const standIn = v1.bundle.find((f) => f.path === "dev/supabase-auth-stand-in.sql")!.contents;
+          await viaCli.db.exec(standIn);
+          await fresh.db.exec(standIn);
+          await writeBundleFiles(folder, v1.bundle);
+          await push(folder, viaCli.url);
+          await writeBundleFiles(folder, v2.bundle);
+          await push(folder, viaCli.url);
+          await apply(v2.compiled.bundle, fresh.db);
+          expect(await catalog(viaCli.db), edits.map((e) => e.label).join(", ")).toBe(await catalog(fresh.db));
+          expect(await pendingMigrations(v2.bundle, viaCli.db)).toEqual([]);
+        } finally {
+          await viaCli.db.close();
+          await fresh.db.close();
+        }
+      }),
+      { numRuns: Number(process.env.SUPABASE_CLI_RUNS ?? 3), endOnFailure: true },
+    );
+  }, 600_000);
 });
