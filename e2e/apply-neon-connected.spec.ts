@@ -41,7 +41,8 @@ test("connects a Neon branch, rehearses on a child branch, then applies to the b
     await panel.getByRole("radio", { name: "Neon branch" }).check();
     await panel.getByRole("textbox", { name: "Neon API key" }).fill(API_KEY);
     await panel.getByRole("button", { name: "Load projects" }).click();
-    await expect(panel.getByRole("combobox", { name: "Neon project" })).toHaveValue(standIn.projectId);
+    // The server's first Neon request loads its API route, which a busy machine takes a while to do.
+    await expect(panel.getByRole("combobox", { name: "Neon project" })).toHaveValue(standIn.projectId, { timeout: 45_000 });
 
     // Connect: the project's default branch, its database and owner role.
     await panel.getByRole("radio", { name: "A connected branch (rehearsed first)" }).check();
@@ -68,6 +69,7 @@ test("connects a Neon branch, rehearses on a child branch, then applies to the b
     expect(standIn.deleted).toHaveLength(1);
     expect(await onBranch<{ absent: boolean }>(main, "select to_regclass('public.todos') is null as absent")).toEqual([{ absent: true }]);
     await expectAccessible(page, "apply-neon-rehearsed");
+    await page.screenshot({ path: "test-results/apply-neon-rehearsed.png", fullPage: true });
 
     // Confirm: the same migrations go to main, verified again; the plan then shows what main holds.
     await panel.getByRole("button", { name: "Apply to main" }).click();

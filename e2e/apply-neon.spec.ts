@@ -25,7 +25,8 @@ test("creates a Neon branch from the Apply panel, applies there and verifies; th
     await key.fill(API_KEY);
     await panel.getByRole("button", { name: "Load projects" }).click();
     // The key's one project is picked, and its default branch as the parent.
-    await expect(panel.getByRole("combobox", { name: "Neon project" })).toHaveValue(standIn.projectId);
+    // The server's first Neon request loads its API route, which a busy machine takes a while to do.
+    await expect(panel.getByRole("combobox", { name: "Neon project" })).toHaveValue(standIn.projectId, { timeout: 45_000 });
     await expect(panel.getByRole("combobox", { name: "Parent branch" })).toHaveValue(standIn.defaultBranchId);
     await expect(panel.getByRole("combobox", { name: "Parent branch" }).locator("option:checked")).toHaveText(/\(default\)/);
     await panel.getByRole("textbox", { name: "Branch name" }).fill("rls/e2e-try");

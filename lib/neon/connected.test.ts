@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runApply, type ApplyEnvironment, type ApplyEvent, type ApplyOutcome, type Destination } from "../apply";
+import { handleApplyRequest, handleNeonDatabasesRequest, handlePlanRequest } from "../apply/server";
 import { collect, compiledDesign } from "../apply/test-helpers";
 import { runCliIn } from "../cli/test-cli";
 import { openDatabase } from "../db";
@@ -201,6 +202,24 @@ describe.skipIf(!adminUrl || new URL(adminUrl).host !== PROXY_ALLOWED_ADDRESS)("
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the API: plan, rehearse, then apply with the rehearsal's fingerprint; no answer carries the key", async () => {
+    const post = (path: string, body: unknown) =>
+      new Request(`http://localhost:3210${path}`, { method: "POST", headers: { host: "localhost:3210", origin: "http://localhost:3210", "sec-fetch-site": "same-origin", "content-type": "application/json" }, body: JSON.stringify(body) });
+    const outcomeOf = async (response: Response) => {
+      const text = await response.text();
+      everything.push(text);
+      return (JSON.parse(text.trim().split("\n").at(-1)!) as { outcome: ApplyOutcome }).outcome;
+    };
+    const databases = await handleNeonDatabasesRequest(post("/api/neon/databases", { apiKey: API_KEY, projectId: standIn.projectId, branchId: standIn.defaultBranchId }), env);
+    expect(await databases.json()).toEqual({ ok: true, databases: [{ name: "neondb", ownerName: "postgres" }], roles: ["postgres"] });
+    const planned = await outcomeOf(await handlePlanRequest(post("/api/plan", { design: v2, destination: connected }), env));
+    expect(planned.plan).toMatchObject({ held: { version: 2, matches: true }, pending: [] });
+    const rehearsed = await outcomeOf(await handleApplyRequest(post("/api/apply", { design: v2, destination: connected }), env));
+    expect(rehearsed).toMatchObject({ ok: true, mode: "rehearse", rehearsal: { kept: false } });
+    const applied = await outcomeOf(await handleApplyRequest(post("/api/apply", { design: v2, destination: connected, rehearsal: rehearsed.rehearsal!.fingerprint }), env));
+    expect(applied).toMatchObject({ ok: true, mode: "apply", applied: [], branch: { branchId: standIn.defaultBranchId } });
   });
 
   it("refuses a rehearsal without a connected branch", async () => {
