@@ -47,7 +47,7 @@ test("connects a Neon branch, rehearses on a child branch, then applies to the b
     // Connect: the project's default branch, its database and owner role.
     await panel.getByRole("radio", { name: "A connected branch (rehearsed first)" }).check();
     await expect(panel.getByRole("combobox", { name: "Connected branch" })).toHaveValue(standIn.defaultBranchId);
-    await expect(panel.getByRole("combobox", { name: "Database" })).toHaveValue("neondb");
+    await expect(panel.getByRole("combobox", { name: "Database" })).toHaveValue("neondb", { timeout: 45_000 });
     await expect(panel.getByRole("combobox", { name: "Role" })).toHaveValue("postgres");
 
     // What the branch holds, and the plan, before anything changes.
