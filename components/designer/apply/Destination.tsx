@@ -138,10 +138,10 @@ function NeonFields() {
         <LoadProblem load={projects} />
         {projects.state === "loaded" && projects.value.length === 0 && <p className="mt-1 text-[12px] text-muted">This key sees no projects: create one in the Neon Console.</p>}
       </FieldRow>
-      <FieldRow label="Apply to" htmlFor="apply-neon-mode-new">
+      <FieldRow label="Apply to">
         <div role="radiogroup" aria-label="Apply to" className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-[12.5px]">
           <label className="flex items-center gap-1.5">
-            <input id="apply-neon-mode-new" type="radio" name="apply-neon-mode" checked={neonMode === "new"} onChange={() => act.setNeonMode("new")} className="size-3.5" />
+            <input type="radio" name="apply-neon-mode" checked={neonMode === "new"} onChange={() => act.setNeonMode("new")} className="size-3.5" />
             A new branch for this apply
           </label>
           <label className="flex items-center gap-1.5">
