@@ -39,6 +39,7 @@ const VALID_BODY: Record<string, unknown> = {
   "/api/embedded/empty": {},
   "/api/neon/projects": { apiKey: "napi_guardtest0123456789abcdefghijklmnop" },
   "/api/neon/branches": { apiKey: "napi_guardtest0123456789abcdefghijklmnop", projectId: "soft-dew-12345678" },
+  "/api/neon/databases": { apiKey: "napi_guardtest0123456789abcdefghijklmnop", projectId: "soft-dew-12345678", branchId: "br-small-term-683261" },
 };
 
 type Answer = { status: number; body: { ok?: boolean; token?: string; error?: { code: string } } | null };

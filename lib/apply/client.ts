@@ -2,18 +2,18 @@
  * The browser's side of the Apply API: plain fetch, no database code. Import from here (not from
  * lib/apply's index, which is server-only) in client components.
  */
-import type { BranchChoice, ProjectChoice } from "../neon/list";
+import type { BranchChoice, BranchDatabases, ProjectChoice } from "../neon/list";
 import type { ErrorBody } from "./http";
 import type { ApplyRequestBody } from "./request";
 import type { ApplyEvent, ApplyOutcome } from "./types";
 
-export type { ApplyEvent, ApplyOutcome, Destination, StepName, StepStatus } from "./types";
+export type { ApplyEvent, ApplyMode, ApplyOutcome, Destination, Rehearsal, StepName, StepStatus } from "./types";
 export type { ApplyFailure } from "./errors";
 export type { Plan, PlannedMigration, MigrationStatus } from "./plan";
 export type { DestructiveChange } from "./analyse";
 export type { ApplyRequestBody } from "./request";
 export type { ErrorBody, Issue } from "./http";
-export type { BranchChoice, ProjectChoice } from "../neon/list";
+export type { BranchChoice, BranchDatabases, ProjectChoice } from "../neon/list";
 
 /** A request the API refused (400, 403, 413, 415) or could not carry out (401, 500, 502). */
 export class ApiRequestError extends Error {
@@ -122,6 +122,13 @@ export async function requestNeonProjects(apiKey: string, signal?: AbortSignal):
 export async function requestNeonBranches(apiKey: string, projectId: string, signal?: AbortSignal): Promise<BranchChoice[]> {
   const response = await post("/api/neon/branches", { apiKey, projectId }, signal);
   return (await okBody<{ branches: BranchChoice[] }>(response)).branches;
+}
+
+/** POST /api/neon/databases: a branch's databases (with their owners) and roles. */
+export async function requestNeonDatabases(apiKey: string, projectId: string, branchId: string, signal?: AbortSignal): Promise<BranchDatabases> {
+  const response = await post("/api/neon/databases", { apiKey, projectId, branchId }, signal);
+  const { databases, roles } = await okBody<BranchDatabases>(response);
+  return { databases, roles };
 }
 
 /** POST /api/embedded/empty: drops what designs created in the server's embedded database; resolves with the schemas dropped. */

@@ -1,14 +1,14 @@
 export { runApply, redactorFor } from "./workflow";
 export type { ApplyJob, ApplyEnvironment, Lease } from "./workflow";
-export type { ApplyEvent, ApplyOutcome, Destination, StepName, StepStatus } from "./types";
+export type { ApplyEvent, ApplyMode, ApplyOutcome, Destination, Rehearsal, StepName, StepStatus } from "./types";
 export type { ApplyFailure } from "./errors";
 export { planFor, planHeadline, formatPlan } from "./plan";
 export type { Plan, PlannedMigration, MigrationStatus } from "./plan";
 export { analyseMigration } from "./analyse";
 export type { DestructiveChange, DestructiveKind, MigrationAnalysis } from "./analyse";
 export { Redactor } from "./redact";
-export { applyRequestSchema, destinationSchema, neonProjectsRequestSchema, neonBranchesRequestSchema } from "./request";
-export type { ApplyRequestBody, NeonProjectsRequestBody, NeonBranchesRequestBody } from "./request";
+export { applyRequestSchema, destinationSchema, neonProjectsRequestSchema, neonBranchesRequestSchema, neonDatabasesRequestSchema } from "./request";
+export type { ApplyRequestBody, NeonProjectsRequestBody, NeonBranchesRequestBody, NeonDatabasesRequestBody } from "./request";
 export type { ErrorBody, Issue } from "./http";
 export { guardApi, handleTokenRequest, checkApiRequest, checkTokenRequest, allowedHostsFrom, isAllowedHost, isLoopbackHostname, API_TOKEN_HEADER, API_TOKEN_PATH } from "./guard";
 export type { GuardOptions, HostRule, Refusal } from "./guard";

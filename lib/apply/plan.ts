@@ -36,6 +36,10 @@ export interface Plan {
   readonly version?: string;
   /** What that change newly allows, from the meaning (principal, operation, table); applying it needs an explicit confirmation. */
   readonly widens?: readonly string[];
+  /** Everything that change does to access, widened or narrowed (the behavioural diff), in words. */
+  readonly access?: readonly string[];
+  /** The version of this design the database holds (from its record), and whether it is the design being applied. */
+  readonly held?: { readonly version: number; readonly matches: boolean };
 }
 
 interface LedgerRow {
@@ -122,6 +126,8 @@ export function formatPlan(plan: Plan): string {
   const width = Math.max(...plan.migrations.map((m) => m.tag.length), 3);
   const lines = [`plan for ${plan.location}: ${planHeadline(plan)}`];
   if (plan.version) lines.push(`  ${plan.version}`);
+  else if (plan.held) lines.push(`  this database holds version ${plan.held.version} of this design${plan.held.matches ? ", the one being applied" : ""}`);
+  for (const a of plan.access ?? []) if (!(plan.widens ?? []).includes(a)) lines.push(`  ACCESS ${a}`);
   for (const w of plan.widens ?? []) lines.push(`  WIDENS ${w}`);
   for (const m of plan.migrations) {
     lines.push(`  ${m.tag.padEnd(width)}  ${m.status.padEnd(10)}  ${m.status === "pending" ? m.summary : ""}`.trimEnd());

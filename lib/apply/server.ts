@@ -1,10 +1,10 @@
 import { compileDesign } from "../compiler";
-import { listBranches, listProjects, neonApi } from "../neon";
+import { listBranchDatabases, listBranches, listProjects, neonApi } from "../neon";
 import { describeFailure } from "./errors";
 import { emptyEmbedded, leaseEmbedded } from "./embedded";
 import { errorResponse, isSameOrigin, jsonResponse, ndjsonResponse, readRequest, type Issue } from "./http";
 import { Redactor } from "./redact";
-import { applyRequestSchema, neonBranchesRequestSchema, neonProjectsRequestSchema, type ApplyRequestBody } from "./request";
+import { applyRequestSchema, neonBranchesRequestSchema, neonDatabasesRequestSchema, neonProjectsRequestSchema, type ApplyRequestBody } from "./request";
 import type { ApplyEvent } from "./types";
 import { runApply, type ApplyEnvironment, type ApplyJob } from "./workflow";
 
@@ -35,7 +35,17 @@ function compileRequest(body: ApplyRequestBody, redactor: Redactor): Compiled {
     const issues: Issue[] = compiled.problems.map((p) => ({ path: p.path ? `design.${p.path}` : "design", message: p.message }));
     return { ok: false, response: errorResponse(400, "invalid-design", "the design has problems", issues, redactor) };
   }
-  return { ok: true, job: { model: compiled.model, bundle: compiled.bundle, design: compiled.design, destination: body.destination, confirmDestructive: body.confirmDestructive === true } };
+  return {
+    ok: true,
+    job: {
+      model: compiled.model,
+      bundle: compiled.bundle,
+      design: compiled.design,
+      destination: body.destination,
+      confirmDestructive: body.confirmDestructive === true,
+      ...(body.rehearsal ? { rehearsal: body.rehearsal } : {}),
+    },
+  };
 }
 
 /**
@@ -56,7 +66,12 @@ export async function handlePlanRequest(request: Request, env: ApplyEnvironment 
   }
 }
 
-/** POST /api/apply: the progress as NDJSON, one ApplyEvent per line, the last one `done` with the outcome. */
+/**
+ * POST /api/apply: the progress as NDJSON, one ApplyEvent per line, the last one `done` with the
+ * outcome. To a connected Neon branch (`destination.branchId`): without `rehearsal`, a rehearsal
+ * on a new child branch (the connected branch is not changed); with the rehearsal's fingerprint,
+ * the same migrations applied to the connected branch.
+ */
 export async function handleApplyRequest(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
   const parsed = await readRequest(request, applyRequestSchema);
   if (!parsed.ok) return parsed.response;
@@ -65,7 +80,9 @@ export async function handleApplyRequest(request: Request, env: ApplyEnvironment
   const { redactor } = parsed;
   return ndjsonResponse<ApplyEvent>(async (send) => {
     try {
-      await runApply({ ...compiled.job, mode: "apply" }, env, (event) => send(redactor.redactDeep(event)));
+      const { destination } = compiled.job;
+      const rehearse = destination.kind === "neon" && destination.branchId !== undefined && compiled.job.rehearsal === undefined;
+      await runApply({ ...compiled.job, mode: rehearse ? "rehearse" : "apply" }, env, (event) => send(redactor.redactDeep(event)));
     } catch (error) {
       const failure = describeFailure("done", error);
       send(redactor.redactDeep({ step: "done", status: "failed", detail: `unexpected error: ${failure.message}`, error: failure }));
@@ -92,6 +109,19 @@ export async function handleNeonBranchesRequest(request: Request, env: ApplyEnvi
   try {
     const branches = await listBranches(neonApi({ apiKey: parsed.body.apiKey, baseURL: env.neon?.baseURL }), parsed.body.projectId);
     return jsonResponse(200, { ok: true, branches }, parsed.redactor);
+  } catch (error) {
+    return neonFailure(error, parsed.redactor);
+  }
+}
+
+/** POST /api/neon/databases `{ apiKey, projectId, branchId }`: `{ ok, databases, roles }`, for the connected branch's pickers. */
+export async function handleNeonDatabasesRequest(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
+  const parsed = await readRequest(request, neonDatabasesRequestSchema);
+  if (!parsed.ok) return parsed.response;
+  try {
+    const { projectId, branchId } = parsed.body;
+    const found = await listBranchDatabases(neonApi({ apiKey: parsed.body.apiKey, baseURL: env.neon?.baseURL }), projectId, branchId);
+    return jsonResponse(200, { ok: true, ...found }, parsed.redactor);
   } catch (error) {
     return neonFailure(error, parsed.redactor);
   }

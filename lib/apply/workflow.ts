@@ -1,12 +1,13 @@
-import { compileNextVersion, readRecord, VersionError, type Bundle } from "../compiler";
+import { createHash } from "node:crypto";
+import { compileNextVersion, readRecord, RECORD_PATH, VersionError, type Bundle } from "../compiler";
 import { APPLY_LOCK_KEY, applyWithin, openDatabase, readStoredBundle, redactUrl, storeBundle, type ApplyResult, type Database, type Session } from "../db";
 import { validateDesign, type Design, type Model } from "../design";
-import { connectionForBranch, createBranchWithEndpoint, defaultBranchName, neonApi, type BranchConnection } from "../neon";
+import { connectionForBranch, createBranchWithEndpoint, defaultBranchName, deleteBranch, neonApi, type BranchConnection } from "../neon";
 import { accessChanges, formatReport, verifyBundle } from "../verify";
 import { describeFailure, type ApplyFailure } from "./errors";
 import { planFor, planHeadline, type Plan } from "./plan";
 import { Redactor } from "./redact";
-import type { ApplyEvent, ApplyOutcome, Destination, StepName } from "./types";
+import type { ApplyEvent, ApplyMode, ApplyOutcome, Destination, Rehearsal, StepName } from "./types";
 
 /** A database to use for one run, and how to give it back (close it, or let the next run have it). */
 export interface Lease {
@@ -18,8 +19,10 @@ export interface ApplyJob {
   readonly model: Model;
   readonly bundle: Bundle;
   readonly destination: Destination;
-  /** `plan`: only read the ledger and say what applying would do. */
-  readonly mode: "plan" | "apply";
+  /** `plan`: only read the ledger and say what applying would do; `rehearse`: see ApplyMode. */
+  readonly mode: ApplyMode;
+  /** Apply to a connected Neon branch: the fingerprint of the rehearsal whose migrations to apply. */
+  readonly rehearsal?: string;
   /** Apply even when the plan drops or rewrites data. */
   readonly confirmDestructive?: boolean;
   /** Roles the application connects as, which verify warns about when the policies do not hold them. */
@@ -74,12 +77,17 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
   let outcome: Mutable<ApplyOutcome> = { ok: false, mode: job.mode, applied: [], alreadyApplied: [], notices: [] };
   let lease: Lease | undefined;
 
+  const connected = connectedBranch(job.destination);
+  let child: Rehearsal["branch"] | undefined;
+
   try {
+    refuseJob(job, connected);
     lease = await openDestination(job, env, redactor, outcome, (e) => {
       step = e.step;
       emit(e);
     });
     outcome.location = lease.db.location;
+    child = outcome.rehearsal?.branch;
 
     if (job.mode === "plan") {
       step = "plan";
@@ -90,7 +98,18 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
       outcome.ok = true;
     } else {
       const current = outcome;
-      outcome = { ...outcome, ...(await applyAndVerify(job, lease.db, emit, enter, () => step, (plan) => (current.plan = plan))) };
+      const fingerprint = connected
+        ? {
+            branchId: connected.branchId,
+            ...(job.mode === "apply" ? { expect: job.rehearsal } : {}),
+            // Kept only once the rehearsal applied and verified: a failed one proves nothing.
+            found: (f: string) => void (rehearsed = f),
+          }
+        : undefined;
+      let rehearsed = "";
+      const result = await applyAndVerify(job, lease.db, emit, enter, () => step, (plan) => (current.plan = plan), fingerprint);
+      outcome = { ...outcome, ...result };
+      if (outcome.rehearsal && result.ok) outcome.rehearsal = { ...outcome.rehearsal, fingerprint: rehearsed };
     }
   } catch (error) {
     const failure = error instanceof Refusal ? error.failure : describeFailure(step, error);
@@ -100,6 +119,29 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
     await lease?.release().catch(() => {});
   }
 
+  // The child branch served its purpose, whether the rehearsal passed or not: delete it unless asked to keep it.
+  if (child && connected && outcome.rehearsal) {
+    if (connected.keepRehearsal) {
+      emit({ step: "delete-branch", status: "skipped", detail: `kept branch ${child.branchName} (${child.branchId}), as asked` });
+    } else {
+      try {
+        await deleteBranch(neonApi({ apiKey: connected.apiKey, baseURL: env.neon?.baseURL }), {
+          projectId: child.projectId,
+          branchId: child.branchId,
+          branchName: child.branchName,
+          onStep: emit,
+          pollIntervalMs: env.neon?.pollIntervalMs,
+          timeoutMs: env.neon?.timeoutMs,
+        });
+        outcome.rehearsal = { ...outcome.rehearsal, kept: false };
+      } catch (error) {
+        const failure = describeFailure("delete-branch", error);
+        outcome.rehearsal = { ...outcome.rehearsal, kept: true, deleteError: failure.message };
+        emit({ step: "delete-branch", status: "failed", detail: `could not delete branch ${child.branchName}: ${failure.message}; delete it in the Neon Console`, error: failure });
+      }
+    }
+  }
+
   const result = redactor.redactDeep(outcome as ApplyOutcome);
   emit({ step: "done", status: result.ok ? "done" : "failed", detail: finalLine(result), outcome: result });
   return result;
@@ -107,6 +149,40 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Emit = (event: ApplyEvent) => void;
+type NeonDestination = Extract<Destination, { kind: "neon" }>;
+type ConnectedDestination = NeonDestination & { branchId: string };
+
+function connectedBranch(destination: Destination): ConnectedDestination | undefined {
+  return destination.kind === "neon" && destination.branchId ? (destination as ConnectedDestination) : undefined;
+}
+
+/** A connected branch changes only with what a rehearsal proved; a rehearsal needs a branch to rehearse for. */
+function refuseJob(job: ApplyJob, connected: ConnectedDestination | undefined): void {
+  if (job.mode === "rehearse" && !connected) {
+    throw new Refusal({ step: "connect", code: "bad-request", message: "a rehearsal needs a connected Neon branch (branchId)", fix: "Connect a Neon branch (project and branch), then rehearse." });
+  }
+  if (job.mode === "apply" && connected && !job.rehearsal) {
+    throw new Refusal({
+      step: "plan",
+      code: "needs-rehearsal",
+      message: `branch ${connected.branchId} is a connected branch: its migrations are rehearsed first on a child branch. Nothing was changed.`,
+      fix: "Rehearse first (the Apply panel's Rehearse, or the command line's apply, which rehearses by itself), then confirm.",
+    });
+  }
+}
+
+/**
+ * What identifies the migrations a connected branch is to get: the branch, the migrations pending
+ * there with their contents, the journal (its times go into the ledger) and the record. A child
+ * branch starts as a copy of its parent, so a rehearsal and the apply that follows it agree,
+ * unless the parent changed in between.
+ */
+function fingerprintOf(branchId: string, bundle: Bundle, plan: Plan): string {
+  const contents = (path: string) => bundle.find((f) => f.path === path)?.contents ?? "";
+  const pending = plan.migrations.filter((m) => m.status === "pending").map((m) => [m.file, contents(m.file)]);
+  const journal = bundle.filter((f) => f.path.endsWith("/meta/_journal.json")).map((f) => f.contents);
+  return createHash("sha256").update(JSON.stringify({ branchId, pending, journal, record: contents(RECORD_PATH) })).digest("hex");
+}
 
 async function openDestination(
   job: ApplyJob,
@@ -136,7 +212,37 @@ async function openDestination(
     case "neon": {
       const api = neonApi({ apiKey: destination.apiKey, baseURL: env.neon?.baseURL });
       const onStep = (e: { step: StepName; status: "running" | "done"; detail: string }) => emit(e);
+      const connected = connectedBranch(destination);
       let branch: BranchConnection;
+      const open = (b: BranchConnection) => {
+        redactor.add(b.connectionUri);
+        return connect(
+          () => openDatabase({ url: b.connectionUri, driver: "neon-serverless", ...(neonSocket ? { neon: neonSocket } : {}) }),
+          `${b.databaseName} on branch ${b.branchName}`,
+        );
+      };
+      if (connected) {
+        const { projectId, branchId, databaseName, roleName } = connected;
+        emit({ step: "connection-string", status: "running", detail: `looking up branch ${branchId} of ${projectId}` });
+        const parent = await connectionForBranch(api, { projectId, branchId, databaseName, roleName, onStep });
+        redactor.add(parent.connectionUri);
+        outcome.branch = { projectId, branchId, branchName: parent.branchName };
+        if (job.mode !== "rehearse") return open(parent);
+        // A child branch is Neon's copy-on-write copy of the connected one: the same schema, data and ledger.
+        const childName = destination.branchName ?? defaultBranchName(`rehearsal ${job.model.name}`, env.now?.() ?? new Date());
+        const rehearsal = await createBranchWithEndpoint(api, {
+          projectId,
+          parentBranchId: branchId,
+          branchName: childName,
+          databaseName: parent.databaseName,
+          roleName: parent.roleName,
+          onStep,
+          pollIntervalMs: env.neon?.pollIntervalMs,
+          timeoutMs: env.neon?.timeoutMs,
+        });
+        outcome.rehearsal = { branch: { projectId, branchId: rehearsal.branchId, branchName: rehearsal.branchName }, kept: true, fingerprint: "" };
+        return open(rehearsal);
+      }
       if (job.mode === "plan") {
         // A new branch starts as a copy of its parent: plan against the parent, change nothing.
         emit({ step: "connection-string", status: "running", detail: `looking up ${destination.parentBranchId ?? "the default branch"} of ${destination.projectId}` });
@@ -152,12 +258,8 @@ async function openDestination(
           timeoutMs: env.neon?.timeoutMs,
         });
       }
-      redactor.add(branch.connectionUri);
       outcome.branch = { projectId: branch.projectId, branchId: branch.branchId, branchName: branch.branchName };
-      return connect(
-        () => openDatabase({ url: branch.connectionUri, driver: "neon-serverless", ...(neonSocket ? { neon: neonSocket } : {}) }),
-        `${branch.databaseName} on branch ${branch.branchName}`,
-      );
+      return open(branch);
     }
   }
 }
@@ -169,6 +271,7 @@ async function applyAndVerify(
   enter: (step: StepName, detail: string, extra?: Partial<ApplyEvent>) => void,
   currentStep: () => StepName,
   onPlan: (plan: Plan) => void,
+  fingerprint?: { branchId: string; expect?: string; found: (fingerprint: string) => void },
 ): Promise<Partial<ApplyOutcome>> {
   enter("lock", "taking the apply lock (a concurrent apply to this database would go first)");
   let plan: Plan | undefined;
@@ -184,6 +287,18 @@ async function applyAndVerify(
       plan = withVersion(await planFor(bundle, tx, db.location), version);
       onPlan(plan);
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
+      if (fingerprint) {
+        const found = fingerprintOf(fingerprint.branchId, bundle, plan);
+        fingerprint.found(found);
+        if (fingerprint.expect !== undefined && fingerprint.expect !== found) {
+          throw new Refusal({
+            step: "plan",
+            code: "rehearsal-outdated",
+            message: "the branch, or the design, changed since the rehearsal: these are not the migrations that were rehearsed. Nothing was changed.",
+            fix: "Rehearse again, then confirm.",
+          });
+        }
+      }
       refuseIfNeeded(plan, job.confirmDestructive === true);
       enter("migration", plan.pending.length ? `applying ${plan.pending.length} migration${plan.pending.length === 1 ? "" : "s"} in one transaction` : "nothing to apply");
       const applied = await applyWithin(bundle, tx, {
@@ -240,11 +355,18 @@ async function applyAndVerify(
  * (recorded there by an earlier apply) that the job's bundle conflicts with; then the change is
  * compiled against that version, as `compile --out <earlier bundle>` would.
  */
-async function versionFor(job: ApplyJob, session: Session): Promise<{ bundle: Bundle; note?: string; widens?: readonly string[] }> {
+interface Version {
+  bundle: Bundle;
+  note?: string;
+  widens?: readonly string[];
+  access?: readonly string[];
+  held?: Plan["held"];
+}
+
+async function versionFor(job: ApplyJob, session: Session): Promise<Version> {
   if (!job.design) return { bundle: job.bundle };
   const stored = await readStoredBundle(session);
   if (!stored) return { bundle: job.bundle };
-  if ((await planFor(job.bundle, session, "")).conflicts.length === 0) return { bundle: job.bundle };
   let next: ReturnType<typeof compileNextVersion>;
   try {
     next = compileNextVersion(stored, job.design);
@@ -254,13 +376,18 @@ async function versionFor(job: ApplyJob, session: Session): Promise<{ bundle: Bu
     throw error;
   }
   if (!next.ok) return { bundle: job.bundle };
-  if (next.kind === "unchanged") return { bundle: stored, note: `this database holds version ${next.record.version} of this design already` };
+  const heldVersion = readRecord(stored)?.version;
+  const held = heldVersion === undefined ? undefined : { version: heldVersion, matches: next.kind === "unchanged" };
+  if ((await planFor(job.bundle, session, "")).conflicts.length === 0) return { bundle: job.bundle, held };
+  if (next.kind === "unchanged") return { bundle: stored, note: `this database holds version ${next.record.version} of this design already`, held };
   const earlier = validateDesign(readRecord(stored)?.design);
-  const widens = earlier.ok ? accessChanges(earlier.model, job.model).filter((c) => c.widened > 0).map((c) => c.text) : [];
+  const changes = earlier.ok ? accessChanges(earlier.model, job.model) : [];
   return {
     bundle: next.bundle,
     note: `this database holds version ${next.record.version - 1} of this design: the change is applied as version ${next.record.version} (${next.changes.join("; ")})`,
-    widens,
+    widens: changes.filter((c) => c.widened > 0).map((c) => c.text),
+    access: changes.map((c) => c.text),
+    held,
   };
 }
 
@@ -268,8 +395,14 @@ function withNote(headline: string, note: string | undefined): string {
   return note ? `${headline}; ${note}` : headline;
 }
 
-function withVersion(plan: Plan, version: { note?: string; widens?: readonly string[] }): Plan {
-  return { ...plan, ...(version.note ? { version: version.note } : {}), ...(version.widens?.length ? { widens: version.widens } : {}) };
+function withVersion(plan: Plan, version: Version): Plan {
+  return {
+    ...plan,
+    ...(version.note ? { version: version.note } : {}),
+    ...(version.widens?.length ? { widens: version.widens } : {}),
+    ...(version.access?.length ? { access: version.access } : {}),
+    ...(version.held ? { held: version.held } : {}),
+  };
 }
 
 function refuseIfNeeded(plan: Plan, confirmDestructive: boolean): void {
@@ -303,6 +436,11 @@ function refuseIfNeeded(plan: Plan, confirmDestructive: boolean): void {
 function finalLine(outcome: ApplyOutcome): string {
   if (outcome.error) return `failed at ${outcome.error.step}: ${outcome.error.message}`;
   if (outcome.mode === "plan") return outcome.plan ? planHeadline(outcome.plan) : "planned";
+  if (outcome.mode === "rehearse") {
+    const on = outcome.rehearsal ? ` on ${outcome.rehearsal.branch.branchName}${outcome.rehearsal.kept ? " (kept)" : " (deleted)"}` : "";
+    const n = outcome.applied.length;
+    return `rehearsed${on}: ${n ? `applied ${n} migration${n === 1 ? "" : "s"}` : "nothing to apply"}; verified; ${outcome.branch?.branchName ?? "the connected branch"} is unchanged`;
+  }
   const applied = outcome.applied.length
     ? `applied ${outcome.applied.length} migration${outcome.applied.length === 1 ? "" : "s"} to ${outcome.location}`
     : `nothing to apply to ${outcome.location}`;

@@ -25,6 +25,10 @@ const DESTINATION_OPTIONS = {
   "neon-project": { type: "string" },
   "neon-parent-branch": { type: "string" },
   "neon-branch-name": { type: "string" },
+  "neon-branch": { type: "string" },
+  "neon-database": { type: "string" },
+  "neon-role": { type: "string" },
+  "keep-rehearsal": { type: "boolean" },
 } as const;
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -35,7 +39,18 @@ function destinationFrom(values: Values, env: Record<string, string | undefined>
   const project = values["neon-project"] as string | undefined;
   const parent = values["neon-parent-branch"] as string | undefined;
   const name = values["neon-branch-name"] as string | undefined;
+  const branch = values["neon-branch"] as string | undefined;
+  const database = values["neon-database"] as string | undefined;
+  const role = values["neon-role"] as string | undefined;
+  const keep = values["keep-rehearsal"] === true;
   if (url !== undefined && project !== undefined) throw new InputError(["give either --database-url or --neon-project, not both"]);
+  if (project === undefined && (branch !== undefined || database !== undefined || role !== undefined || keep)) {
+    throw new InputError(["--neon-branch, --neon-database, --neon-role and --keep-rehearsal need --neon-project"]);
+  }
+  if (branch === undefined && (database !== undefined || role !== undefined || keep)) {
+    throw new InputError(["--neon-database, --neon-role and --keep-rehearsal are for a connected branch: give --neon-branch too"]);
+  }
+  if (branch !== undefined && parent !== undefined) throw new InputError(["give either --neon-branch (apply to that branch, rehearsed on a child) or --neon-parent-branch (a new branch from it), not both"]);
   if (values["pglite-dir"] !== undefined && (url !== undefined || project !== undefined)) {
     throw new InputError(["--pglite-dir is for the embedded database: give it without --database-url and --neon-project"]);
   }
@@ -49,11 +64,30 @@ function destinationFrom(values: Values, env: Record<string, string | undefined>
     if (!apiKey) {
       throw new InputError(["--neon-project needs a Neon API key in the environment: NEON_API_KEY=... (never as an option, so it stays out of your shell history)"]);
     }
-    candidate = { kind: "neon", apiKey, projectId: project, ...(parent ? { parentBranchId: parent } : {}), ...(name ? { branchName: name } : {}) };
+    candidate = {
+      kind: "neon",
+      apiKey,
+      projectId: project,
+      ...(parent ? { parentBranchId: parent } : {}),
+      ...(name ? { branchName: name } : {}),
+      ...(branch ? { branchId: branch } : {}),
+      ...(database ? { databaseName: database } : {}),
+      ...(role ? { roleName: role } : {}),
+      ...(keep ? { keepRehearsal: true } : {}),
+    };
   }
   const parsed = destinationSchema.safeParse(candidate);
   if (!parsed.success) {
-    const option: Record<string, string> = { url: "--database-url", projectId: "--neon-project", parentBranchId: "--neon-parent-branch", branchName: "--neon-branch-name", apiKey: "NEON_API_KEY" };
+    const option: Record<string, string> = {
+      url: "--database-url",
+      projectId: "--neon-project",
+      parentBranchId: "--neon-parent-branch",
+      branchName: "--neon-branch-name",
+      branchId: "--neon-branch",
+      databaseName: "--neon-database",
+      roleName: "--neon-role",
+      apiKey: "NEON_API_KEY",
+    };
     throw new InputError(parsed.error.issues.map((issue) => `${option[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}`));
   }
   return parsed.data;
@@ -68,6 +102,8 @@ function cliEnvironment(dataDir: string, env: Record<string, string | undefined>
     neon: {
       ...(env.RLSD_NEON_API_URL ? { baseURL: env.RLSD_NEON_API_URL } : {}),
       ...(env.RLSD_NEON_WS_PROXY ? { proxy: env.RLSD_NEON_WS_PROXY } : {}),
+      // A local stand-in answers at once; Neon itself is polled every second.
+      ...(Number(env.RLSD_NEON_POLL_MS) > 0 ? { pollIntervalMs: Number(env.RLSD_NEON_POLL_MS) } : {}),
     },
   };
 }
@@ -106,17 +142,40 @@ function appRolesFrom(env: Record<string, string | undefined>): string[] {
 }
 
 async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
-  const options = mode === "apply" ? { ...DESTINATION_OPTIONS, yes: { type: "boolean", short: "y" }, "plan-only": { type: "boolean" } } : DESTINATION_OPTIONS;
+  const options =
+    mode === "apply" ? { ...DESTINATION_OPTIONS, yes: { type: "boolean", short: "y" }, "plan-only": { type: "boolean" }, "rehearse-only": { type: "boolean" } } : DESTINATION_OPTIONS;
   const { values, positionals } = parse(args, options as Parameters<typeof parse>[1]);
   if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
   const env = io.env ?? process.env;
   const { model, bundle, design } = await readDesignFile(io.cwd, positionals[0]);
   const destination = destinationFrom(values, env);
-  const outcome = await runApply(
-    { model, bundle, design, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env) },
-    cliEnvironment(pgliteDirFor(values, io), env),
-    (event) => printEvent(io, event),
-  );
+  const connected = destination.kind === "neon" && destination.branchId !== undefined;
+  if (values["rehearse-only"] && !connected) throw new InputError(["--rehearse-only is for a connected branch: give --neon-project and --neon-branch"]);
+  const job = { model, bundle, design, destination, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env) };
+  const environment = cliEnvironment(pgliteDirFor(values, io), env);
+  const print = (event: ApplyEvent) => printEvent(io, event);
+  const jobMode = values["plan-only"] || mode === "plan" ? "plan" : connected ? "rehearse" : "apply";
+
+  let outcome = await runApply({ ...job, mode: jobMode }, environment, print);
+  if (outcome.mode === "rehearse") {
+    const r = outcome.rehearsal;
+    if (r) io.stdout(`rehearsal branch: ${r.branch.branchName} (${r.branch.branchId})${r.kept ? (r.deleteError ? ", NOT deleted: delete it in the Neon Console" : ", kept") : ", deleted"}\n`);
+    const target = outcome.branch?.branchName ?? "the connected branch";
+    if (!outcome.ok || !r?.fingerprint) {
+      io.stderr(`rehearsal failed: ${target} was not changed\n`);
+      return { exitCode: 1 };
+    }
+    if (values["rehearse-only"]) {
+      io.stdout(`rehearsed only: ${target} was not changed. Apply without --rehearse-only to bring it to this version.\n`);
+      return { exitCode: 0 };
+    }
+    if (io.confirm && !(await io.confirm(`Apply the rehearsed migrations to branch ${target}? [y/N] `))) {
+      io.stdout(`not confirmed: ${target} was not changed.\n`);
+      return { exitCode: 1 };
+    }
+    io.stdout(`applying the rehearsed migrations to ${target}\n`);
+    outcome = await runApply({ ...job, mode: "apply", rehearsal: r.fingerprint }, environment, print);
+  }
   if (outcome.branch && outcome.mode === "apply") io.stdout(`Neon branch: ${outcome.branch.branchName} (${outcome.branch.branchId}) in project ${outcome.branch.projectId}\n`);
   if (outcome.ok) io.stdout(outcome.mode === "plan" ? "plan only: nothing was changed.\n" : `the data lives in ${outcome.location}\n`);
   return { exitCode: outcome.ok ? 0 : 1 };

@@ -17,6 +17,8 @@ export interface CliIo {
   cwd: string;
   /** The environment (NEON_API_KEY); process.env unless given. */
   env?: Record<string, string | undefined>;
+  /** Asks the user yes or no (a terminal only); without it, the command line is the confirmation. */
+  confirm?(question: string): Promise<boolean>;
 }
 
 export const USAGE = `RLS Designer: PostgreSQL row-level security you can prove.
@@ -49,6 +51,12 @@ Destinations (plan, apply, verify): the embedded database by default, in .data/p
   --neon-project ID [--neon-parent-branch ID] [--neon-branch-name NAME]
                                              a new Neon branch (default name rls/<design>-<time>);
                                              the API key comes from NEON_API_KEY in the environment
+  --neon-project ID --neon-branch ID [--neon-database NAME] [--neon-role NAME]
+          [--keep-rehearsal] [--rehearse-only]
+                                             an existing (connected) Neon branch: apply rehearses on a new child
+                                             branch of it first (--neon-branch-name names it), then, once that
+                                             applied and verified (and you said yes, in a terminal), applies the
+                                             same migrations to the branch and verifies again; the child is deleted
 
 Exit codes: 0 ok, 1 a failure (one message, with the fix; secrets hidden) or mismatches, 2 bad input (nothing is written).
 `;

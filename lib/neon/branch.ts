@@ -1,7 +1,7 @@
 import { EndpointType, OperationStatus, type Database as NeonDatabase, type Operation } from "@neondatabase/api-client";
 import { type NeonApi, NeonApiError, neonCall } from "./api";
 
-export type NeonStep = "create-branch" | "wait-endpoint" | "connection-string";
+export type NeonStep = "create-branch" | "wait-endpoint" | "connection-string" | "delete-branch";
 
 export interface NeonStepEvent {
   step: NeonStep;
@@ -25,6 +25,9 @@ export interface CreateBranchOptions {
   /** The branch to copy; the project's default branch when absent. */
   parentBranchId?: string;
   branchName: string;
+  /** The database to connect to and the role to connect as; the parent's `neondb` (or first database) and its owner unless given. */
+  databaseName?: string;
+  roleName?: string;
   onStep?: (event: NeonStepEvent) => void;
   /** Between two looks at the branch's operations; 1 s unless given. */
   pollIntervalMs?: number;
@@ -72,14 +75,14 @@ export async function createBranchWithEndpoint(api: NeonApi, options: CreateBran
   await waitForOperations(api, projectId, created.operations, options.pollIntervalMs ?? 1000, options.timeoutMs ?? 300_000);
   onStep({ step: "wait-endpoint", status: "done", detail: `endpoint ${endpoint?.id ?? "(read-write)"} is ready` });
 
-  const database = chooseDatabase(created.databases, branch.name);
-  return fetchConnection(api, { projectId, branchId: branch.id, branchName: branch.name, database, onStep });
+  const database = chooseDatabase(created.databases, branch.name, options.databaseName);
+  return fetchConnection(api, { projectId, branchId: branch.id, branchName: branch.name, database, roleName: options.roleName, onStep });
 }
 
 /** The connection string of an existing branch (the default one when no id is given), e.g. to plan against it. */
 export async function connectionForBranch(
   api: NeonApi,
-  options: { projectId: string; branchId?: string; onStep?: (event: NeonStepEvent) => void },
+  options: { projectId: string; branchId?: string; databaseName?: string; roleName?: string; onStep?: (event: NeonStepEvent) => void },
 ): Promise<BranchConnection> {
   const { projectId } = options;
   const { branches } = await neonCall("list the project's branches", () => api.listProjectBranches({ projectId, limit: 1000 }));
@@ -88,39 +91,63 @@ export async function connectionForBranch(
     throw new NeonApiError("find the branch", { status: 404, message: options.branchId ? `no branch ${options.branchId} in project ${projectId}` : `project ${projectId} has no default branch` });
   }
   const { databases } = await neonCall("list the branch's databases", () => api.listProjectBranchDatabases(projectId, branch.id));
-  return fetchConnection(api, { projectId, branchId: branch.id, branchName: branch.name, database: chooseDatabase(databases, branch.name), onStep: options.onStep });
+  const database = chooseDatabase(databases, branch.name, options.databaseName);
+  return fetchConnection(api, { projectId, branchId: branch.id, branchName: branch.name, database, roleName: options.roleName, onStep: options.onStep });
 }
 
 async function fetchConnection(
   api: NeonApi,
-  args: { projectId: string; branchId: string; branchName: string; database: NeonDatabase; onStep?: (event: NeonStepEvent) => void },
+  args: { projectId: string; branchId: string; branchName: string; database: NeonDatabase; roleName?: string; onStep?: (event: NeonStepEvent) => void },
 ): Promise<BranchConnection> {
   const onStep = args.onStep ?? (() => {});
   const { projectId, branchId, branchName, database } = args;
-  onStep({ step: "connection-string", status: "running", detail: `fetching the connection string of ${database.name} on ${branchName} as ${database.owner_name}` });
-  const { uri } = await neonCall("get the connection string", () =>
-    api.getConnectionUri({ projectId, branch_id: branchId, database_name: database.name, role_name: database.owner_name }),
-  );
+  const roleName = args.roleName ?? database.owner_name;
+  onStep({ step: "connection-string", status: "running", detail: `fetching the connection string of ${database.name} on ${branchName} as ${roleName}` });
+  const { uri } = await neonCall("get the connection string", () => api.getConnectionUri({ projectId, branch_id: branchId, database_name: database.name, role_name: roleName }));
   onStep({ step: "connection-string", status: "done", detail: `connection string for ${database.name} on ${branchName}` });
-  return { projectId, branchId, branchName, databaseName: database.name, roleName: database.owner_name, connectionUri: uri };
+  return { projectId, branchId, branchName, databaseName: database.name, roleName, connectionUri: uri };
 }
 
-function chooseDatabase(databases: readonly NeonDatabase[], branchName: string): NeonDatabase {
+function chooseDatabase(databases: readonly NeonDatabase[], branchName: string, wanted?: string): NeonDatabase {
+  if (wanted !== undefined) {
+    const named = databases.find((d) => d.name === wanted);
+    if (!named) throw new NeonApiError("choose a database", { status: 404, message: `branch ${branchName} has no database ${wanted} (it has ${databases.map((d) => d.name).join(", ") || "none"})` });
+    return named;
+  }
   const database = databases.find((d) => d.name === "neondb") ?? databases[0];
   if (!database) throw new NeonApiError("choose a database", { message: `branch ${branchName} has no database; create one in the Neon console` });
   return database;
 }
 
-async function waitForOperations(api: NeonApi, projectId: string, operations: readonly Operation[], intervalMs: number, timeoutMs: number): Promise<void> {
+/** Deletes a branch and waits until Neon has finished: a rehearsal's child branch, once it has served. */
+export async function deleteBranch(
+  api: NeonApi,
+  options: { projectId: string; branchId: string; branchName: string; onStep?: (event: NeonStepEvent) => void; pollIntervalMs?: number; timeoutMs?: number },
+): Promise<void> {
+  const onStep = options.onStep ?? (() => {});
+  onStep({ step: "delete-branch", status: "running", detail: `deleting branch ${options.branchName} (${options.branchId})` });
+  const { operations } = await neonCall("delete the branch", () => api.deleteProjectBranch({ projectId: options.projectId, branchId: options.branchId }));
+  await waitForOperations(api, options.projectId, operations, options.pollIntervalMs ?? 1000, options.timeoutMs ?? 300_000, "delete the branch");
+  onStep({ step: "delete-branch", status: "done", detail: `deleted branch ${options.branchName}` });
+}
+
+async function waitForOperations(
+  api: NeonApi,
+  projectId: string,
+  operations: readonly Operation[],
+  intervalMs: number,
+  timeoutMs: number,
+  action = "start the branch's endpoint",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let open = operations.filter((op) => !SUCCEEDED.has(op.status));
   while (open.length > 0) {
     const failed = open.find((op) => FAILED.has(op.status));
     if (failed) {
-      throw new NeonApiError("start the branch's endpoint", { message: `operation ${failed.action} ${failed.status}${failed.error ? `: ${failed.error}` : ""}` });
+      throw new NeonApiError(action, { message: `operation ${failed.action} ${failed.status}${failed.error ? `: ${failed.error}` : ""}` });
     }
     if (Date.now() > deadline) {
-      throw new NeonApiError("start the branch's endpoint", { code: "ETIMEDOUT", message: `still ${open.map((op) => `${op.action} ${op.status}`).join(", ")} after ${Math.round(timeoutMs / 1000)} s` });
+      throw new NeonApiError(action, { code: "ETIMEDOUT", message: `still ${open.map((op) => `${op.action} ${op.status}`).join(", ")} after ${Math.round(timeoutMs / 1000)} s` });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
     const next = await Promise.all(open.map((op) => neonCall("check the branch's operations", () => api.getProjectOperation(projectId, op.id))));

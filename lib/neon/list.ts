@@ -47,3 +47,21 @@ export async function listBranches(api: NeonApi, projectId: string): Promise<Bra
     .map((b) => ({ id: b.id, name: b.name, isDefault: b.default, state: b.current_state, ...(b.parent_id ? { parentId: b.parent_id } : {}) }))
     .sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
 }
+
+export interface BranchDatabases {
+  /** Each database with its owner, `neondb` first when there is one. */
+  databases: { name: string; ownerName: string }[];
+  roles: string[];
+}
+
+/** A branch's databases and roles, for the connected branch's pickers. */
+export async function listBranchDatabases(api: NeonApi, projectId: string, branchId: string): Promise<BranchDatabases> {
+  const [{ databases }, { roles }] = await Promise.all([
+    neonCall("list the branch's databases", () => api.listProjectBranchDatabases(projectId, branchId)),
+    neonCall("list the branch's roles", () => api.listProjectBranchRoles(projectId, branchId)),
+  ]);
+  return {
+    databases: databases.map((d) => ({ name: d.name, ownerName: d.owner_name })).sort((a, b) => Number(b.name === "neondb") - Number(a.name === "neondb")),
+    roles: roles.map((r) => r.name),
+  };
+}

@@ -9,6 +9,7 @@ import {
   type Branch,
   type BranchCreateRequest,
   type BranchesResponse,
+  type BranchOperations,
   type BranchResponse,
   type ConnectionURIResponse,
   type ConnectionURIsOptionalResponse,
@@ -62,8 +63,10 @@ export interface NeonStandIn {
   defaultBranchId: string;
   /** Every request that passed the API key check, in order. */
   requests: StandInRequest[];
-  /** The local database behind a branch. */
+  /** The local database behind a branch (also after the branch was deleted, until close). */
   databaseOf(branchId: string): string;
+  /** Ids of the branches deleted through the API. */
+  deleted: string[];
   branches(): Branch[];
   close(): Promise<void>;
 }
@@ -84,6 +87,7 @@ export async function startNeonStandIn(options: NeonStandInOptions): Promise<Neo
   const endpoints = new Map<string, Endpoint>();
   const operations = new Map<string, { operation: Operation; looks: number }>();
   const requests: StandInRequest[] = [];
+  const deleted: string[] = [];
 
   const localName = () => `rlsd_neon_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const makeBranch = (name: string, parentId: string | undefined, isDefault: boolean): Branch => ({
@@ -177,7 +181,7 @@ export async function startNeonStandIn(options: NeonStandInOptions): Promise<Neo
         await admin.query(`CREATE DATABASE "${to}" TEMPLATE "${from}"`);
         return;
       } catch (error) {
-        if ((error as { code?: string }).code !== "55006" || attempt >= 20) throw error;
+        if ((error as { code?: string }).code !== "55006" || attempt >= 50) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
@@ -211,15 +215,36 @@ export async function startNeonStandIn(options: NeonStandInOptions): Promise<Neo
     return [201, response];
   }
 
-  function lookAtOperation(opId: string): [number, unknown] {
+  /** Neon refuses to delete the default branch or a branch with children; otherwise the deletion is an operation to wait for. */
+  function deleteBranch(branchId: string): [number, unknown] {
+    const branch = branches.get(branchId);
+    if (!branch) return error(404, `branch ${branchId} not found`);
+    if (branch.default) return error(422, "cannot delete the project's default branch");
+    if ([...branches.values()].some((b) => b.parent_id === branchId)) return error(422, "cannot delete a branch that has child branches");
+    const operation = makeOperation(OperationAction.DeleteTimeline, branchId);
+    operations.set(operation.id, { operation, looks: 0 });
+    const response: BranchOperations = { branch, operations: [operation] };
+    return [200, response];
+  }
+
+  async function lookAtOperation(opId: string): Promise<[number, unknown]> {
     const entry = operations.get(opId);
     if (!entry) return error(404, `operation ${opId} not found`);
     entry.looks++;
     if (entry.looks >= pollsUntilDone && entry.operation.status === OperationStatus.Running) {
       const failed = options.failStart && entry.operation.action === OperationAction.StartCompute;
       entry.operation = { ...entry.operation, status: failed ? OperationStatus.Failed : OperationStatus.Finished, updated_at: now(), ...(failed ? { error: "compute failed to start" } : {}) };
+      if (entry.operation.action === OperationAction.DeleteTimeline) {
+        // As on Neon, the branch goes once its deletion has finished; its data with it.
+        const branchId = entry.operation.branch_id!;
+        branches.delete(branchId);
+        for (const endpoint of endpoints.values()) if (endpoint.branch_id === branchId) endpoints.delete(endpoint.id);
+        await admin.query(`DROP DATABASE IF EXISTS "${localDatabases.get(branchId)}" WITH (FORCE)`);
+        deleted.push(branchId);
+        return [200, { operation: entry.operation } satisfies OperationResponse];
+      }
       const branchOps = [...operations.values()].filter((o) => o.operation.branch_id === entry.operation.branch_id);
-      if (branchOps.every((o) => o.operation.status === OperationStatus.Finished)) {
+      if (branchOps.every((o) => o.operation.status === OperationStatus.Finished) && branches.has(entry.operation.branch_id!)) {
         const branch = branches.get(entry.operation.branch_id!)!;
         branches.set(branch.id, { ...branch, current_state: "ready" });
         for (const endpoint of endpoints.values()) {
@@ -256,6 +281,12 @@ export async function startNeonStandIn(options: NeonStandInOptions): Promise<Neo
       const response: DatabasesResponse = { databases: databasesOf(rest[1]) };
       return [200, response];
     }
+    if (method === "GET" && rest.length === 3 && rest[0] === "branches" && rest[2] === "roles") {
+      if (!branches.has(rest[1])) return error(404, `branch ${rest[1]} not found`);
+      const response: RolesResponse = { roles: rolesOf(rest[1]) };
+      return [200, response];
+    }
+    if (method === "DELETE" && rest.length === 2 && rest[0] === "branches") return deleteBranch(rest[1]);
     if (method === "GET" && rest.length === 2 && rest[0] === "operations") return lookAtOperation(rest[1]);
     if (method === "GET" && rest.length === 1 && rest[0] === "connection_uri") {
       const branchId = query.branch_id ?? main.id;
@@ -298,6 +329,7 @@ export async function startNeonStandIn(options: NeonStandInOptions): Promise<Neo
     projectId,
     defaultBranchId: main.id,
     requests,
+    deleted,
     databaseOf: (branchId) => localDatabases.get(branchId)!,
     branches: () => [...branches.values()],
     async close() {

@@ -10,7 +10,8 @@ import { Spinner } from "./FailureCard";
 import { useApply } from "./hooks";
 import { PlanView } from "./PlanView";
 import { ProgressView } from "./ProgressView";
-import { currentPlan, readiness } from "./store";
+import { RehearsalView } from "./RehearsalView";
+import { applyLabel, currentPlan, readiness } from "./store";
 
 /**
  * The Apply panel: destination, plan, then apply with live progress and the access matrix. A
@@ -55,6 +56,7 @@ function ApplyBody() {
         <Destination />
         <PlanView />
         <ProgressView />
+        <RehearsalView />
       </div>
       <footer className="flex shrink-0 items-center gap-3 border-t border-line bg-subtle px-5 py-2.5">
         <p id="apply-reason" className={`min-w-0 flex-1 text-[12px] leading-snug ${problems.length > 0 ? "text-danger" : "text-muted"}`}>
@@ -65,7 +67,7 @@ function ApplyBody() {
         </Button>
         <Button tone="primary" disabled={!ready.canApply} onClick={() => run("applyNow")} aria-describedby="apply-reason" className="min-w-24">
           {running && <Spinner />}
-          Apply now
+          {applyLabel(state, design)}
         </Button>
       </footer>
     </>

@@ -12,7 +12,7 @@ import type { DestinationKind, Load } from "./store";
 const KINDS: { kind: DestinationKind; label: string; hint: string }[] = [
   { kind: "embedded", label: "Embedded database", hint: "PGlite on this machine, run by the app. No account needed." },
   { kind: "postgres", label: "PostgreSQL URL", hint: "Any PostgreSQL server, a Neon connection string included." },
-  { kind: "neon", label: "Neon branch", hint: "A new branch of a Neon project, made for this apply." },
+  { kind: "neon", label: "Neon branch", hint: "A new branch made for this apply, or your app's own branch, rehearsed first." },
 ];
 
 export function Destination() {
@@ -104,9 +104,8 @@ function NeonFields() {
   const remember = useApply((s) => s.rememberKey);
   const projects = useApply((s) => s.projects);
   const projectId = useApply((s) => s.projectId);
-  const branches = useApply((s) => s.branches);
-  const parentBranchId = useApply((s) => s.parentBranchId);
   const branchName = useApply((s) => s.branchName);
+  const neonMode = useApply((s) => s.neonMode);
   const designName = useDesigner((s) => s.design.name);
   return (
     <>
@@ -139,6 +138,29 @@ function NeonFields() {
         <LoadProblem load={projects} />
         {projects.state === "loaded" && projects.value.length === 0 && <p className="mt-1 text-[12px] text-muted">This key sees no projects: create one in the Neon Console.</p>}
       </FieldRow>
+      <FieldRow label="Apply to">
+        <div role="radiogroup" aria-label="Apply to" className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-[12.5px]">
+          <label className="flex items-center gap-1.5">
+            <input type="radio" name="apply-neon-mode" checked={neonMode === "new"} onChange={() => act.setNeonMode("new")} className="size-3.5" />
+            A new branch for this apply
+          </label>
+          <label className="flex items-center gap-1.5">
+            <input type="radio" name="apply-neon-mode" checked={neonMode === "connected"} onChange={() => act.setNeonMode("connected")} className="size-3.5" />
+            A connected branch (rehearsed first)
+          </label>
+        </div>
+      </FieldRow>
+      {neonMode === "connected" ? <ConnectedFields designName={designName} /> : <NewBranchFields designName={designName} branchName={branchName} />}
+    </>
+  );
+}
+
+/** A new branch for each apply: its parent and, optionally, its name. */
+function NewBranchFields({ designName, branchName }: { designName: string; branchName: string }) {
+  const branches = useApply((s) => s.branches);
+  const parentBranchId = useApply((s) => s.parentBranchId);
+  return (
+    <>
       <FieldRow label="Parent branch" htmlFor="apply-neon-parent" hint="The new branch starts as a copy of it. The parent is never changed.">
         <Select id="apply-neon-parent" label="Parent branch" value={parentBranchId} onValue={act.setParentBranch} disabled={branches.state !== "loaded"}>
           {branches.state !== "loaded" && <option value="">{placeholderFor(branches, "Pick a project first", "")}</option>}
@@ -154,6 +176,70 @@ function NeonFields() {
       </FieldRow>
       <FieldRow label="New branch name" htmlFor="apply-neon-branch" hint="Optional.">
         <TextInput id="apply-neon-branch" label="Branch name" value={branchName} onValue={act.setBranchName} placeholder={`rls/${slug(designName)}-<yyyymmdd-hhmmss>`} mono />
+      </FieldRow>
+    </>
+  );
+}
+
+/**
+ * The connected branch (the app's own `main` or `dev`), its database and the role to connect as,
+ * remembered for this design on this device (never the key, unless "remember" is ticked above).
+ */
+function ConnectedFields({ designName }: { designName: string }) {
+  const branches = useApply((s) => s.branches);
+  const connectedBranchId = useApply((s) => s.connectedBranchId);
+  const databases = useApply((s) => s.databases);
+  const databaseName = useApply((s) => s.databaseName);
+  const roleName = useApply((s) => s.roleName);
+  const keep = useApply((s) => s.keepRehearsal);
+  const branchName = useApply((s) => s.branchName);
+  const listed = databases.state === "loaded" ? databases.value : null;
+  return (
+    <>
+      <FieldRow label="Connected branch" htmlFor="apply-neon-connected" hint="The branch your app uses. Each apply is rehearsed on a new child branch of it first; it changes only when you confirm.">
+        <Select id="apply-neon-connected" label="Connected branch" value={connectedBranchId} onValue={(id) => void act.chooseConnectedBranch(id)} disabled={branches.state !== "loaded"}>
+          {branches.state !== "loaded" && <option value={connectedBranchId}>{placeholderFor(branches, "Pick a project first", "")}</option>}
+          {branches.state === "loaded" &&
+            branches.value.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name}
+                {b.isDefault ? " (default)" : ""}
+              </option>
+            ))}
+        </Select>
+        <LoadProblem load={branches} />
+      </FieldRow>
+      <FieldRow label="Database and role" htmlFor="apply-neon-database">
+        <div className="flex gap-1.5">
+          <Select id="apply-neon-database" label="Database" value={databaseName} onValue={act.setDatabase} disabled={!listed} className="min-w-0 flex-1">
+            {!listed && <option value={databaseName}>{databases.state === "loading" ? "Loading…" : databaseName || "Pick a branch first"}</option>}
+            {listed?.databases.map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.name}
+              </option>
+            ))}
+          </Select>
+          <Select id="apply-neon-role" label="Role" value={roleName} onValue={act.setRole} disabled={!listed} className="min-w-0 flex-1">
+            {!listed && <option value={roleName}>{databases.state === "loading" ? "Loading…" : roleName || "Pick a branch first"}</option>}
+            {listed?.roles.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <LoadProblem load={databases} />
+      </FieldRow>
+      <FieldRow label="Rehearsal branch" htmlFor="apply-neon-rehearsal" hint="Optional name of the child branch. It is deleted after the rehearsal unless you keep it.">
+        <TextInput id="apply-neon-rehearsal" label="Rehearsal branch name" value={branchName} onValue={act.setBranchName} placeholder={`rls/rehearsal-${slug(designName)}-<yyyymmdd-hhmmss>`} mono />
+        <div className="mt-1.5 flex items-center justify-between gap-3">
+          <Checkbox label="Keep the rehearsal branch" visibleLabel="Keep the rehearsal branch" checked={keep} onValue={act.setKeepRehearsal} className="text-[12px] text-muted" />
+          {connectedBranchId && (
+            <Button onClick={act.disconnect} className="text-[12px]">
+              Disconnect
+            </Button>
+          )}
+        </div>
       </FieldRow>
     </>
   );

@@ -19,6 +19,7 @@ export function PlanView() {
   const design = useDesigner((s) => s.design);
   const plan = useApply((s) => currentPlan(s, design));
   const kind = useApply((s) => s.kind);
+  const connected = useApply((s) => s.kind === "neon" && s.neonMode === "connected");
   const emptied = useApply((s) => s.emptied);
 
   return (
@@ -39,13 +40,15 @@ export function PlanView() {
           </p>
         )}
         {plan.state === "failed" && <FailureCard error={plan.error} title="The plan failed" />}
-        {plan.state === "planned" && plan.outcome.plan && <PlanDetails plan={plan.outcome.plan} parent={kind === "neon" ? plan.outcome.branch?.branchName : undefined} />}
+        {plan.state === "planned" && plan.outcome.plan && (
+          <PlanDetails plan={plan.outcome.plan} parent={kind === "neon" && !connected ? plan.outcome.branch?.branchName : undefined} connected={connected ? (plan.outcome.branch?.branchName ?? "the branch") : undefined} />
+        )}
       </div>
     </Section>
   );
 }
 
-function PlanDetails({ plan, parent }: { plan: Plan; parent?: string }) {
+function PlanDetails({ plan, parent, connected }: { plan: Plan; parent?: string; connected?: string }) {
   const total = plan.migrations.length;
   const nothing = plan.conflicts.length === 0 && plan.pending.length === 0;
   return (
@@ -69,11 +72,23 @@ function PlanDetails({ plan, parent }: { plan: Plan; parent?: string }) {
           <span className="block font-mono text-[11.5px] break-all text-muted">
             {plan.location}
             {parent && <span className="font-sans"> · a new branch starts from {parent}</span>}
+            {connected && <span className="font-sans"> · connected branch {connected}</span>}
           </span>
         </span>
       </p>
 
+      {connected && <Holds plan={plan} branch={connected} />}
       {plan.version && <p className="text-[12px] text-muted">{plan.version}</p>}
+      {(plan.access?.length ?? 0) > 0 && (
+        <div className="text-[12px]">
+          <p className="font-medium">What the change does to access</p>
+          <ul className="mt-0.5 list-disc space-y-0.5 pl-5" aria-label="What the change does to access">
+            {plan.access!.map((a, i) => (
+              <li key={i}>{a}</li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       {nothing ? (
         <details className="text-[12px]">
@@ -88,6 +103,24 @@ function PlanDetails({ plan, parent }: { plan: Plan; parent?: string }) {
       {plan.conflicts.length > 0 && <Conflicts plan={plan} />}
       {plan.conflicts.length === 0 && plan.migrations.some((m) => m.status === "applied") && <StartOver />}
     </div>
+  );
+}
+
+/** Which version of this design the connected branch holds, from its own record, and whether it is the one on screen. */
+function Holds({ plan, branch }: { plan: Plan; branch: string }) {
+  const held = plan.held;
+  const text = !held
+    ? plan.migrations.some((m) => m.status !== "pending")
+      ? `${branch} holds migrations without RLS Designer's record of them.`
+      : `${branch} holds no version of this design yet.`
+    : held.matches
+      ? `${branch} holds version ${held.version} of this design: the design on screen.`
+      : `${branch} holds version ${held.version} of this design, not the design on screen.`;
+  return (
+    <p data-testid="branch-holds" className={`flex items-start gap-1.5 text-[12.5px] ${held?.matches ? "" : "text-fg"}`}>
+      <Icon name={held?.matches ? "check" : "info"} className={`mt-px size-4 shrink-0 ${held?.matches ? "text-ok" : "text-muted"}`} />
+      <span>{text}</span>
+    </p>
   );
 }
 

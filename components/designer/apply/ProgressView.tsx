@@ -43,10 +43,16 @@ function RunView({ run }: { run: Exclude<RunState, { state: "idle" }> }) {
         <h2 id="apply-progress-title" className="text-[12px] font-semibold tracking-wide text-fg uppercase">
           Progress
         </h2>
-        {outcome?.branch && (
+        {outcome?.rehearsal ? (
           <p className="text-[12px] text-muted">
-            Neon branch <span className="font-mono text-fg">{outcome.branch.branchName}</span> ({outcome.branch.branchId})
+            Rehearsal branch <span className="font-mono text-fg">{outcome.rehearsal.branch.branchName}</span> ({outcome.rehearsal.kept ? "kept" : "deleted"})
           </p>
+        ) : (
+          outcome?.branch && (
+            <p className="text-[12px] text-muted">
+              Neon branch <span className="font-mono text-fg">{outcome.branch.branchName}</span> ({outcome.branch.branchId})
+            </p>
+          )
         )}
       </div>
       <div role="region" aria-label="Apply progress" aria-live="polite" className="rounded-md border border-line">

@@ -3,6 +3,7 @@ import {
   requestApply,
   requestEmptyEmbedded,
   requestNeonBranches,
+  requestNeonDatabases,
   requestNeonProjects,
   requestPlan,
   type ApplyEvent,
@@ -11,8 +12,20 @@ import {
 import type { Design } from "@/lib/design";
 import { compiled, problemsOf } from "../state/compiled";
 import { designerStore } from "../state/store";
+import { rememberConnection, rememberedConnection } from "./connection";
 import { rememberSecret } from "./secrets";
-import { applyStore, destinationKey, destinationOf, readiness, type ApplyState, type DestinationKind, type Failure, type PlanState, type TimedEvent } from "./store";
+import {
+  applyStore,
+  currentRehearsal,
+  destinationKey,
+  destinationOf,
+  readiness,
+  type ApplyState,
+  type DestinationKind,
+  type Failure,
+  type PlanState,
+  type TimedEvent,
+} from "./store";
 
 /**
  * What the Apply panel does: edit the destination, load Neon's pickers, plan, apply, and empty
@@ -41,7 +54,13 @@ export function openPanel(): void {
   // A finished run belongs to the design it applied; once that changed, it would mislead.
   const stale = s.run.state !== "idle" && s.run.state !== "running" && s.run.design !== d;
   set({ open: true, ...(stale ? { run: { state: "idle" } } : {}) });
-  if (s.kind === "neon" && s.apiKey && s.projects.state === "idle") void loadProjects();
+  // The design's connected branch, as it was left on this device (the key itself only if remembered).
+  const connection = s.projectId === "" ? rememberedConnection(d.name) : null;
+  if (connection) {
+    set({ kind: "neon", neonMode: "connected", projectId: connection.projectId, connectedBranchId: connection.branchId, databaseName: connection.databaseName, roleName: connection.roleName });
+  }
+  const now = get();
+  if (now.kind === "neon" && now.apiKey && now.projects.state === "idle") void loadProjects();
 }
 
 export function closePanel(): void {
@@ -65,9 +84,9 @@ export function setRememberUrl(remember: boolean): void {
   rememberSecret("url", remember, get().url);
 }
 
-/** A new key: the projects and branches listed for the old one go. */
+/** A new key: the projects and branches listed for the old one go (the connected branch stays picked, to be found again). */
 export function setApiKey(apiKey: string): void {
-  set({ apiKey, projects: { state: "idle" }, projectId: "", branches: { state: "idle" }, parentBranchId: "" });
+  set({ apiKey, projects: { state: "idle" }, branches: { state: "idle" }, parentBranchId: "", databases: { state: "idle" } });
   if (get().rememberKey) rememberSecret("apiKey", true, apiKey);
 }
 
@@ -82,6 +101,70 @@ export function setBranchName(branchName: string): void {
 
 export function setParentBranch(parentBranchId: string): void {
   set({ parentBranchId });
+}
+
+export function setNeonMode(neonMode: ApplyState["neonMode"]): void {
+  const s = get();
+  if (s.neonMode === neonMode) return;
+  set({ neonMode, confirmDestructive: false, ...(s.run.state !== "running" ? { run: { state: "idle" } } : {}) });
+  const now = get();
+  if (neonMode === "connected" && now.branches.state === "loaded" && now.connectedBranchId === "") void chooseConnectedBranch(now.parentBranchId);
+  else if (neonMode === "connected" && now.connectedBranchId && now.databases.state === "idle") void loadDatabases();
+}
+
+/** Connects a branch: lists its databases and roles, and picks `neondb` (or the first) as its owner. */
+export async function chooseConnectedBranch(branchId: string): Promise<void> {
+  const keep = get().connectedBranchId === branchId;
+  set({ connectedBranchId: branchId, rehearsed: null, ...(keep ? {} : { databaseName: "", roleName: "" }) });
+  await loadDatabases();
+}
+
+async function loadDatabases(): Promise<void> {
+  const { apiKey, projectId, connectedBranchId: branchId } = get();
+  if (!apiKey.trim() || !projectId || !branchId) return set({ databases: { state: "idle" } });
+  set({ databases: { state: "loading" } });
+  try {
+    const found = await requestNeonDatabases(apiKey.trim(), projectId, branchId);
+    const now = get();
+    if (now.connectedBranchId !== branchId || now.projectId !== projectId) return;
+    const database = found.databases.find((d) => d.name === now.databaseName) ?? found.databases[0];
+    const roleName = found.roles.includes(now.roleName) ? now.roleName : (database?.ownerName ?? found.roles[0] ?? "");
+    set({ databases: { state: "loaded", value: found }, databaseName: database?.name ?? "", roleName });
+    saveConnection();
+  } catch (error) {
+    if (get().connectedBranchId !== branchId) return;
+    const { message = "the branch's databases could not be listed", fix } = failureOf(error);
+    set({ databases: { state: "failed", message, ...(fix ? { fix } : {}) } });
+  }
+}
+
+export function setDatabase(databaseName: string): void {
+  const s = get();
+  const owner = s.databases.state === "loaded" ? s.databases.value.databases.find((d) => d.name === databaseName)?.ownerName : undefined;
+  set({ databaseName, ...(owner ? { roleName: owner } : {}) });
+  saveConnection();
+}
+
+export function setRole(roleName: string): void {
+  set({ roleName });
+  saveConnection();
+}
+
+export function setKeepRehearsal(keepRehearsal: boolean): void {
+  set({ keepRehearsal });
+}
+
+/** The design's connected branch, for the next time it is opened on this device. */
+function saveConnection(): void {
+  const s = get();
+  if (s.neonMode !== "connected" || !s.projectId || !s.connectedBranchId || !s.databaseName || !s.roleName) return;
+  rememberConnection(design().name, { projectId: s.projectId, branchId: s.connectedBranchId, databaseName: s.databaseName, roleName: s.roleName });
+}
+
+/** Forgets the design's connected branch on this device, and goes back to a new branch per apply. */
+export function disconnect(): void {
+  rememberConnection(design().name, null);
+  set({ neonMode: "new", connectedBranchId: "", databases: { state: "idle" }, databaseName: "", roleName: "", rehearsed: null });
 }
 
 export function setConfirmDestructive(confirmDestructive: boolean): void {
@@ -108,12 +191,18 @@ export async function loadProjects(): Promise<void> {
 /** Picks a project and lists its branches; the parent defaults to the project's default branch. */
 export async function chooseProject(projectId: string): Promise<void> {
   const apiKey = get().apiKey.trim();
-  set({ projectId, parentBranchId: "", branches: projectId ? { state: "loading" } : { state: "idle" } });
+  const same = get().projectId === projectId;
+  set({ projectId, parentBranchId: "", branches: projectId ? { state: "loading" } : { state: "idle" }, ...(same ? {} : { connectedBranchId: "", databases: { state: "idle" } }) });
   if (!projectId || !apiKey) return;
   try {
     const branches = await requestNeonBranches(apiKey, projectId);
     if (get().projectId !== projectId || get().apiKey.trim() !== apiKey) return;
-    set({ branches: { state: "loaded", value: branches }, parentBranchId: (branches.find((b) => b.isDefault) ?? branches[0])?.id ?? "" });
+    const fallback = (branches.find((b) => b.isDefault) ?? branches[0])?.id ?? "";
+    set({ branches: { state: "loaded", value: branches }, parentBranchId: fallback });
+    if (get().neonMode === "connected") {
+      const connected = get().connectedBranchId;
+      await chooseConnectedBranch(branches.some((b) => b.id === connected) ? connected : fallback);
+    }
   } catch (error) {
     if (get().projectId !== projectId) return;
     const { message = "the branches could not be listed", fix } = failureOf(error);
@@ -148,6 +237,9 @@ export async function applyNow(): Promise<void> {
   if (!destination.ok) return;
   const key = destinationKey(destination.destination);
   const kind = s.kind;
+  const connected = s.kind === "neon" && s.neonMode === "connected";
+  const rehearsal = connected ? currentRehearsal(s, d)?.rehearsal?.fingerprint : undefined;
+  const previousBranch = s.plan.state === "planned" ? s.plan.outcome.branch : undefined;
   const started = performance.now();
   let events: TimedEvent[] = [];
   set({ run: { state: "running", kind, design: d, events }, emptied: null });
@@ -157,7 +249,17 @@ export async function applyNow(): Promise<void> {
     const patch: { -readonly [K in keyof ApplyState]?: ApplyState[K] } = { run: { state: "running", kind, design: d, events } };
     // The plan made inside the apply's lock is the one that counts: show it in the plan section.
     if (event.step === "plan" && event.status === "done" && event.plan) {
-      const outcome: ApplyOutcome = { ok: true, mode: "plan", location: event.plan.location, plan: event.plan, applied: [], alreadyApplied: [], notices: [] };
+      // On a rehearsal, the plan was made on the child branch: a copy of the connected one, which it still describes.
+      const outcome: ApplyOutcome = {
+        ok: true,
+        mode: "plan",
+        location: event.plan.location,
+        plan: event.plan,
+        applied: [],
+        alreadyApplied: [],
+        notices: [],
+        ...(connected && previousBranch ? { branch: previousBranch } : {}),
+      };
       const changed = JSON.stringify(event.plan.destructive) !== JSON.stringify(currentDestructive());
       patch.plan = { state: "planned", design: d, key, outcome };
       if (changed) patch.confirmDestructive = false;
@@ -167,13 +269,18 @@ export async function applyNow(): Promise<void> {
 
   let outcome: ApplyOutcome | undefined;
   try {
-    outcome = await requestApply({ design: d as unknown as Record<string, unknown>, destination: destination.destination, confirmDestructive: s.confirmDestructive }, onEvent);
+    outcome = await requestApply(
+      { design: d as unknown as Record<string, unknown>, destination: destination.destination, confirmDestructive: s.confirmDestructive, ...(rehearsal ? { rehearsal } : {}) },
+      onEvent,
+    );
     set({ run: { state: "finished", kind, design: d, events, outcome } });
   } catch (error) {
     set({ run: { state: "failed", kind, design: d, events, error: failureOf(error) } });
   }
-  // The database changed under the plan: read it again (a Neon apply made a new branch; its parent is as planned).
-  if (outcome && outcome.applied.length > 0 && kind !== "neon" && get().kind === kind) {
+  // A rehearsal that passed is what "Apply to <branch>" applies; any other run ends it.
+  if (connected) set({ rehearsed: outcome?.mode === "rehearse" && outcome.ok && outcome.rehearsal?.fingerprint ? { design: d, key, outcome } : null });
+  // The database changed under the plan: read it again (a new Neon branch was made for the apply: its parent is as planned).
+  if (outcome && outcome.mode === "apply" && outcome.applied.length > 0 && (kind !== "neon" || connected) && get().kind === kind) {
     set({ confirmDestructive: false });
     await plan();
   }

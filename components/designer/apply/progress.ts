@@ -30,6 +30,7 @@ export const STEP_LABELS: Record<StepName, string> = {
   "stand-in": "Auth stand-in",
   migration: "Migrations",
   verify: "Verify",
+  "delete-branch": "Delete rehearsal branch",
   done: "Result",
 };
 

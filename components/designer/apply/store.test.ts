@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ApplyOutcome, Plan } from "@/lib/apply/client";
 import { template, type Design } from "@/lib/design";
-import { applyStore, currentPlan, destinationKey, destinationOf, readiness, resetApplyStore, type ApplyState } from "./store";
+import { applyLabel, applyStore, currentPlan, currentRehearsal, destinationKey, destinationOf, readiness, resetApplyStore, type ApplyState } from "./store";
 
 const design = template("saas") as Design;
 const plan = (over: Partial<Plan> = {}): Plan => ({ location: "PGlite in /tmp/x", migrations: [], pending: ["0000_setup"], destructive: [], conflicts: [], ...over });
@@ -62,5 +62,31 @@ describe("the Apply panel's state", () => {
   it("says when there is nothing to apply, and still lets the user verify again", () => {
     applyStore().setState({ plan: planned(state(), plan({ pending: [] })) });
     expect(readiness(state(), design, 0)).toMatchObject({ canApply: true, reason: expect.stringMatching(/^Nothing to apply/) });
+  });
+
+  it("a connected Neon branch: rehearse first, then apply to it what the rehearsal proved", () => {
+    const branches = { state: "loaded" as const, value: [{ id: "br-main-1", name: "main", isDefault: true, state: "ready" }] };
+    applyStore().setState({ kind: "neon", apiKey: "napi_abc", projectId: "soft-dew-1", neonMode: "connected", branches });
+    expect(destinationOf(state())).toEqual({ ok: false, reason: "Pick the branch to connect." });
+    applyStore().setState({ connectedBranchId: "br-main-1", databaseName: "neondb", roleName: "neondb_owner", keepRehearsal: true });
+    expect(destinationOf(state())).toEqual({
+      ok: true,
+      destination: { kind: "neon", apiKey: "napi_abc", projectId: "soft-dew-1", branchId: "br-main-1", databaseName: "neondb", roleName: "neondb_owner", keepRehearsal: true },
+    });
+    applyStore().setState({ plan: planned(state(), plan()) });
+    expect(applyLabel(state(), design)).toBe("Rehearse");
+    expect(readiness(state(), design, 0)).toMatchObject({ canApply: true, reason: expect.stringMatching(/^Rehearse applies 1 migration to a new child branch of main/) });
+
+    const destination = destinationOf(state());
+    if (!destination.ok) throw new Error(destination.reason);
+    const rehearsed: ApplyOutcome = { ok: true, mode: "rehearse", applied: ["0000_setup"], alreadyApplied: [], notices: [], rehearsal: { branch: { projectId: "soft-dew-1", branchId: "br-child-1", branchName: "rls/rehearsal-x" }, kept: false, fingerprint: "f".repeat(64) } };
+    applyStore().setState({ rehearsed: { design, key: destinationKey(destination.destination), outcome: rehearsed } });
+    expect(currentRehearsal(state(), design)).toBe(rehearsed);
+    expect(applyLabel(state(), design)).toBe("Apply to main");
+    // Another database, or another design, is not what was rehearsed.
+    applyStore().setState({ databaseName: "other" });
+    expect(currentRehearsal(state(), design)).toBeNull();
+    applyStore().setState({ databaseName: "neondb" });
+    expect(currentRehearsal(state(), { ...design, name: "changed" })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { createStore } from "zustand/vanilla";
-import type { ApplyEvent, ApplyFailure, ApplyOutcome, BranchChoice, Destination, Issue, ProjectChoice } from "@/lib/apply/client";
+import type { ApplyEvent, ApplyFailure, ApplyOutcome, BranchChoice, BranchDatabases, Destination, Issue, ProjectChoice } from "@/lib/apply/client";
 import type { Design } from "@/lib/design";
 import { rememberedSecret } from "./secrets";
 
@@ -60,6 +60,15 @@ export interface ApplyState {
   readonly branches: Load<readonly BranchChoice[]>;
   readonly parentBranchId: string;
   readonly branchName: string;
+  /** Neon: a new branch for each apply, or the connected branch (rehearsed on a child branch, then changed). */
+  readonly neonMode: "new" | "connected";
+  readonly connectedBranchId: string;
+  readonly databases: Load<BranchDatabases>;
+  readonly databaseName: string;
+  readonly roleName: string;
+  readonly keepRehearsal: boolean;
+  /** The last rehearsal that passed, for the design and connection it was made for: what "Apply to <branch>" applies. */
+  readonly rehearsed: { readonly design: Design; readonly key: string; readonly outcome: ApplyOutcome } | null;
   readonly plan: PlanState;
   /** The user's explicit yes to the destructive changes of the plan they were shown. */
   readonly confirmDestructive: boolean;
@@ -86,6 +95,13 @@ export function initialApplyState(): ApplyState {
     branches: { state: "idle" },
     parentBranchId: "",
     branchName: "",
+    neonMode: "new",
+    connectedBranchId: "",
+    databases: { state: "idle" },
+    databaseName: "",
+    roleName: "",
+    keepRehearsal: false,
+    rehearsed: null,
     plan: { state: "none" },
     confirmDestructive: false,
     run: { state: "idle" },
@@ -129,6 +145,23 @@ export function destinationOf(s: ApplyState): { ok: true; destination: Destinati
       if (s.apiKey.trim() === "") return { ok: false, reason: "Enter your Neon API key, then pick a project." };
       if (s.projectId === "") return { ok: false, reason: "Pick a Neon project." };
       const branchName = s.branchName.trim();
+      if (s.neonMode === "connected") {
+        if (s.connectedBranchId === "") return { ok: false, reason: "Pick the branch to connect." };
+        if (s.databaseName === "" || s.roleName === "") return { ok: false, reason: "Pick the branch's database and role." };
+        return {
+          ok: true,
+          destination: {
+            kind: "neon",
+            apiKey: s.apiKey.trim(),
+            projectId: s.projectId,
+            branchId: s.connectedBranchId,
+            databaseName: s.databaseName,
+            roleName: s.roleName,
+            ...(branchName ? { branchName } : {}),
+            ...(s.keepRehearsal ? { keepRehearsal: true } : {}),
+          },
+        };
+      }
       return {
         ok: true,
         destination: {
@@ -155,8 +188,24 @@ export function destinationKey(destination: Destination): string {
     case "postgres":
       return `postgres ${destination.url}`;
     case "neon":
-      return `neon ${destination.apiKey} ${destination.projectId} ${destination.parentBranchId ?? ""}`;
+      return destination.branchId
+        ? `neon ${destination.apiKey} ${destination.projectId} connected ${destination.branchId} ${destination.databaseName ?? ""} ${destination.roleName ?? ""}`
+        : `neon ${destination.apiKey} ${destination.projectId} ${destination.parentBranchId ?? ""}`;
   }
+}
+
+/** The rehearsal that passed for this design and this connected branch, if any: applying sends its fingerprint. */
+export function currentRehearsal(s: ApplyState, design: Design): ApplyOutcome | null {
+  const r = s.rehearsed;
+  if (!r || r.design !== design || s.kind !== "neon" || s.neonMode !== "connected") return null;
+  const destination = destinationOf(s);
+  return destination.ok && destinationKey(destination.destination) === r.key ? r.outcome : null;
+}
+
+/** The connected branch's name, as the branch list (or the last plan) has it. */
+export function connectedBranchName(s: ApplyState): string {
+  const listed = s.branches.state === "loaded" ? s.branches.value.find((b) => b.id === s.connectedBranchId)?.name : undefined;
+  return listed ?? (s.plan.state === "planned" ? s.plan.outcome.branch?.branchName : undefined) ?? (s.connectedBranchId || "the branch");
 }
 
 const NO_PLAN: PlanState = { state: "none" };
@@ -200,9 +249,25 @@ export function readiness(s: ApplyState, design: Design, problemCount: number): 
   }
   if ((p.widens?.length ?? 0) > 0 && !s.confirmDestructive) return no("This change widens access: confirm it above first.", true);
   if (p.destructive.length > 0 && !s.confirmDestructive) return no("This plan drops or rewrites data: confirm it above first.", true);
+  if (s.kind === "neon" && s.neonMode === "connected") {
+    const name = connectedBranchName(s);
+    const n = p.pending.length;
+    if (currentRehearsal(s, design)) return { canPlan: true, canApply: true, reason: `The rehearsal passed: Apply to ${name} applies the same ${n === 1 ? "migration" : `${n} migrations`} to it, then verifies again.` };
+    return {
+      canPlan: true,
+      canApply: true,
+      reason: `Rehearse applies ${n === 0 ? "nothing" : `${n} migration${n === 1 ? "" : "s"}`} to a new child branch of ${name} and verifies there; ${name} is changed only after you confirm.`,
+    };
+  }
   const where = s.kind === "neon" ? "a new branch" : p.location;
   const what = p.pending.length === 0 ? `Nothing to apply to ${where}: Apply now verifies it again.` : `Applies ${p.pending.length} migration${p.pending.length === 1 ? "" : "s"} to ${where}, then verifies.`;
   return { canPlan: true, canApply: true, reason: what };
 }
 
 export type { ApplyEvent, ApplyFailure, ApplyOutcome, BranchChoice, ProjectChoice };
+
+/** The footer's apply button: "Apply now", or for a connected branch "Rehearse", then "Apply to <branch>". */
+export function applyLabel(s: ApplyState, design: Design): string {
+  if (s.kind !== "neon" || s.neonMode !== "connected") return "Apply now";
+  return currentRehearsal(s, design) ? `Apply to ${connectedBranchName(s)}` : "Rehearse";
+}

@@ -1,0 +1,8 @@
+import { guardApi } from "@/lib/apply/guard";
+import { handleNeonDatabasesRequest } from "@/lib/apply/server";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** POST { apiKey, projectId, branchId }: the branch's databases and roles. Only the page's own requests reach it (lib/apply/guard.ts). */
+export const POST = guardApi((request) => handleNeonDatabasesRequest(request));
