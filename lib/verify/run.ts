@@ -474,7 +474,7 @@ async function unforcedTables(model: Model, session: VerifySession): Promise<Mis
  * list and the check are tried on rows the firewall would not refuse anyway: a few of the sample
  * candidates with the firewall columns replaced and fresh keys.
  */
-function ownInsertCandidates(model: Model, t: ModelTable, p: Principal, candidates: readonly Row[], tableIndex: number): Row[] {
+export function ownInsertCandidates(model: Model, t: ModelTable, p: Principal, candidates: readonly Row[], tableIndex: number): Row[] {
   if (!p.signedIn || t.firewall.kind !== "isolated") return [];
   const { organization, owner } = t.firewall;
   const org = p.claimedOrg ?? p.membershipOrg ?? null;
@@ -501,7 +501,7 @@ async function firstRowAlone(keys: readonly string[], check: (key: string) => Pr
   return null;
 }
 
-function isMembershipTable(model: Model, t: ModelTable): boolean {
+export function isMembershipTable(model: Model, t: ModelTable): boolean {
   return model.tenancy?.source === "tables" && (t.name === model.tenancy.membership.table || t.name === model.tenancy.activeOrg.table);
 }
 
@@ -555,7 +555,12 @@ async function insertRow(session: VerifySession, t: ModelTable, row: Row): Promi
 
 /** For `tables` tenancy: the membership and active-organization rows that make each principal who they are. */
 async function insertMemberships(model: Model, session: VerifySession, principals: readonly Principal[], tableRows: Map<string, Map<string, Row>>) {
-  if (model.tenancy?.source !== "tables") return;
+  for (const { table: t, row } of membershipRows(model, principals)) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
+}
+
+/** The rows insertMemberships writes, in its order (pure: the pgTAP export writes the same rows). */
+export function membershipRows(model: Model, principals: readonly Principal[]): { table: ModelTable; row: Row }[] {
+  if (model.tenancy?.source !== "tables") return [];
   const { membership, activeOrg } = model.tenancy;
   const rowFor = (t: ModelTable, values: Record<string, Value>, n: number): Row => {
     const row: Record<string, Value> = {};
@@ -564,18 +569,13 @@ async function insertMemberships(model: Model, session: VerifySession, principal
   };
   const members = model.tables.find((t) => t.name === membership.table)!;
   const sessions = model.tables.find((t) => t.name === activeOrg.table)!;
+  const out: { table: ModelTable; row: Row }[] = [];
   for (const [n, p] of principals.entries()) {
     if (!p.signedIn || p.claimedOrg === null || p.userId === null) continue;
-    if (p.membershipOrg) {
-      const row = rowFor(members, { [membership.org]: p.membershipOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
-      tableRows.get(members.name)!.set(await insertRow(session, members, row), row);
-    }
-    if (p.member) {
-      const row = rowFor(members, { [membership.org]: p.claimedOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
-      tableRows.get(members.name)!.set(await insertRow(session, members, row), row);
-    }
+    if (p.membershipOrg) out.push({ table: members, row: rowFor(members, { [membership.org]: p.membershipOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n) });
+    if (p.member) out.push({ table: members, row: rowFor(members, { [membership.org]: p.claimedOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n) });
     if (p.noActiveOrg) continue;
-    const row = rowFor(sessions, { [activeOrg.user]: p.userId, [activeOrg.org]: p.claimedOrg }, n);
-    tableRows.get(sessions.name)!.set(await insertRow(session, sessions, row), row);
+    out.push({ table: sessions, row: rowFor(sessions, { [activeOrg.user]: p.userId, [activeOrg.org]: p.claimedOrg }, n) });
   }
+  return out;
 }
