@@ -9,6 +9,7 @@ import { TARGETS, template, type Design } from "../design";
 import { apply } from "../db";
 import { createPostgresTestDatabase } from "../db/test-databases";
 import { mutantsFor } from "./mutants";
+import { verifyBundle } from ".";
 import { PGTAP_PATH, SUPABASE_PGTAP_PATH } from "./pgtap";
 
 function compiled(design: Design) {
@@ -87,6 +88,17 @@ describe.skipIf(!canProve)("the pgTAP export on PostgreSQL (pg_prove)", () => {
     expect(result.output).toContain("Result: PASS");
     expect(result.ok, result.output).toBe(true);
   }, 120_000);
+
+  it.each(["todos", "saas", "blog"] as const)("plans as many tests for %s as verify runs statements on a fresh apply", async (name) => {
+    const { model, bundle } = compiled(template(name));
+    const { db } = await createPostgresTestDatabase(adminUrl!);
+    try {
+      const report = await verifyBundle(model, bundle, db);
+      expect(Number(/SELECT plan\((\d+)\);/.exec(testFile(template(name)).contents)![1])).toBe(report.checks);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 
   it.each([
     ["todos", "policy:todos_select:drop", "todos / user A / select"],
