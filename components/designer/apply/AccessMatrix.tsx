@@ -64,7 +64,7 @@ export function AccessMatrix({ report }: { report: Report }) {
         {report.ok
           ? `Every principal tried every operation on sample rows, as the database's own roles: ${report.checks} statements, all as the design says.`
           : `${report.mismatches.length} cell${report.mismatches.length === 1 ? "" : "s"} differ from the design (${report.checks} statements).`}{" "}
-        Each cell shows what the design allows, then ✓ where the database agreed or ✗ MISMATCH where it did not; open a cell for its rows, statement and explanation.
+        Each cell shows what the design allows, then ✓ where the database agreed, or MISMATCH in red where it did not; open a cell for its rows, statement and explanation.
       </p>
       {report.warnings.length > 0 && (
         <ul className="mb-2 space-y-1 text-[12px]" aria-label="Warnings">
@@ -157,30 +157,40 @@ function TableMatrix({ report, table, open, onOpen }: { report: Report; table: s
 
 function CellButton({ cell, open, controls, onClick }: { cell: Cell; open: boolean; controls: string; onClick: () => void }) {
   const access = accessOf(cell);
-  const agreement = cell.ok ? "the database agreed" : `MISMATCH: the database did ${cell.actual}`;
+  const noun = NOUN[cell.operation];
+  // The accessible name is the visible text with the rest spelled out around it (axe: label-content-name-mismatch).
+  const counts =
+    access.kind === "allowed" ? `(all ${access.of} ${noun})` : access.kind === "denied" ? `(0 of ${access.of} ${noun})` : access.kind === "partly" ? noun : "(no sample rows)";
   return (
     <button
       type="button"
       aria-expanded={open}
       aria-controls={controls}
-      aria-label={`${cell.operation} as ${cell.principal}: ${accessText(access, cell.operation)}; ${agreement}`}
-      title={`${accessText(access, cell.operation)}; ${agreement}`}
+      title={`${accessText(access, cell.operation)}; ${cell.ok ? "the database agreed" : `MISMATCH: the database did ${cell.actual}`}`}
       onClick={onClick}
       className={`flex w-full cursor-pointer items-baseline gap-1 px-2 py-0.5 text-left hover:bg-hover focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-focus ${open ? "bg-accent-soft" : ""}`}
     >
+      <span className="sr-only">
+        {cell.operation} as {cell.principal}:{" "}
+      </span>
       <span className={ACCESS_STYLE[access.kind]}>{ACCESS_WORD[access.kind]}</span>
       {access.kind === "partly" && (
         <span className="text-muted tabular-nums">
+          {" "}
           {access.allowed}/{access.of}
         </span>
       )}
+      <span className="sr-only">{counts}; </span>
       {cell.ok ? (
-        <span className="ml-auto text-[11px] text-ok" aria-hidden="true">
-          ✓
-        </span>
+        <>
+          <span className="sr-only">the database agreed</span>
+          <span className="ml-auto text-[11px] text-ok" aria-hidden="true">
+            ✓
+          </span>
+        </>
       ) : (
-        <span className="ml-auto text-[11px] font-bold text-danger" aria-hidden="true">
-          ✗ MISMATCH
+        <span className="ml-auto text-[11px] font-bold text-danger">
+          <span aria-hidden="true">✗ </span>MISMATCH<span className="sr-only">: the database did {cell.actual}</span>
         </span>
       )}
     </button>

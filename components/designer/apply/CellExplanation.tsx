@@ -58,7 +58,7 @@ function Explanation({ report }: { report: ExplainReport }) {
         As role <code className="font-mono">{report.role}</code> with claims <code className="font-mono break-all">{JSON.stringify(report.claims)}</code>; the meaning sees{" "}
         {ctx.signedIn ? `u ${show(ctx.userId)}, o ${show(ctx.org)}, r ${show(ctx.role)}` : "a signed-out visitor"}.
       </p>
-      <ol className="mt-1 max-h-72 space-y-1 overflow-y-auto" aria-label="Rows explained">
+      <ol className="mt-1 max-h-72 space-y-1 overflow-y-auto" aria-label="Rows explained" tabIndex={0}>
         {report.rows.map((r, i) => (
           <li key={i} className={`rounded border px-2 py-1 ${r.agrees ? "border-line" : "border-danger bg-danger-soft"}`}>
             <p>
