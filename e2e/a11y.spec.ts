@@ -67,6 +67,12 @@ test("the Apply dialog has no serious accessibility violation: plan, result with
   await expect(panel.getByRole("region", { name: "Apply progress" })).toHaveText(/verified$/, { timeout: 90_000 });
   await expect(panel.getByRole("region", { name: "Access matrix" })).toBeVisible();
   await expectAccessible(page, "Apply dialog, result");
+  // A matrix cell opened, with its row-by-row explanation.
+  const matrix = panel.getByRole("region", { name: "Access matrix" });
+  await matrix.getByRole("button", { name: /^update as owner of org A: / }).first().click();
+  await matrix.getByRole("button", { name: "Explain row by row" }).click();
+  await expect(matrix.getByRole("region", { name: "Explanation" })).toBeVisible({ timeout: 30_000 });
+  await expectAccessible(page, "Apply dialog, matrix cell explained");
   await page.emulateMedia({ colorScheme: "dark" });
   await expect(page.locator("html")).toHaveClass(/\bdark\b/);
   await expectAccessible(page, "Apply dialog, result (dark)");

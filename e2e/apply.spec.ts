@@ -49,6 +49,27 @@ test("applies a template to the embedded database and verifies it; again finds n
   await expect(matrix.getByRole("table").first().getByRole("rowheader")).toHaveCount(13);
   await expect(matrix).toContainText("✓");
   await expect(matrix).not.toContainText("✗");
+  // A cell says what the design allows, apart from whether the database agreed: 0 rows reads "denied", never as allowed.
+  const projects = matrix.getByRole("table").first();
+  const viewerDelete = projects.getByRole("button", { name: /^delete as viewer of org A: denied \(0 of \d+ rows\); the database agreed$/ });
+  await expect(viewerDelete).toContainText("denied");
+  await expect(projects.getByRole("button", { name: /^select as owner of org A: partly \d+\/\d+ rows; the database agreed$/ })).toBeVisible();
+  await expect(projects.getByRole("button", { name: /^insert as signed-out visitor: denied \(0 of \d+ new rows\); the database agreed$/ })).toBeVisible();
+  // Keyboard: a cell opens its rows and statement, and explains itself row by row.
+  const ownerUpdate = projects.getByRole("button", { name: /^update as owner of org A: / });
+  await ownerUpdate.focus();
+  await page.keyboard.press("Enter");
+  await expect(ownerUpdate).toHaveAttribute("aria-expanded", "true");
+  const cell = matrix.getByRole("region", { name: "Cell projects / owner of org A / update" });
+  await expect(cell.getByLabel("Statement")).toContainText('UPDATE public."projects" SET');
+  await expect(cell).toContainText("Allowed rows");
+  await cell.getByRole("button", { name: "Explain row by row" }).click();
+  const explanation = cell.getByRole("region", { name: "Explanation" });
+  await expect(explanation).toContainText("allowed by the design", { timeout: 30_000 });
+  await expect(explanation).toContainText("refused by the design");
+  await expect(explanation).not.toContainText("MISMATCH");
+  await cell.getByRole("button", { name: "Close cell" }).click();
+  await expect(ownerUpdate).toHaveAttribute("aria-expanded", "false");
 
   // The plan reads the database again: nothing is left to apply, and applying again only verifies.
   await expect(plan).toContainText("Nothing to apply: all 5 migrations are already applied", { timeout: 30_000 });

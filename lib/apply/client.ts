@@ -137,3 +137,8 @@ export async function requestEmptyEmbedded(signal?: AbortSignal): Promise<string
   if (response.status !== 200) throw await failure(response);
   return ((await response.json()) as { dropped: string[] }).dropped;
 }
+
+/** POST /api/explain: one cell of the access matrix explained row by row, on the destination. */
+export async function requestExplain(body: import("./explain").ExplainRequestBody, signal?: AbortSignal): Promise<import("./explain").ExplainReport> {
+  return (await okBody<{ explanation: import("./explain").ExplainReport }>(await post("/api/explain", body, signal))).explanation;
+}

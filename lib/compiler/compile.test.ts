@@ -36,6 +36,7 @@ describe("compile", () => {
       ".env.example",
       "dev/pg_session_jwt-stand-in.sql",
       "examples/authorized-query.tsx",
+      "tests/rls.test.sql",
       "README.md",
       "rls-designer.json",
     ]);

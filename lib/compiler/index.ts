@@ -7,6 +7,7 @@ import { migrationFile, migrations, type Migration } from "./sql";
 import { databaseState, type DatabaseState } from "./state";
 import { drizzleSnapshot, NO_SNAPSHOT_ID, snapshotFile, type DrizzleSnapshot } from "./drizzle-snapshot";
 import { nextVersion, recordFile, RECORD_PATH, type NextVersion } from "./versions";
+import { pgtapFile, pgtapPath } from "../verify/pgtap";
 
 export { planTables } from "./plan";
 export type { PolicyPlan, IndexPlan, TablePlan } from "./plan";
@@ -64,6 +65,21 @@ function migrationFiles(model: Model, steps: readonly Migration[], dialect: Targ
   ].map(({ path, contents }) => ({ path, contents }));
 }
 
+/**
+ * The verify matrix as pgTAP tests, for any CI (pg_prove, supabase test db). Written when first
+ * read: it costs as much as the rest of the bundle (a sample run of the meaning per principal),
+ * and the designer compiles on every edit but rarely opens this file.
+ */
+function pgtapBundleFile(model: Model): BundleFile {
+  let contents: string | null = null;
+  return {
+    path: pgtapPath(model),
+    get contents() {
+      return (contents ??= pgtapFile(model));
+    },
+  };
+}
+
 /** Compiles a validated model. Pure and deterministic: the same model gives byte-identical files. */
 export function compile(model: Model): Bundle {
   return compileWithState(model).bundle;
@@ -79,6 +95,7 @@ function compileWithState(model: Model): { bundle: Bundle; state: DatabaseState 
     { path: ".env.example", contents: dialect.envExample() },
     ...dialect.devFiles(),
     authorizedQueryExample(model),
+    pgtapBundleFile(model),
   ];
   const readme = { path: "README.md", contents: bundleReadme(model, plans, dialect, [...files.map((f) => f.path), "README.md", RECORD_PATH]) };
   return { bundle: [...files, readme], state: databaseState(model, plans, dialect, drizzleSnapshot(model, plans, dialect)) };

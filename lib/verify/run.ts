@@ -18,7 +18,20 @@ export interface Cell {
   readonly expected: string;
   readonly actual: string;
   readonly ok: boolean;
+  /**
+   * What the meaning lets the principal do here, apart from whether the database agreed: `allowed`
+   * of `of` sample rows (select, update, delete) or new rows tried (insert).
+   */
+  readonly may?: { readonly allowed: number; readonly of: number };
+  /** The first statement the cell ran (its parameters in `params`), to show beside the cell. */
+  readonly sql?: string;
+  readonly params?: readonly Value[];
+  /** Keys of the rows the meaning allows (select, update, delete; at most CELL_ROW_KEYS of them). */
+  readonly rows?: readonly string[];
 }
+
+/** How many row keys a cell carries: enough to read, few enough for a report of 500 tables. */
+export const CELL_ROW_KEYS = 12;
 
 export interface Mismatch {
   readonly table: string;
@@ -122,8 +135,8 @@ export async function verifyModel(
           table: t.name, principal: p.name, operation, sql, params, role: who.role, claims: who.claims, expected, actual,
         });
         /** One cell of the matrix; `firstMismatch` is the statement that showed a difference, if any. */
-        const record = (operation: Operation, expected: string, actual: string, firstMismatch: Mismatch | null) => {
-          cells.push({ table: t.name, principal: p.name, operation, expected, actual, ok: firstMismatch === null });
+        const record = (operation: Operation, expected: string, actual: string, firstMismatch: Mismatch | null, detail: Pick<Cell, "may" | "sql" | "params" | "rows"> = {}) => {
+          cells.push({ table: t.name, principal: p.name, operation, expected, actual, ok: firstMismatch === null, ...detail });
           if (firstMismatch) mismatches.push(firstMismatch);
         };
 
@@ -136,7 +149,7 @@ export async function verifyModel(
           });
           const { ok, actual } = compareRows(expected, outcome, rows.size);
           const wanted = describeRows(expected, rows.size);
-          record("select", wanted, actual, ok ? null : mismatch("select", sql, [], who, wanted, actual));
+          record("select", wanted, actual, ok ? null : mismatch("select", sql, [], who, wanted, actual), cellDetail(expected, rows.size, sql, []));
         }
 
         // delete: exactly the allowed rows go.
@@ -159,7 +172,7 @@ export async function verifyModel(
             const result = compareRows(want, alone.outcome, 1);
             return result.ok ? null : { ...mismatch("delete", sql, [], alone.who, describeRows(want, 1), result.actual), rows: [k] };
           });
-          record("delete", wanted, actual, ok ? null : (pinpointed ?? mismatch("delete", sql, [], who, wanted, actual)));
+          record("delete", wanted, actual, ok ? null : (pinpointed ?? mismatch("delete", sql, [], who, wanted, actual)), cellDetail(expected, rows.size, sql, []));
         }
 
         // update: each variant sets constants on every row the principal may change; one forbidden new row refuses the statement.
@@ -240,7 +253,11 @@ export async function verifyModel(
               }
             }
           }
-          record("update", summariseUpdates(expectedParts), summariseUpdates(actualParts), first);
+          const firstVariant = samples.updateVariants[0];
+          const shown = firstVariant
+            ? { sql: `UPDATE ${table(t.name)} SET ${Object.keys(firstVariant).map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`, params: Object.values(firstVariant) }
+            : { sql: `UPDATE ${table(t.name)}`, params: [] };
+          record("update", summariseUpdates(expectedParts), summariseUpdates(actualParts), first, cellDetail(changeable, rows.size, first?.sql ?? shown.sql, first ? [...first.params] : shown.params));
         }
 
         // insert: each new row alone; a refusal is SQLSTATE 42501.
@@ -265,7 +282,11 @@ export async function verifyModel(
             }
           }
           const n = insertCandidates.length + own.length;
-          record("insert", `${allowedExpected}/${n} allowed`, `${allowedActual}/${n} allowed`, first);
+          record("insert", `${allowedExpected}/${n} allowed`, `${allowedActual}/${n} allowed`, first, {
+            may: { allowed: allowedExpected, of: n },
+            sql: first?.sql ?? sql,
+            params: first ? [...first.params] : columns.map((c) => (insertCandidates[0] ?? {})[c] ?? null),
+          });
         }
       }
     }
@@ -474,7 +495,7 @@ async function unforcedTables(model: Model, session: VerifySession): Promise<Mis
  * list and the check are tried on rows the firewall would not refuse anyway: a few of the sample
  * candidates with the firewall columns replaced and fresh keys.
  */
-function ownInsertCandidates(model: Model, t: ModelTable, p: Principal, candidates: readonly Row[], tableIndex: number): Row[] {
+export function ownInsertCandidates(model: Model, t: ModelTable, p: Principal, candidates: readonly Row[], tableIndex: number): Row[] {
   if (!p.signedIn || t.firewall.kind !== "isolated") return [];
   const { organization, owner } = t.firewall;
   const org = p.claimedOrg ?? p.membershipOrg ?? null;
@@ -501,8 +522,12 @@ async function firstRowAlone(keys: readonly string[], check: (key: string) => Pr
   return null;
 }
 
-function isMembershipTable(model: Model, t: ModelTable): boolean {
+export function isMembershipTable(model: Model, t: ModelTable): boolean {
   return model.tenancy?.source === "tables" && (t.name === model.tenancy.membership.table || t.name === model.tenancy.activeOrg.table);
+}
+
+function cellDetail(allowed: Set<string>, total: number, sql: string, params: readonly Value[]): Pick<Cell, "may" | "sql" | "params" | "rows"> {
+  return { may: { allowed: allowed.size, of: total }, sql, params, rows: [...allowed].slice(0, CELL_ROW_KEYS) };
 }
 
 function keysWhere(rows: Map<string, Row>, allowed: (row: Row) => boolean): Set<string> {
@@ -555,7 +580,12 @@ async function insertRow(session: VerifySession, t: ModelTable, row: Row): Promi
 
 /** For `tables` tenancy: the membership and active-organization rows that make each principal who they are. */
 async function insertMemberships(model: Model, session: VerifySession, principals: readonly Principal[], tableRows: Map<string, Map<string, Row>>) {
-  if (model.tenancy?.source !== "tables") return;
+  for (const { table: t, row } of membershipRows(model, principals)) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
+}
+
+/** The rows insertMemberships writes, in its order (pure: the pgTAP export writes the same rows). */
+export function membershipRows(model: Model, principals: readonly Principal[]): { table: ModelTable; row: Row }[] {
+  if (model.tenancy?.source !== "tables") return [];
   const { membership, activeOrg } = model.tenancy;
   const rowFor = (t: ModelTable, values: Record<string, Value>, n: number): Row => {
     const row: Record<string, Value> = {};
@@ -564,18 +594,13 @@ async function insertMemberships(model: Model, session: VerifySession, principal
   };
   const members = model.tables.find((t) => t.name === membership.table)!;
   const sessions = model.tables.find((t) => t.name === activeOrg.table)!;
+  const out: { table: ModelTable; row: Row }[] = [];
   for (const [n, p] of principals.entries()) {
     if (!p.signedIn || p.claimedOrg === null || p.userId === null) continue;
-    if (p.membershipOrg) {
-      const row = rowFor(members, { [membership.org]: p.membershipOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
-      tableRows.get(members.name)!.set(await insertRow(session, members, row), row);
-    }
-    if (p.member) {
-      const row = rowFor(members, { [membership.org]: p.claimedOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n);
-      tableRows.get(members.name)!.set(await insertRow(session, members, row), row);
-    }
+    if (p.membershipOrg) out.push({ table: members, row: rowFor(members, { [membership.org]: p.membershipOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n) });
+    if (p.member) out.push({ table: members, row: rowFor(members, { [membership.org]: p.claimedOrg, [membership.user]: p.userId, [membership.role]: p.claimedRole ?? "(none)" }, n) });
     if (p.noActiveOrg) continue;
-    const row = rowFor(sessions, { [activeOrg.user]: p.userId, [activeOrg.org]: p.claimedOrg }, n);
-    tableRows.get(sessions.name)!.set(await insertRow(session, sessions, row), row);
+    out.push({ table: sessions, row: rowFor(sessions, { [activeOrg.user]: p.userId, [activeOrg.org]: p.claimedOrg }, n) });
   }
+  return out;
 }
