@@ -29,7 +29,7 @@ async function emptyEmbedded(page: Page) {
 }
 
 test("applies a template to the embedded database and verifies it; again finds nothing to apply; a changed design is applied as its next version", async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000); // three verifies of saas on PGlite, and a cell explained
   await openDesigner(page);
   await startFrom(page, "Template: saas");
   await emptyEmbedded(page);

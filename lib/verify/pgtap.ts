@@ -4,7 +4,7 @@ import { forcesRowLevelSecurity } from "../compiler/sql";
 import { dialectFor } from "../targets";
 import { commentText } from "../targets/file-text";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
-import { claimsSetting, effectiveContext, principalsFor, type Principal } from "./principals";
+import { claimsSetting, effectiveContext, principalsFor } from "./principals";
 import { isMembershipTable, keyExpression, membershipRows, ownInsertCandidates, param } from "./run";
 import { failingAssignment, generateSamples, literalsOf, passingAssignment } from "./samples";
 
@@ -288,7 +288,3 @@ export function pgtapPath(model: Model): string {
   return dialectFor(model).layout === "supabase" ? SUPABASE_PGTAP_PATH : PGTAP_PATH;
 }
 
-/** For tests and the README: the principals whose claims the file sets. */
-export function pgtapPrincipals(model: Model): readonly Principal[] {
-  return principalsFor(model);
-}
