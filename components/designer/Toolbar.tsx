@@ -25,13 +25,13 @@ export function Toolbar() {
   const redoKey = shortcutOf("redo");
 
   return (
-    <header className="flex h-11 shrink-0 items-center gap-1 border-b border-line bg-panel px-3">
+    <header className="flex min-h-11 shrink-0 flex-wrap items-center gap-1 border-b border-line bg-panel px-3 py-1">
       <div className="mr-3 flex items-center gap-2">
         <svg viewBox="0 0 32 32" className="size-5" aria-hidden="true">
           <rect width="32" height="32" rx="7" className="fill-accent" />
           <path d="M16 6.5 8.5 9.5v6.2c0 4.6 3.1 8.4 7.5 9.8 4.4-1.4 7.5-5.2 7.5-9.8V9.5L16 6.5Z" fill="none" stroke="#fff" strokeWidth="2" strokeLinejoin="round" />
         </svg>
-        <span className="text-[13.5px] font-semibold tracking-tight">RLS Designer</span>
+        <span className="text-[13.5px] font-semibold tracking-tight max-sm:sr-only">RLS Designer</span>
       </div>
 
       <Popover label="New" icon="plus">

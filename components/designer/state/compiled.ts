@@ -122,11 +122,11 @@ const keyOf = (t: Design["tables"][number]) => t.id ?? t.name;
  * is shown whole. Either way the preview says it is stale; Download waits for a valid design.
  */
 export function previewFor(design: Design, baseline: Baseline | null): PreviewState {
-  const result = compiled(design);
-  if (result.ok) return { bundle: downloadFor(design, baseline)?.bundle ?? result.bundle, stale: null };
   const cached = previews.get(design);
   if (cached && cached.baseline === baseline) return cached.preview;
-  const preview = standIn(design, result.problems, baseline);
+  // Cached per design and baseline: React selectors need the same object back for the same state.
+  const result = compiled(design);
+  const preview = result.ok ? { bundle: downloadFor(design, baseline)?.bundle ?? result.bundle, stale: null } : standIn(design, result.problems, baseline);
   previews.set(design, { baseline, preview });
   return preview;
 }
