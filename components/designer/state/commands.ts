@@ -86,7 +86,7 @@ export const commands = {
     perform: (s) => {
       const download = downloadFor(s.design, s.baseline);
       if (!download) return;
-      saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(download.bundle), "application/zip");
+      saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(download.bundle, { folder: s.design.name || "design", design: s.design }), "application/zip");
       if (download.note) notify(`Downloaded ${download.note}`);
       const baseline = { at: Date.now(), files: Object.fromEntries(download.bundle.map((f) => [f.path, f.contents])) };
       writeBaseline(baseline);
