@@ -46,7 +46,12 @@ test("the canvas shows the tables, moves them, references by drag, and opens a t
   // Drag a column's dot onto a table: the column references it.
   const handle = canvas.getByTitle("Drag projects.name onto a table to reference it");
   const target = canvas.getByTitle("Reference documents");
-  await handle.dragTo(target);
+  const from = (await handle.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+  await page.mouse.up();
   await expect.poll(async () => (await currentDesign(page)).tables[0].columns.find((c) => c.name === "name")?.references).toEqual({ table: "documents", column: "id" });
   await expect(canvas.locator(".react-flow__edge")).toHaveCount(2);
   await page.keyboard.press("Control+z");
