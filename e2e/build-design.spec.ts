@@ -22,8 +22,11 @@ test("builds a design from an empty page through the forms and sees its policies
   await expect(page.getByRole("checkbox", { name: "Organization" })).toBeChecked();
   await expect(page.getByRole("textbox", { name: "Column name" }).nth(1)).toHaveValue("organization_id");
   await expect(page.getByRole("combobox", { name: "Organization column" })).toHaveValue("organization_id");
+  // Focus moves to the new field: the table's name after Add table, the column's name after Add column.
+  await expect(page.getByRole("textbox", { name: "Table name" })).toBeFocused();
   await page.getByRole("textbox", { name: "Table name" }).fill("tasks");
   await page.getByRole("button", { name: "Add column" }).click();
+  await expect(page.getByRole("textbox", { name: "Column name" }).nth(2)).toBeFocused();
   await page.getByRole("textbox", { name: "Column name" }).nth(2).fill("title");
   await page.getByRole("checkbox", { name: "Not null" }).nth(2).check();
   await page.getByRole("button", { name: "Add column" }).click();
