@@ -36,7 +36,12 @@ export function Designer() {
     run("selectTable", { index });
     setView("forms");
   }, []);
-  useEffect(() => setDrawer(false), [selection]);
+  // Choosing a table or the project closes the drawer (adjusted while rendering, not in an effect).
+  const [chosen, setChosen] = useState(selection);
+  if (chosen !== selection) {
+    setChosen(selection);
+    setDrawer(false);
+  }
   useEffect(() => {
     if (!drawer) return;
     const onKey = (e: KeyboardEvent) => {

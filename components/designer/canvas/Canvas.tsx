@@ -1,6 +1,6 @@
 "use client";
 import "@xyflow/react/dist/style.css";
-import { memo, useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { memo, useCallback, useMemo, useState, type KeyboardEvent } from "react";
 import {
   Background,
   Controls,
@@ -165,7 +165,12 @@ function CanvasInner({ onOpen }: { onOpen: (index: number) => void }) {
   );
   // While a card is dragged, its position lives here; the design gets it when the drag ends.
   const [nodes, setNodes] = useState<CardNode[]>(designNodes);
-  useEffect(() => setNodes(designNodes), [designNodes]);
+  // A new design (an edit, undo) replaces them, adjusted while rendering rather than in an effect.
+  const [shown, setShown] = useState(designNodes);
+  if (shown !== designNodes) {
+    setShown(designNodes);
+    setNodes(designNodes);
+  }
   const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => setNodes((current) => applyNodeChanges(changes, current)), []);
 
   const edges = useMemo<Edge[]>(() => {
