@@ -15,26 +15,24 @@ test("builds a design from an empty page through the forms and sees its policies
   await page.getByRole("button", { name: "Add role" }).click();
   await page.getByRole("textbox", { name: "Role name" }).nth(1).fill("member");
 
-  // A table with its columns.
+  // A new table starts valid: the design has tenancy, so its firewall is the organization, with its column.
   await page.getByRole("button", { name: "Add table" }).click();
-  await page.getByRole("textbox", { name: "Table name" }).fill("tasks");
-  await page.getByRole("button", { name: "Add column" }).click();
-  await page.getByRole("textbox", { name: "Column name" }).nth(1).fill("title");
-  await page.getByRole("checkbox", { name: "Not null" }).nth(1).check();
-  await page.getByRole("button", { name: "Add column" }).click();
-  await page.getByRole("textbox", { name: "Column name" }).nth(2).fill("done");
-  await page.getByRole("combobox", { name: "Column type" }).nth(2).selectOption("boolean");
-  await page.getByRole("combobox", { name: "Default" }).nth(2).fill("false");
-
-  // Until a firewall is chosen the design is refused, and the preview says why instead of showing SQL.
   const preview = page.getByRole("region", { name: "SQL preview" });
-  await expect(preview.getByText(/needs a firewall/)).toBeVisible();
-  await expect(page.getByRole("button", { name: "Download bundle" })).toBeDisabled();
-
-  // Organization firewall: ticking it adds the organization column.
-  await page.getByRole("checkbox", { name: "Organization" }).check();
+  await expect(preview.getByText("Valid", { exact: true })).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: "Organization" })).toBeChecked();
   await expect(page.getByRole("textbox", { name: "Column name" }).nth(1)).toHaveValue("organization_id");
   await expect(page.getByRole("combobox", { name: "Organization column" })).toHaveValue("organization_id");
+  // Focus moves to the new field: the table's name after Add table, the column's name after Add column.
+  await expect(page.getByRole("textbox", { name: "Table name" })).toBeFocused();
+  await page.getByRole("textbox", { name: "Table name" }).fill("tasks");
+  await page.getByRole("button", { name: "Add column" }).click();
+  await expect(page.getByRole("textbox", { name: "Column name" }).nth(2)).toBeFocused();
+  await page.getByRole("textbox", { name: "Column name" }).nth(2).fill("title");
+  await page.getByRole("checkbox", { name: "Not null" }).nth(2).check();
+  await page.getByRole("button", { name: "Add column" }).click();
+  await page.getByRole("textbox", { name: "Column name" }).nth(3).fill("done");
+  await page.getByRole("combobox", { name: "Column type" }).nth(3).selectOption("boolean");
+  await page.getByRole("combobox", { name: "Default" }).nth(3).fill("false");
 
   // Access ticks.
   await page.getByRole("checkbox", { name: "admin select", exact: true }).check();
@@ -47,7 +45,7 @@ test("builds a design from an empty page through the forms and sees its policies
   await page.getByRole("combobox", { name: "update where 1 value" }).selectOption("false");
 
   await expect(page.getByRole("button", { name: "Download bundle" })).toBeEnabled();
-  await expect(preview.getByText(/no SQL until fixed/)).toBeHidden();
+  await expect(preview.getByText(/preview stale/)).toBeHidden();
 
   const files = await previewFiles(page);
   const policies = Object.entries(files).find(([path]) => path.endsWith("_policies.sql"))?.[1] ?? "";

@@ -50,7 +50,13 @@ test("the downloaded zip holds exactly what the command line's compile writes, b
   }
 
   const zipBytes = readFileSync(zipPath);
-  const entries = unzipSync(new Uint8Array(zipBytes));
+  // One top folder named after the design, holding the bundle and the design file it came from.
+  const top = `${(await currentDesign(page)).name.toLowerCase()}/`;
+  const inFolder = unzipSync(new Uint8Array(zipBytes));
+  expect(Object.keys(inFolder).every((p) => p.startsWith(top)), `every entry under ${top}`).toBe(true);
+  const entries = Object.fromEntries(Object.entries(inFolder).map(([p, bytes]) => [p.slice(top.length), bytes]));
+  expect(JSON.parse(Buffer.from(entries["design.json"]).toString("utf8"))).toEqual(await currentDesign(page));
+  delete entries["design.json"];
   expect(Object.keys(entries).sort()).toEqual(Object.keys(expected).sort());
   for (const [path, bytes] of Object.entries(expected)) {
     expect(Buffer.from(entries[path]).toString("utf8"), `${path} differs from the CLI's`).toBe(bytes.toString("utf8"));
@@ -60,7 +66,7 @@ test("the downloaded zip holds exactly what the command line's compile writes, b
   // The archive itself is deterministic: the same bundle gives the same bytes in the browser and in Node.
   const result = compileDesign(JSON.parse(readFileSync(designPath, "utf8")));
   if (!result.ok) throw new Error("the exported design does not compile");
-  expect(Buffer.from(bundleToZip(result.bundle)).equals(zipBytes)).toBe(true);
+  expect(Buffer.from(bundleToZip(result.bundle, { folder: result.design.name, design: await currentDesign(page) })).equals(zipBytes)).toBe(true);
 
   // After a download the preview can show what changed since.
   await expect(page.getByRole("region", { name: "SQL preview" }).getByText("Same as the last download")).toBeVisible();
@@ -74,7 +80,7 @@ test("the downloaded zip holds exactly what the command line's compile writes, b
   // The next download is the next version of the one before: its migrations stay, one is appended,
   // exactly as the command line compiles the changed design into the folder of the first compile.
   const [secondZip] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download bundle" }).click()]);
-  const second = unzipSync(new Uint8Array(readFileSync(await secondZip.path())));
+  const second = Object.fromEntries(Object.entries(unzipSync(new Uint8Array(readFileSync(await secondZip.path())))).map(([p, bytes]) => [p.slice(top.length), bytes]));
   expect(Object.keys(second)).toContain("drizzle/0005_v2.sql");
   for (const path of Object.keys(entries).filter((p) => /^drizzle\/(\d{4}_.*\.sql|meta\/0004_snapshot\.json)$/.test(p))) {
     expect(Buffer.from(second[path]).equals(Buffer.from(entries[path])), `${path} changed between versions`).toBe(true);

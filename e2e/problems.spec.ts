@@ -1,6 +1,6 @@
 import { expect, openDesigner, startFrom, test } from "./fixtures/test";
 
-test("invalid input shows its message beside the field and in the problem list, never stale SQL", async ({ page }) => {
+test("invalid input shows its message beside the field and in the problem list; the preview stays, marked stale", async ({ page }) => {
   await openDesigner(page);
   await startFrom(page, "Template: saas");
   const preview = page.getByRole("region", { name: "SQL preview" });
@@ -12,9 +12,15 @@ test("invalid input shows its message beside the field and in the problem list, 
   const message = /"yesterday\(\)" is not an allowed default/;
   await expect(page.getByRole("main").getByText(message)).toBeVisible();
   await expect(preview.getByRole("region", { name: "Problems" }).getByText(message)).toBeVisible();
-  await expect(preview.getByText(/1 problem: no SQL until fixed/)).toBeVisible();
-  await expect(preview.locator(".monaco-editor").first()).toBeHidden();
-  await expect(page.getByRole("button", { name: "Download bundle" })).toBeDisabled();
+  await expect(preview.getByText(/1 problem: preview stale, download waits/)).toBeVisible();
+  // The table with the problem shows its last valid SQL; the other table stays current.
+  await expect(preview.getByRole("status").filter({ hasText: /Stale: table "projects" shows its last valid SQL/ })).toBeVisible();
+  await expect(preview.locator(".monaco-editor").first()).toBeVisible();
+  const download = page.getByRole("button", { name: "Download bundle" });
+  await expect(download).toBeDisabled();
+  await expect(download).toHaveAccessibleDescription(/Download waits until the design's 1 problem is fixed/);
+  await download.click({ force: true });
+  await expect(page.getByText(/Download waits until the design's 1 problem is fixed/).first()).toBeVisible();
 
   // A table name that is already taken: choosing the problem in the list opens the table it is
   // reported on (the second "documents") and focuses the field; undo takes the rename back.

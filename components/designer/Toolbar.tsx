@@ -4,7 +4,7 @@ import { TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES } from "@/lib/design";
 import { run, shareUrl } from "./state/commands";
 import { compiled } from "./state/compiled";
 import { useDesigner } from "./state/hooks";
-import { designerStore } from "./state/store";
+import { designerStore, notify } from "./state/store";
 import { shortcutOf } from "./state/keyboard";
 import { Button, IconButton } from "./ui/controls";
 import { MenuItem, Popover } from "./ui/Popover";
@@ -14,19 +14,24 @@ import { setChoice, useThemeChoice, type ThemeChoice } from "./ui/theme";
 export function Toolbar() {
   const canUndo = useDesigner((s) => s.past.length > 0);
   const canRedo = useDesigner((s) => s.future.length > 0);
-  const valid = useDesigner((s) => compiled(s.design).ok);
+  const problems = useDesigner((s) => {
+    const result = compiled(s.design);
+    return result.ok ? 0 : result.problems.length;
+  });
+  const valid = problems === 0;
+  const refusal = `Download waits until the design's ${problems} ${problems === 1 ? "problem is" : "problems are"} fixed (listed under the preview)`;
   const file = useRef<HTMLInputElement>(null);
   const undoKey = shortcutOf("undo");
   const redoKey = shortcutOf("redo");
 
   return (
-    <header className="flex h-11 shrink-0 items-center gap-1 border-b border-line bg-panel px-3">
+    <header className="flex min-h-11 shrink-0 flex-wrap items-center gap-1 border-b border-line bg-panel px-3 py-1">
       <div className="mr-3 flex items-center gap-2">
         <svg viewBox="0 0 32 32" className="size-5" aria-hidden="true">
           <rect width="32" height="32" rx="7" className="fill-accent" />
           <path d="M16 6.5 8.5 9.5v6.2c0 4.6 3.1 8.4 7.5 9.8 4.4-1.4 7.5-5.2 7.5-9.8V9.5L16 6.5Z" fill="none" stroke="#fff" strokeWidth="2" strokeLinejoin="round" />
         </svg>
-        <span className="text-[13.5px] font-semibold tracking-tight">RLS Designer</span>
+        <span className="text-[13.5px] font-semibold tracking-tight max-sm:sr-only">RLS Designer</span>
       </div>
 
       <Popover label="New" icon="plus">
@@ -96,13 +101,20 @@ export function Toolbar() {
       <Button
         tone="primary"
         icon="download"
-        disabled={!valid}
-        onClick={() => run("downloadBundle")}
-        title={valid ? "Save the migrations, schema.ts and setup files as a zip" : "Fix the design's problems first"}
+        // aria-disabled, not disabled: the button stays focusable and a click says why it refuses.
+        aria-disabled={!valid}
+        aria-describedby={valid ? undefined : "download-refused"}
+        onClick={() => (valid ? run("downloadBundle") : notify(refusal, "error"))}
+        title={valid ? "Save the migrations, schema.ts and setup files as a zip" : refusal}
         className="ml-1"
       >
         Download bundle
       </Button>
+      {!valid && (
+        <span id="download-refused" className="sr-only">
+          {refusal}
+        </span>
+      )}
     </header>
   );
 }

@@ -1,4 +1,4 @@
-import type { Model } from "../design";
+import { isToken, type Model, type ModelCondition } from "../design";
 import type { TargetDialect } from "../targets";
 import { markdownCode, markdownText } from "../targets/file-text";
 import type { TablePlan } from "./plan";
@@ -9,6 +9,22 @@ import type { TablePlan } from "./plan";
  */
 
 const roleList = (roles: readonly string[]) => roles.map((role) => markdownCode(role, true)).join(", ");
+
+const OP_TEXT: Record<ModelCondition["op"], string> = { eq: "=", neq: "≠", in: "in", notIn: "not in", lt: "<", lte: "≤", gt: ">", gte: "≥", isNull: "is null", isNotNull: "is not null" };
+
+function valueText(value: ModelCondition["value"]): string {
+  if (value === null) return "";
+  if (Array.isArray(value)) return `(${value.map((v) => valueText(v as ModelCondition["value"])).join(", ")})`;
+  if (typeof value === "object") return markdownCode(JSON.stringify(value), true);
+  return markdownCode(typeof value === "string" && !isToken(value) ? `'${value}'` : String(value), true);
+}
+
+/** One condition in words for the README: `status` = `'draft'`. */
+function conditionText(condition: ModelCondition): string {
+  const op = OP_TEXT[condition.op] ?? condition.op;
+  const value = valueText(condition.value);
+  return `${markdownCode(condition.column, true)} ${op}${value ? ` ${value}` : ""}`;
+}
 
 function accessSummary(plan: TablePlan): string {
   const { table } = plan;
@@ -27,11 +43,21 @@ function accessSummary(plan: TablePlan): string {
     .map((op) => {
       const rule = table.access[op];
       if (!rule) return null;
-      return `${op} (${rule.roles ? roleList(rule.roles) : "any signed-in user"})`;
+      const conditions = [
+        rule.where.length > 0 ? `rows where ${rule.where.map(conditionText).join(" and ")}` : null,
+        rule.check.length > 0 ? `${op === "update" ? "changed rows must have" : "new rows must have"} ${rule.check.map(conditionText).join(" and ")}` : null,
+      ].filter(Boolean);
+      return `${op} (${rule.roles ? roleList(rule.roles) : "any signed-in user"}${conditions.length > 0 ? `; ${conditions.join("; ")}` : ""})`;
     })
     .filter(Boolean)
     .join("; ");
-  const anonymous = [table.anonymous.select ? "select" : null, table.anonymous.insert ? "insert" : null].filter(Boolean).join(", ");
+  const { select, insert } = table.anonymous;
+  const anonymous = [
+    select ? `select${select.where.length > 0 ? ` (rows where ${select.where.map(conditionText).join(" and ")})` : ""}` : null,
+    insert ? `insert${insert.check.length > 0 ? ` (new rows must have ${insert.check.map(conditionText).join(" and ")})` : ""}` : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
   return `| ${markdownCode(table.name, true)} | ${firewall} | ${ops || "none"} | ${anonymous || "none"} |`;
 }
 

@@ -166,3 +166,15 @@ describe("compile", () => {
     expect(file(bundle, "schema.ts").match(/pgPolicy\(/g)!.length).toBe(sqlPolicies);
   });
 });
+
+describe("canvas positions", () => {
+  it("are validated as a layout and change no byte of the bundle", () => {
+    for (const name of TEMPLATE_NAMES) {
+      const design = template(name);
+      const placed: Design = { ...design, tables: design.tables.map((t, i) => ({ ...t, position: { x: 40 + i * 300, y: 60.5 } })) };
+      expect(bundleOf(placed)).toEqual(bundleOf(design));
+    }
+    const bad = { ...template("todos"), tables: template("todos").tables.map((t) => ({ ...t, position: { x: "left", y: 0 } })) };
+    expect(compileDesign(bad).ok).toBe(false);
+  });
+});

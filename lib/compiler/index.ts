@@ -106,8 +106,22 @@ export function compileDesign(input: unknown): CompileResult {
   const result = validateDesign(input);
   if (!result.ok) return result;
   const { bundle, state } = compileWithState(result.model);
-  const record = recordFile({ rlsDesigner: 1, version: 1, design: result.design, state });
+  const record = recordFile({ rlsDesigner: 1, version: 1, design: withoutLayout(result.design), state });
   return { ok: true, design: result.design, model: result.model, bundle: [...bundle, record], state, warnings: result.warnings };
+}
+
+/** The design without the canvas's positions: moving a card changes no byte of the bundle. */
+export function withoutLayout(design: Design): Design {
+  if (!design.tables.some((t) => t.position)) return design;
+  return {
+    ...design,
+    tables: design.tables.map((t) => {
+      if (!t.position) return t;
+      const { position: _position, ...rest } = t;
+      void _position;
+      return rest;
+    }),
+  };
 }
 
 export type VersionResult =
@@ -122,5 +136,5 @@ export type VersionResult =
 export function compileNextVersion(previous: Bundle, input: unknown): VersionResult {
   const compiled = compileDesign(input);
   if (!compiled.ok) return compiled;
-  return { ...nextVersion(previous, compiled), ok: true, compiled };
+  return { ...nextVersion(previous, { ...compiled, design: withoutLayout(compiled.design) }), ok: true, compiled };
 }

@@ -138,6 +138,8 @@ const tableSchema = z
       .strict()
       .optional(),
     anonymous: anonymousSchema.optional(),
+    /** Where the designer's canvas draws the table. Layout only: the compiler never reads it. */
+    position: z.object({ x: z.number().finite(), y: z.number().finite() }).strict().optional(),
   })
   .strict();
 

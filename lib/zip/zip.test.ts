@@ -41,3 +41,16 @@ describe("bundleToZip", () => {
     expect(() => bundleToZip([{ path: "a", contents: "1" }, { path: "a", contents: "2" }])).toThrow(/twice/);
   });
 });
+
+describe("bundleToZip with a folder and the design", () => {
+  it("puts every file in one top folder named after the design, design.json beside the bundle", () => {
+    const bundle = saasBundle();
+    const design = template("saas");
+    const entries = unzipSync(bundleToZip(bundle, { folder: "Acme CRM!", design }));
+    expect(Object.keys(entries)).toEqual([...bundle.map((f) => `acme-crm/${f.path}`), "acme-crm/design.json"]);
+    expect(JSON.parse(new TextDecoder().decode(entries["acme-crm/design.json"]))).toEqual(design);
+    // design.json alone compiles back to the same bundle.
+    const again = compileDesign(JSON.parse(new TextDecoder().decode(entries["acme-crm/design.json"])));
+    expect(again.ok && again.bundle).toEqual(bundle);
+  });
+});

@@ -20,7 +20,7 @@ import { applyLabel, currentPlan, readiness } from "./store";
 export function ApplyPanel() {
   const open = useApply((s) => s.open);
   return (
-    <Dialog open={open} onClose={act.closePanel} labelledBy="apply-title" className="max-h-[calc(100dvh-80px)] w-[min(880px,calc(100vw-48px))] max-w-none flex-col open:flex">
+    <Dialog open={open} onClose={act.closePanel} labelledBy="apply-title" className="max-h-[calc(100dvh-80px)] w-[min(880px,calc(100vw-16px))] sm:w-[min(880px,calc(100vw-48px))] max-w-none flex-col open:flex">
       <ApplyBody />
     </Dialog>
   );
@@ -58,8 +58,8 @@ function ApplyBody() {
         <ProgressView />
         <RehearsalView />
       </div>
-      <footer className="flex shrink-0 items-center gap-3 border-t border-line bg-subtle px-5 py-2.5">
-        <p id="apply-reason" className={`min-w-0 flex-1 text-[12px] leading-snug ${problems.length > 0 ? "text-danger" : "text-muted"}`}>
+      <footer className="flex shrink-0 flex-wrap items-center gap-3 border-t border-line bg-subtle px-5 py-2.5">
+        <p id="apply-reason" className={`min-w-0 flex-1 basis-48 text-[12px] leading-snug ${problems.length > 0 ? "text-danger" : "text-muted"}`}>
           {ready.reason}
         </p>
         <Button tone={planFirst && !running ? "primary" : "default"} icon="database" disabled={!ready.canPlan || plan.state === "planning" || running} onClick={() => run("planApply")} aria-describedby="apply-reason">

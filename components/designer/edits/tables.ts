@@ -12,10 +12,33 @@ export function updateTable(design: Design, index: number, update: (table: Table
 
 const ID_COLUMN: Column = { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" };
 
-/** A new table holds a uuid primary key and nothing else: isolation and access are chosen on purpose. */
+/**
+ * A new table starts valid: a uuid primary key and the firewall that fits the design's tenancy
+ * (its organization when there is one, else its owner), with the column that firewall needs.
+ * Access stays empty (nobody may do anything) until chosen on purpose.
+ */
 export function addTable(design: Design, name?: string): { design: Design; index: number } {
-  const table: Table = { name: freshName(name ?? "new_table", stableKeys(design.tables)), columns: [{ ...ID_COLUMN }] };
+  const fresh = freshName(name ?? "new_table", stableKeys(design.tables));
+  const columns: Column[] = [{ ...ID_COLUMN }];
+  const firewall: Table["firewall"] = design.auth.tenancy
+    ? { organization: { column: "organization_id" } }
+    : { owner: { column: "user_id" } };
+  columns.push(design.auth.tenancy ? { ...ORG_COLUMN, type: organizationType(design) } : { ...OWNER_COLUMN });
+  const table: Table = { name: fresh, columns, firewall };
   return { design: { ...design, tables: [...design.tables, table] }, index: design.tables.length };
+}
+
+const ORG_COLUMN: Column = { name: "organization_id", type: "text", notNull: true };
+const OWNER_COLUMN: Column = { name: "user_id", type: "text", notNull: true, default: "auth.user_id()" };
+
+/** The organization column's type the other tables use (uuid organizations stay uuid), else text. */
+function organizationType(design: Design): Column["type"] {
+  for (const t of design.tables) {
+    const column = t.firewall?.organization?.column;
+    const type = column ? t.columns.find((c) => c.name === column)?.type : undefined;
+    if (type) return type;
+  }
+  return "text";
 }
 
 export function renameTable(design: Design, index: number, name: string): Design {

@@ -66,7 +66,18 @@ export const ColumnsEditor = memo(function ColumnsEditor({ tableIndex, table }: 
       </ul>
       <FieldProblems problems={listProblems} />
       <div className="mt-2">
-        <Button icon="plus" size="sm" onClick={() => run("addColumn", { table: tableIndex })}>
+        <Button
+          icon="plus"
+          size="sm"
+          onClick={() => {
+            run("addColumn", { table: tableIndex });
+            // Focus moves to the new column's name, ready to type over.
+            requestAnimationFrame(() => {
+              const names = document.querySelectorAll<HTMLInputElement>('main input[aria-label="Column name"]');
+              names[names.length - 1]?.select();
+            });
+          }}
+        >
           Add column
         </Button>
       </div>

@@ -42,7 +42,7 @@ export function TableList() {
         <h2 className="text-[11.5px] font-semibold tracking-wide text-muted uppercase">
           Tables <span className="font-normal text-faint">{tables.length}</span>
         </h2>
-        <IconButton icon="plus" label="Add table" onClick={() => run("addTable")} />
+        <IconButton icon="plus" label="Add table" onClick={addTableAndFocus} />
       </div>
       <ul className="min-h-0 flex-1 overflow-y-auto px-2 pb-3" aria-label="Tables">
         {tables.map((table, index) => (
@@ -58,7 +58,7 @@ export function TableList() {
         {tables.length === 0 && (
           <li className="px-2 py-3 text-[12px] text-muted">
             No tables yet.{" "}
-            <button type="button" className="cursor-pointer text-accent-text underline-offset-2 hover:underline" onClick={() => run("addTable")}>
+            <button type="button" className="cursor-pointer text-accent-text underline-offset-2 hover:underline" onClick={addTableAndFocus}>
               Add the first one
             </button>
           </li>
@@ -66,6 +66,12 @@ export function TableList() {
       </ul>
     </nav>
   );
+}
+
+/** Adds a table and puts the cursor in its name, ready to type over. */
+function addTableAndFocus() {
+  run("addTable");
+  requestAnimationFrame(() => requestAnimationFrame(() => document.querySelector<HTMLInputElement>("#table-name")?.select()));
 }
 
 function firewallBadge(table: Table): string {

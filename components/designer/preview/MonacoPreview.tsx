@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useMemo, useRef } from "react";
 import Editor, { DiffEditor } from "@monaco-editor/react";
-import { downloadFor, shownFile } from "../state/compiled";
+import { previewFor, shownFile } from "../state/compiled";
 import { designerStore } from "../state/store";
 import { useDesigner } from "../state/hooks";
 import { useDark } from "../ui/theme";
@@ -82,8 +82,8 @@ function revealTable() {
 
 function follow() {
   const state = designerStore.getState();
-  const download = downloadFor(state.design, state.baseline);
-  if (!download) return;
+  const download = previewFor(state.design, state.baseline);
+  if (!download.bundle) return;
   // The file about to be shown may differ from the one on screen (a new default file): update that one now.
   const next = shownFile(download.bundle, state.activeFile);
   const changes = syncBundle(download.bundle, editor && state.previewMode === "file" && next === activePath ? activePath : undefined);

@@ -2,7 +2,7 @@
 import dynamic from "next/dynamic";
 import { useEffect, useMemo, type KeyboardEvent } from "react";
 import { run } from "../state/commands";
-import { downloadFor, lastValidBundle, shownFile } from "../state/compiled";
+import { previewFor, shownFile } from "../state/compiled";
 import { useCompiled, useDesigner } from "../state/hooks";
 import { RECORD_PATH } from "@/lib/compiler";
 import { validateDesign, type Model } from "@/lib/design";
@@ -25,8 +25,9 @@ export function Preview() {
   const chosen = useDesigner((s) => s.activeFile);
   const mode = useDesigner((s) => s.previewMode);
   const baseline = useDesigner((s) => s.baseline);
-  const download = useDesigner((s) => downloadFor(s.design, s.baseline));
-  const bundle = result.ok && download ? download.bundle : lastValidBundle();
+  const preview = useDesigner((s) => previewFor(s.design, s.baseline));
+  const bundle = preview.bundle;
+  const stale = preview.stale;
   const active = shownFile(bundle, chosen);
   const changed = useMemo(() => {
     if (!baseline || !bundle) return new Set<string>();
@@ -100,16 +101,24 @@ export function Preview() {
       </div>
       {result.ok && result.warnings.length > 0 && <WarningsStrip warnings={result.warnings} />}
       {showChanges && result.ok && baseline && <AccessChangesStrip baseline={baseline} model={result.model} />}
-      <div id="preview-panel" role="tabpanel" aria-labelledby={active ? tabId(active) : undefined} className="relative min-h-0 flex-1">
-        <div className={`absolute inset-0 ${result.ok ? "" : "invisible"}`} aria-hidden={!result.ok}>
-          {active && <MonacoPreview path={active} mode={showChanges ? "changes" : "file"} />}
-        </div>
-        {!result.ok && (
-          <div className="absolute inset-0 overflow-y-auto bg-panel">
-            <ProblemsList problems={result.problems} />
-          </div>
-        )}
+      {stale && (
+        <p role="status" className="shrink-0 border-b border-line bg-warn-soft px-3 py-1 text-[12px] text-warn">
+          <span className="font-semibold">Stale:</span>{" "}
+          {!bundle
+            ? "no valid version of this design yet, so no SQL to show."
+            : stale.whole
+              ? "this is the SQL of the last valid design; it changes again once the problems below are fixed."
+              : `${stale.tables.length === 1 ? "table" : "tables"} ${stale.tables.map((t) => `"${t}"`).join(", ")} ${stale.tables.length === 1 ? "shows its" : "show their"} last valid SQL (or none yet); the other tables are current.`}
+        </p>
+      )}
+      <div id="preview-panel" role="tabpanel" aria-labelledby={active ? tabId(active) : undefined} className={`relative min-h-0 flex-1 ${stale ? "border-l-4 border-warn" : ""}`}>
+        <div className="absolute inset-0">{active && <MonacoPreview path={active} mode={showChanges ? "changes" : "file"} />}</div>
       </div>
+      {!result.ok && (
+        <div className="max-h-[45%] min-h-24 shrink-0 overflow-y-auto border-t border-line bg-panel">
+          <ProblemsList problems={result.problems} />
+        </div>
+      )}
       <footer className="flex h-7 shrink-0 items-center gap-3 border-t border-line px-3 text-[11.5px] text-muted">
         {/* Always there, so screen readers hear when the design turns valid or invalid (not every edit's size). */}
         <span aria-live="polite" aria-atomic="true" className={`flex items-center gap-1 ${result.ok ? "text-ok" : "text-danger"}`}>
@@ -119,7 +128,7 @@ export function Preview() {
             </>
           ) : (
             <>
-              <Icon name="alert" className="size-3.5" /> {result.problems.length} {result.problems.length === 1 ? "problem" : "problems"}: no SQL until fixed
+              <Icon name="alert" className="size-3.5" /> {result.problems.length} {result.problems.length === 1 ? "problem" : "problems"}: preview stale, download waits
             </>
           )}
         </span>

@@ -13,14 +13,14 @@ export function ProblemsList({ problems }: { problems: readonly Problem[] }) {
   const tables = useDesigner((s) => s.design.tables);
   const open = (problem: Problem) => openProblem(problem, tables.length);
   return (
-    <div className="p-4" role="region" aria-label="Problems">
+    <div className="p-3" role="region" aria-label="Problems">
       <div className="mb-3 flex items-start gap-2 rounded-md border border-danger/30 bg-danger-soft px-3 py-2 text-[12.5px]">
         <Icon name="alert" className="mt-0.5 size-4 shrink-0 text-danger" />
         <div>
           <p className="font-medium text-danger">
             The design has {problems.length} {problems.length === 1 ? "problem" : "problems"}.
           </p>
-          <p className="text-muted">No SQL is shown until they are fixed, so nothing here can be mistaken for a valid bundle.</p>
+          <p className="text-muted">The SQL above is marked stale until they are fixed, and the bundle cannot be downloaded.</p>
         </div>
       </div>
       <ul className="space-y-1">

@@ -86,7 +86,7 @@ export const commands = {
     perform: (s) => {
       const download = downloadFor(s.design, s.baseline);
       if (!download) return;
-      saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(download.bundle), "application/zip");
+      saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(download.bundle, { folder: s.design.name || "design", design: s.design }), "application/zip");
       if (download.note) notify(`Downloaded ${download.note}`);
       const baseline = { at: Date.now(), files: Object.fromEntries(download.bundle.map((f) => [f.path, f.contents])) };
       writeBaseline(baseline);
@@ -167,6 +167,24 @@ export const commands = {
     perform: (s, a) => {
       const { design, index } = tables.addTable(s.design, a ? a.name : undefined);
       return { design, selection: table(index) };
+    },
+  }),
+  placeTable: define<{ index: number; x: number; y: number }>({
+    label: "Move table on the canvas",
+    history: "record",
+    perform: (s, a) => ({
+      design: tables.updateTable(s.design, a.index, (t) => (t.position?.x === a.x && t.position?.y === a.y ? t : { ...t, position: { x: Math.round(a.x), y: Math.round(a.y) } })),
+    }),
+  }),
+  /** Dragging a column onto a table on the canvas: the column references that table's primary key. */
+  addReference: define<{ table: number; column: number; target: number }>({
+    label: "Add reference",
+    history: "record",
+    perform: (s, a) => {
+      const target = s.design.tables[a.target];
+      if (!target) return { design: s.design };
+      const key = target.columns.find((c) => c.primaryKey)?.name ?? target.columns[0]?.name ?? "id";
+      return { design: columns.patchColumn(s.design, a.table, a.column, { references: { table: target.name, column: key } }), selection: table(a.table) };
     },
   }),
   renameTable: define<{ index: number; name: string }>({

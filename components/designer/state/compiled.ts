@@ -9,6 +9,7 @@ import type { Baseline } from "./store";
 
 const cache = new WeakMap<Design, CompileResult>();
 let lastValid: Bundle | null = null;
+let lastValidDesign: Design | null = null;
 
 export function compiled(design: Design): CompileResult {
   let result = cache.get(design);
@@ -21,7 +22,10 @@ export function compiled(design: Design): CompileResult {
     }
     cache.set(design, result);
   }
-  if (result.ok) lastValid = result.bundle;
+  if (result.ok) {
+    lastValid = result.bundle;
+    lastValidDesign = design;
+  }
   return result;
 }
 
@@ -98,4 +102,73 @@ function nextDownload(fresh: Bundle, design: Design, baseline: Baseline | null):
     if (!(error instanceof VersionError)) throw error;
     return { bundle: fresh, note: `a new bundle: ${error.message}` };
   }
+}
+
+/** What the preview shows for a design: its bundle when valid, else the best valid stand-in. */
+export interface PreviewState {
+  readonly bundle: Bundle | null;
+  /** null: the bundle is the design's own. Else which tables' SQL is older than the design (all, when `whole`). */
+  readonly stale: null | { readonly whole: boolean; readonly tables: readonly string[] };
+}
+
+const previews = new WeakMap<Design, { baseline: Baseline | null; preview: PreviewState }>();
+const keyOf = (t: Design["tables"][number]) => t.id ?? t.name;
+
+/**
+ * The preview never goes blank (issue 13): while the design has problems, the tables without any
+ * are compiled as they are now and each table with problems is shown as it last was valid (or left
+ * out when it never was), so typing an unfinished default keeps every other table current. When
+ * the problems are the project's, or the stand-in does not compile either, the last valid bundle
+ * is shown whole. Either way the preview says it is stale; Download waits for a valid design.
+ */
+export function previewFor(design: Design, baseline: Baseline | null): PreviewState {
+  const cached = previews.get(design);
+  if (cached && cached.baseline === baseline) return cached.preview;
+  // Cached per design and baseline: React selectors need the same object back for the same state.
+  const result = compiled(design);
+  const preview = result.ok ? { bundle: downloadFor(design, baseline)?.bundle ?? result.bundle, stale: null } : standIn(design, result.problems, baseline);
+  previews.set(design, { baseline, preview });
+  return preview;
+}
+
+function standIn(design: Design, problems: readonly Problem[], baseline: Baseline | null): PreviewState {
+  const names = (indexes: Iterable<number>) => [...indexes].map((i) => design.tables[i]?.name || `table ${i + 1}`);
+  const wrong = new Set<number>();
+  let project = false;
+  for (const problem of problems) {
+    const index = tableOfProblem(problem);
+    if (index === null) project = true;
+    else wrong.add(index);
+  }
+  const whole = (): PreviewState => {
+    const last = lastValidDesign ? downloadFor(lastValidDesign, baseline) : null;
+    return { bundle: last?.bundle ?? lastValid, stale: { whole: true, tables: names(design.tables.keys()) } };
+  };
+  if (project || !lastValidDesign) return whole();
+  const earlier = new Map(lastValidDesign.tables.map((t) => [keyOf(t), t]));
+  // A stand-in table can break another (a reference to a table left out): those join the stale ones, a few rounds at most.
+  for (let round = 0; round < 3; round++) {
+    const tables = design.tables.flatMap((t, i) => {
+      if (!wrong.has(i)) return [t];
+      const before = earlier.get(keyOf(t));
+      return before ? [before] : [];
+    });
+    const patched: Design = { ...design, tables };
+    const result = compiled(patched);
+    if (result.ok) return { bundle: downloadFor(patched, baseline)?.bundle ?? result.bundle, stale: { whole: false, tables: names([...wrong].sort((a, b) => a - b)) } };
+    let grew = false;
+    for (const problem of result.problems) {
+      const at = tableOfProblem(problem);
+      if (at === null) return whole();
+      // Map the patched index back to the design's index.
+      const key = keyOf(tables[at]);
+      const index = design.tables.findIndex((t, i) => !wrong.has(i) && keyOf(t) === key);
+      if (index >= 0) {
+        wrong.add(index);
+        grew = true;
+      }
+    }
+    if (!grew) break;
+  }
+  return whole();
 }

@@ -22,7 +22,7 @@ export function Dialog({ open, onClose, labelledBy, className = "", children }: 
       ref={ref}
       aria-labelledby={labelledBy}
       onClose={onClose}
-      className={`mx-auto mt-10 mb-auto overflow-hidden rounded-xl border border-line bg-panel p-0 text-fg shadow-2xl shadow-black/20 backdrop:bg-black/40 dark:shadow-black/60 dark:backdrop:bg-black/60 ${className}`}
+      className={`mx-auto mt-2 mb-auto sm:mt-10 overflow-hidden rounded-xl border border-line bg-panel p-0 text-fg shadow-2xl shadow-black/20 backdrop:bg-black/40 dark:shadow-black/60 dark:backdrop:bg-black/60 ${className}`}
     >
       {open && children}
     </dialog>

@@ -119,7 +119,7 @@ export function Button({ icon, tone = "default", size = "md", className = "", ch
   return (
     <button
       type={type}
-      className={`inline-flex shrink-0 cursor-pointer items-center justify-center rounded-md font-medium whitespace-nowrap transition-colors disabled:cursor-not-allowed disabled:opacity-45 ${sizing} ${tones[tone]} ${className}`}
+      className={`inline-flex shrink-0 cursor-pointer items-center justify-center rounded-md font-medium whitespace-nowrap transition-colors disabled:cursor-not-allowed disabled:opacity-45 aria-disabled:cursor-not-allowed aria-disabled:opacity-45 ${sizing} ${tones[tone]} ${className}`}
       {...rest}
     >
       {icon && <Icon name={icon} className={size === "sm" ? "size-3.5" : "size-4"} />}
