@@ -91,6 +91,8 @@ test("the downloaded zip holds exactly what the command line's compile writes, b
   await secondJson.saveAs(secondDesign);
   execFileSync("node_modules/.bin/tsx", ["lib/cli/main.ts", "compile", secondDesign, "--out", outDir], { stdio: "pipe" });
   const folder = readTree(outDir);
+  expect(JSON.parse(Buffer.from(second["design.json"]).toString("utf8"))).toEqual(JSON.parse(readFileSync(secondDesign, "utf8")));
+  delete second["design.json"];
   for (const [path, bytes] of Object.entries(second)) {
     expect(Buffer.from(bytes).toString("utf8"), `${path} differs from the CLI's second compile`).toBe(folder[path]?.toString("utf8"));
   }

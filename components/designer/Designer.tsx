@@ -28,7 +28,6 @@ export function Designer() {
   const ready = useDesigner((s) => s.ready);
   const selection = useDesigner((s) => s.selection);
   const name = useDesigner((s) => s.design.name);
-  const tableName = useDesigner((s) => (s.selection.kind === "table" ? s.design.tables[s.selection.index]?.name : undefined));
   // Below 1280 px the table list is a drawer: opened from the strip above the editor, closed by a choice.
   const [drawer, setDrawer] = useState(false);
   const [view, setView] = useState<"forms" | "canvas">("forms");
@@ -97,7 +96,7 @@ export function Designer() {
             >
               <span aria-hidden="true">☰</span> Tables
             </button>
-            <span className="min-w-0 flex-1 truncate text-muted">{selection.kind === "project" ? "Project settings" : tableName || "untitled table"}</span>
+            <OpenItemName />
             <div role="group" aria-label="View" className="flex shrink-0 rounded-md border border-line bg-panel p-0.5">
               {(["forms", "canvas"] as const).map((v) => (
                 <button
@@ -136,4 +135,10 @@ export function Designer() {
       <Notices />
     </div>
   );
+}
+
+/** The open table's name in the strip, subscribed on its own: typing a name re-renders this, not the page. */
+function OpenItemName() {
+  const label = useDesigner((s) => (s.selection.kind === "project" ? "Project settings" : s.design.tables[s.selection.index]?.name || "untitled table"));
+  return <span className="min-w-0 flex-1 truncate text-muted">{label}</span>;
 }
