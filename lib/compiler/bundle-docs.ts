@@ -15,7 +15,9 @@ function accessSummary(plan: TablePlan): string {
   const firewall =
     table.firewall.kind === "public"
       ? "shared by every signed-in user"
-      : [
+      : table.firewall.kind === "parent"
+        ? `through ${markdownCode(table.firewall.column, true)}: wherever its ${markdownCode(table.firewall.table, true)} row belongs`
+        : [
           table.firewall.organization ? `organization = ${markdownCode(table.firewall.organization, true)}` : null,
           table.firewall.owner
             ? `owner = ${markdownCode(table.firewall.owner.column, true)}${table.firewall.owner.mode === "optional" ? ` (or roles ${roleList(table.firewall.owner.bypassRoles)})` : ""}`
@@ -25,9 +27,14 @@ function accessSummary(plan: TablePlan): string {
           .join(", ");
   const ops = (["select", "insert", "update", "delete"] as const)
     .map((op) => {
-      const rule = table.access[op];
-      if (!rule) return null;
-      return `${op} (${rule.roles ? roleList(rule.roles) : "any signed-in user"})`;
+      const rules = table.access[op];
+      if (!rules || rules.length === 0) return null;
+      const who = rules.map((rule) =>
+        [rule.roles ? roleList(rule.roles) : "any signed-in user", rule.sharedVia ? `shared via ${markdownCode(rule.sharedVia.table, true)}` : null, rule.columns ? `columns ${rule.columns.map((c) => markdownCode(c, true)).join(", ")}` : null]
+          .filter(Boolean)
+          .join(", "),
+      );
+      return `${op} (${who.join("; or ")})`;
     })
     .filter(Boolean)
     .join("; ");
