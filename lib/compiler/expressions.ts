@@ -122,17 +122,34 @@ export function sharedKeysHelper(via: ModelSharedVia): string {
   return helper(quoteIdent(derivedName(`${via.table}_${via.row}_${via.user}`, "shared_keys")));
 }
 
+/**
+ * A helper's array of keys, once per statement: the cast makes `(select ...)` a scalar subquery
+ * (an InitPlan); `ANY ((select ...))` alone would read as ANY over a subquery's rows of arrays.
+ */
+function keysOf(call: string, type: ColumnType, qualified: boolean): string {
+  return `(select ${call})::${qualified ? qualifiedArrayType(type) : `${type}[]`}`;
+}
+
+const QUALIFIED: Record<string, string> = { integer: "int4", bigint: "int8", smallint: "int2", boolean: "bool", real: "float4", "double precision": "float8" };
+function qualifiedArrayType(type: ColumnType): string {
+  return `pg_catalog.${QUALIFIED[type] ?? type}[]`;
+}
+
 /** A rule's sharedVia as an expression on the row (`row`: OLD in a trigger), or null. */
 export function sharedSql(table: ModelTable, via: ModelSharedVia | null, row?: string): string | null {
   if (!via) return null;
-  const key = quoteIdent(table.primaryKey[0]);
-  return `${row ? `${row}.${key}` : key} = ANY ((select ${sharedKeysHelper(via)}()))`;
+  const key = columnOf(table, table.primaryKey[0]);
+  const ref = row ? `${row}.${quoteIdent(key.name)}` : quoteIdent(key.name);
+  return `${ref} = ANY (${keysOf(`${sharedKeysHelper(via)}()`, key.type, row !== undefined)})`;
 }
 
 /** Tenant isolation as one expression, or null for a public table. */
 export function firewallSql(table: ModelTable, firewall: ModelFirewall, exprs: Expressions): string | null {
   if (firewall.kind === "public") return null;
-  if (firewall.kind === "parent") return `${quoteIdent(firewall.column)} = ANY ((select ${parentKeysHelper(firewall.table)}()))`;
+  if (firewall.kind === "parent") {
+    const column = columnOf(table, firewall.column);
+    return `${quoteIdent(column.name)} = ANY (${keysOf(`${parentKeysHelper(firewall.table)}()`, column.type, exprs.qualified === true)})`;
+  }
   const org = firewall.organization ? columnOf(table, firewall.organization) : null;
   const owner = firewall.owner ? columnOf(table, firewall.owner.column) : null;
   const orgMatches = org ? `${quoteIdent(org.name)} = ${exprs.activeOrgId(org.type)}` : null;
