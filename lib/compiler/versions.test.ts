@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileDesign, compileNextVersion, type Bundle } from ".";
+import { compileDesign, compileNextVersion, type Bundle } from "."
+import type { AccessRule } from "../design";
 import { TARGETS, template, validateDesign, type Design, type Target } from "../design";
 import { apply, pendingMigrations, type Database, type Session } from "../db";
 import { writeBundleFiles } from "../db/test-bundles";
@@ -131,7 +132,7 @@ function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => voi
     { label: "make a column NOT NULL", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "project_id")!.notNull = true) },
     { label: "admins may delete projects", edit: (d) => (d.tables[0]!.access!.delete = { roles: ["owner", "admin"] }) },
     { label: "viewers lose select", edit: (d) => (d.tables[1]!.access!.select = { roles: ["owner", "admin", "member"] }) },
-    { label: "change a condition", edit: (d) => (d.tables[1]!.access!.update!.where = [{ column: "status", op: "in", value: ["draft", "review"] }]) },
+    { label: "change a condition", edit: (d) => ((d.tables[1]!.access!.update as AccessRule).where = [{ column: "status", op: "in", value: ["draft", "review"] }]) },
     { label: "ownership required", edit: (d) => (d.tables[1]!.firewall = { organization: { column: "organization_id" }, owner: { column: "user_id" } }) },
     { label: "signed-out visitors read published documents", edit: (d) => (d.tables[1]!.anonymous = { select: { where: [{ column: "status", op: "eq", value: "published" }] } }) },
     { label: "references across organizations", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "project_id")!.references!.crossOrganization = true) },
@@ -161,7 +162,7 @@ function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => voi
         const documents = d.tables.find((t) => t.name === "documents")!;
         const status = documents.columns.find((c) => c.name === "status")!;
         Object.assign(status, { id: status.id ?? "status", name: "state" });
-        for (const rule of Object.values(documents.access ?? {})) for (const c of [...(rule?.where ?? []), ...(rule?.check ?? [])]) if (c.column === "status") c.column = "state";
+        for (const rule of Object.values(documents.access ?? {}).flat()) for (const c of [...(rule?.where ?? []), ...(rule?.check ?? [])]) if (c.column === "status") c.column = "state";
       },
     },
     {
