@@ -122,6 +122,13 @@ function renameProjects(d: Design): void {
 
 /** Random edits a user makes between two versions; each result is validated, invalid ones are skipped. */
 function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => void }> {
+  return fc.constantFrom(...EDITS);
+}
+
+/** Spec §4's shapes: each is tried on its own too, both ways (added, and taken away again). */
+const SHAPE_EDITS = ["update becomes a rule list with columns", "comments through a parent", "documents shared through a sharing table"];
+
+const EDITS: { label: string; edit: (d: Design) => void }[] = (() => {
   const edits: { label: string; edit: (d: Design) => void }[] = [
     { label: "add a nullable column", edit: (d) => d.tables[1]!.columns.push({ name: "archived_at", type: "timestamptz" }) },
     { label: "add a column with a default", edit: (d) => d.tables[1]!.columns.push({ name: "archived", type: "boolean", notNull: true, default: "false" }) },
@@ -176,9 +183,48 @@ function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => voi
       },
     },
     { label: "the provider", edit: (d) => (d.auth.provider = "workos") },
+    // Spec §4's shapes: each change is a migration like any other.
+    {
+      label: "update becomes a rule list with columns",
+      edit: (d) =>
+        (d.tables[1]!.access!.update = [
+          { roles: ["member"], where: [{ column: "status", op: "eq", value: "draft" }], columns: ["title", "status"] },
+          { roles: ["owner", "admin"] },
+        ]),
+    },
+    {
+      label: "comments through a parent",
+      edit: (d) =>
+        d.tables.push({
+          name: "comments",
+          columns: [
+            { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" },
+            { name: "document_id", type: "uuid", notNull: true, references: { table: "documents", column: "id", onDelete: "cascade" } },
+            { name: "body", type: "text", notNull: true },
+          ],
+          firewall: { parent: { column: "document_id" } },
+          access: { select: {}, insert: {}, update: { columns: ["body"] } },
+        }),
+    },
+    {
+      label: "documents shared through a sharing table",
+      edit: (d) => {
+        d.tables.push({
+          name: "document_shares",
+          columns: [
+            { name: "document_id", type: "uuid", primaryKey: true, references: { table: "documents", column: "id", onDelete: "cascade" } },
+            { name: "user_id", type: "text", primaryKey: true },
+          ],
+          firewall: { parent: { column: "document_id" } },
+          access: { select: { where: [{ column: "user_id", op: "eq", value: "$user" }] }, insert: {} },
+        });
+        const documents = d.tables.find((t) => t.name === "documents")!;
+        documents.access!.select = [documents.access!.select as AccessRule, { sharedVia: { table: "document_shares", row: "document_id", user: "user_id" } }];
+      },
+    },
   ];
-  return fc.constantFrom(...edits);
-}
+  return edits;
+})();
 
 const RUNS = { pglite: Number(process.env.PROPERTY_RUNS_PGLITE ?? 70), postgres: Number(process.env.PROPERTY_RUNS_POSTGRES ?? 35) };
 
@@ -231,6 +277,31 @@ describe.each(testDatabases())("applying version 1 then version 2 on $name", ({ 
     expect((await upgraded.query(`select "label" from public."workspaces"`)).rows).toEqual([{ label: "kept" }]);
     expect((await upgraded.query(`select "title" from public."documents"`)).rows).toEqual([{ title: "doc" }]);
   });
+
+  it.each(SHAPE_EDITS.flatMap((label) => [[label, "forward"], [label, "back"]] as const))(
+    "converges and verifies when %s (%s)",
+    async (label, direction) => {
+      const edit = EDITS.find((e) => e.label === label)!;
+      const saas = template("saas");
+      const withShape = edited(saas, [edit])!;
+      const [v1Design, v2Design] = direction === "forward" ? [saas, withShape] : [withShape, saas];
+      const v1 = compiled(v1Design);
+      const v2 = next(v1.bundle, v2Design);
+      if (v2.kind !== "changed") throw new Error("expected a change");
+      upgraded ??= await open();
+      fresh ??= await open();
+      await resetBundleSchemas(upgraded);
+      await resetBundleSchemas(fresh);
+      await apply(v1.bundle, upgraded);
+      await apply(v2.bundle, upgraded);
+      await apply(v2.compiled.bundle, fresh);
+      expect(await catalog(upgraded)).toBe(await catalog(fresh));
+      expect(await pendingMigrations(v2.bundle, upgraded)).toEqual([]);
+      const report = await verifyBundle(v2.compiled.model, v2.bundle, upgraded);
+      expect(report.mismatches, formatReport(report)).toEqual([]);
+    },
+    120_000,
+  );
 
   it.each(["neon", "supabase"] as Target[])(
     "converges: version 1 then a random edit gives what a fresh apply of version 2 gives (target %s, property)",
