@@ -221,3 +221,13 @@ BEGIN PERFORM pg_catalog.set_config('attack.ran_as', current_user::pg_catalog.te
     });
   });
 });
+
+describe("shape errors inside a rule list", () => {
+  it("name the rule's index and field, not the union", () => {
+    const design = template("tracker") as unknown as { tables: { access: { update: { where?: { op: string }[] }[] } }[] };
+    design.tables[1].access.update[1].where![0].op = "like";
+    const result = validateDesign(design);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems[0]!.path).toBe("tables[1].access.update[1].where[0].op");
+  });
+});

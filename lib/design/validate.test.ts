@@ -88,7 +88,7 @@ describe("validateDesign", () => {
     design.tables[0].columns[0].primaryKey = false;
     expect(problemsOf(design)).toEqual([
       'tables[0].columns: table "todos" needs a primary key (mark a column "primaryKey": true)',
-      'tables[0].firewall: table "todos" needs a firewall: organization, owner, or "public": true',
+      'tables[0].firewall: table "todos" needs a firewall: organization, owner, parent, or "public": true',
     ]);
   });
 

@@ -91,7 +91,21 @@ function warningsFor(design: Design, model: Model): Problem[] {
 }
 
 function zodProblems(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: zodMessage(issue) }));
+  return error.issues.flatMap((issue) => unionBranch(issue, [])).map(({ issue, path }) => ({ path: formatPath(path), message: zodMessage(issue) }));
+}
+
+/**
+ * A rule or a list of rules (spec §4) is a union: its "Invalid input" would hide where the problem
+ * is. The branch with the fewest issues (the one the author meant) speaks instead, with its paths.
+ */
+function unionBranch(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): { issue: z.core.$ZodIssue; path: PropertyKey[] }[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return [{ issue, path }];
+  // A branch of the wrong type altogether (an object where a list was given) is the least likely meant.
+  const wrongType = (issues: readonly z.core.$ZodIssue[]) => (issues.some((i) => i.code === "invalid_type" && i.path.length === 0) ? 1 : 0);
+  const branch = [...issue.errors].sort((a, b) => wrongType(a) - wrongType(b) || a.length - b.length)[0]!;
+  if (branch.length === 0) return [{ issue, path }];
+  return branch.flatMap((inner) => unionBranch(inner, path));
 }
 
 function zodMessage(issue: z.core.$ZodIssue): string {
