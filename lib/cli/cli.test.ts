@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileDesign } from "../compiler";
-import { template } from "../design";
+import { template, type AccessRule } from "../design";
 import { runCliIn } from "./test-cli";
 
 let cwd: string;
@@ -46,7 +46,7 @@ describe("npm run cli", () => {
 
   it("reports each problem with the file and field, exits 2 and writes nothing", async () => {
     const design = template("saas");
-    design.tables[1].access!.update!.where![0].column = "stauts";
+    (design.tables[1].access!.update as AccessRule).where![0].column = "stauts";
     design.tables[0].columns[1].type = "strng";
     await writeFile(join(cwd, "bad.json"), JSON.stringify(design));
     const { exitCode, stderr } = await cli("compile", "bad.json", "--out", "bundle");

@@ -31,7 +31,9 @@ function accessSummary(plan: TablePlan): string {
   const firewall =
     table.firewall.kind === "public"
       ? "shared by every signed-in user"
-      : [
+      : table.firewall.kind === "parent"
+        ? `through ${markdownCode(table.firewall.column, true)}: wherever its ${markdownCode(table.firewall.table, true)} row belongs`
+        : [
           table.firewall.organization ? `organization = ${markdownCode(table.firewall.organization, true)}` : null,
           table.firewall.owner
             ? `owner = ${markdownCode(table.firewall.owner.column, true)}${table.firewall.owner.mode === "optional" ? ` (or roles ${roleList(table.firewall.owner.bypassRoles)})` : ""}`
@@ -41,13 +43,23 @@ function accessSummary(plan: TablePlan): string {
           .join(", ");
   const ops = (["select", "insert", "update", "delete"] as const)
     .map((op) => {
-      const rule = table.access[op];
-      if (!rule) return null;
-      const conditions = [
-        rule.where.length > 0 ? `rows where ${rule.where.map(conditionText).join(" and ")}` : null,
-        rule.check.length > 0 ? `${op === "update" ? "changed rows must have" : "new rows must have"} ${rule.check.map(conditionText).join(" and ")}` : null,
-      ].filter(Boolean);
-      return `${op} (${rule.roles ? roleList(rule.roles) : "any signed-in user"}${conditions.length > 0 ? `; ${conditions.join("; ")}` : ""})`;
+      const rules = table.access[op];
+      if (!rules || rules.length === 0) return null;
+      const who = rules.map((rule) => {
+        const conditions = [
+          rule.where.length > 0 ? `rows where ${rule.where.map(conditionText).join(" and ")}` : null,
+          rule.check.length > 0 ? `${op === "update" ? "changed rows must have" : "new rows must have"} ${rule.check.map(conditionText).join(" and ")}` : null,
+        ].filter(Boolean);
+        return [
+          rule.roles ? roleList(rule.roles) : "any signed-in user",
+          rule.sharedVia ? `shared via ${markdownCode(rule.sharedVia.table, true)}` : null,
+          rule.columns ? `columns ${rule.columns.map((c) => markdownCode(c, true)).join(", ")}` : null,
+          ...conditions,
+        ]
+          .filter(Boolean)
+          .join("; ");
+      });
+      return `${op} (${who.join(" OR ")})`;
     })
     .filter(Boolean)
     .join("; ");

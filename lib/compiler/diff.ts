@@ -149,7 +149,7 @@ export function migrationBetween(before: DatabaseState, after: DatabaseState): S
   // Last: a helper no policy calls any more.
   for (const h of before.helpers) {
     if (newHelpers.has(h.signature)) continue;
-    statements.push(`DROP FUNCTION IF EXISTS ${h.signature};`);
+    statements.push(...(h.drop ?? [`DROP FUNCTION IF EXISTS ${h.signature};`]));
     changes.push(`helper ${h.signature} dropped`);
   }
   return { statements, changes };

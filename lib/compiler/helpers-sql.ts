@@ -1,5 +1,6 @@
 import { dollarQuote, quoteIdent, sqlLiteral, type ClaimPath, type Model, type ModelTenancy } from "../design";
 import { HELPER_SCHEMA, PINNED_SEARCH_PATH, type TargetDialect } from "../targets";
+import { shapeHelpers } from "./shapes-sql";
 
 const fn = (name: string) => `${quoteIdent(HELPER_SCHEMA)}.${name}`;
 
@@ -23,11 +24,13 @@ export interface HelperFunction {
   readonly signature: string;
   /** CREATE OR REPLACE, then who may execute it. */
   readonly statements: readonly string[];
+  /** What removes it, when more than DROP FUNCTION (a trigger function takes its trigger along). */
+  readonly drop?: readonly string[];
 }
 
 export function helperStatements(model: Model, dialect: TargetDialect): HelperFunction[] {
   const tenancy = model.tenancy;
-  if (!tenancy) return [];
+  if (!tenancy) return shapeHelpers(model, dialect);
   const bodies = tenancy.source === "claims" ? claimsBodies(tenancy, dialect) : tablesBodies(tenancy, dialect);
   const roles = `${quoteIdent(dialect.signedInRole)}, ${quoteIdent(dialect.anonymousRole)}`;
   const helpers: HelperFunction[] = [];
@@ -53,7 +56,7 @@ export function helperStatements(model: Model, dialect: TargetDialect): HelperFu
     "CASE WHEN role = ANY (bypass_roles) THEN org END",
     "The active organization when the user's role is one of bypass_roles, else NULL.",
   );
-  return helpers;
+  return [...helpers, ...shapeHelpers(model, dialect)];
 }
 
 function claimsBodies(tenancy: Extract<ModelTenancy, { source: "claims" }>, dialect: TargetDialect): HelperBodies {

@@ -1,6 +1,7 @@
 import { OPERATIONS, type Model, type ModelTable, type Operation } from "../design";
 import type { TargetDialect } from "../targets";
-import { and, conditionsSql, expressionsFor, firewallSql, ordersText, rolesSql } from "./expressions";
+import type { ModelAccessRule } from "../design";
+import { and, conditionsSql, expressionsFor, firewallSql, or, ordersText, rolesSql, sharedSql } from "./expressions";
 import { derivedName, uniqueName } from "./names";
 
 /**
@@ -44,11 +45,21 @@ export interface TablePlan {
 export function planTables(model: Model, dialect: TargetDialect): TablePlan[] {
   const relationNames = new Set(model.tables.map((t) => t.name));
   const uniqueKeys = planUniqueKeys(model, relationNames);
+  const sharingLookups = new Map<string, string[][]>();
+  for (const t of model.tables) {
+    for (const rule of Object.values(t.access).flat()) {
+      if (!rule?.sharedVia) continue;
+      const { table: sharing, user, row } = rule.sharedVia;
+      const list = sharingLookups.get(sharing) ?? [];
+      if (!list.some((c) => c[0] === user && c[1] === row)) list.push([user, row]);
+      sharingLookups.set(sharing, list);
+    }
+  }
   return model.tables.map((table) => ({
     table,
     uniqueKeys: uniqueKeys.get(table.name) ?? [],
     policies: planPolicies(table, dialect),
-    indexes: planIndexes(table, relationNames, uniqueKeys.get(table.name) ?? []),
+    indexes: planIndexes(table, relationNames, uniqueKeys.get(table.name) ?? [], sharingLookups.get(table.name) ?? []),
     anonymousGrants: OPERATIONS.filter((op) => (op === "select" || op === "insert") && table.anonymous[op] !== null),
   }));
 }
@@ -70,14 +81,28 @@ function planPolicies(table: ModelTable, dialect: TargetDialect): PolicyPlan[] {
   }
 
   for (const op of OPERATIONS) {
-    const rule = table.access[op];
-    if (!rule) continue;
-    const roles = rolesSql(rule.roles, exprs);
-    const where = conditionsSql(table, rule.where, exprs);
-    const check = conditionsSql(table, rule.check, exprs);
-    const using = op === "insert" ? null : (and(roles, where) ?? "true");
-    // Without an explicit WITH CHECK, PostgreSQL would test USING (the old row's where) on the new row.
-    const withCheck = op === "insert" ? (and(roles, check) ?? "true") : op === "update" ? (check ?? "true") : null;
+    const rules = table.access[op] ?? [];
+    // No rule (or an empty list): no permissive policy, so PostgreSQL denies the operation.
+    if (rules.length === 0) continue;
+    let using: string | null;
+    let withCheck: string | null;
+    if (rules.length === 1) {
+      const [rule] = rules;
+      const roles = rolesSql(rule.roles, exprs);
+      const where = conditionsSql(table, rule.where, exprs);
+      const check = conditionsSql(table, rule.check, exprs);
+      using = op === "insert" ? null : (and(roles, where, sharedSql(table, rule.sharedVia)) ?? "true");
+      // Without an explicit WITH CHECK, PostgreSQL would test USING (the old row's where) on the new row.
+      withCheck = op === "insert" ? (and(roles, check) ?? "true") : op === "update" ? (check ?? "true") : null;
+    } else {
+      // One policy whose USING and WITH CHECK OR the rules: PostgreSQL ORs several permissive policies into
+      // one expression anyway, so more policies would plan the same and only be more to read. A rule's
+      // roles go into WITH CHECK too, or another role's check could admit the new row.
+      const usingOf = (rule: ModelAccessRule) => and(rolesSql(rule.roles, exprs), conditionsSql(table, rule.where, exprs), sharedSql(table, rule.sharedVia));
+      const checkOf = (rule: ModelAccessRule) => and(rolesSql(rule.roles, exprs), conditionsSql(table, rule.check, exprs));
+      using = op === "insert" ? null : (or(rules.map(usingOf)) ?? "true");
+      withCheck = op === "insert" || op === "update" ? (or(rules.map(checkOf)) ?? "true") : null;
+    }
     policies.push(policy(op, { restrictive: false, command: op, role: "signedIn", using, withCheck }));
   }
 
@@ -119,7 +144,7 @@ function planUniqueKeys(model: Model, relationNames: Set<string>): Map<string, U
  * A text column that a condition orders is indexed `COLLATE "C"`, the collation of that
  * comparison: an index of another collation cannot serve it.
  */
-function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: readonly UniqueKeyPlan[]): IndexPlan[] {
+function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: readonly UniqueKeyPlan[], sharingLookups: readonly (readonly string[])[] = []): IndexPlan[] {
   type Wanted = { columns: string[]; codePoint: string | null };
   const wanted: Wanted[] = [];
   const firewall = table.firewall;
@@ -128,8 +153,11 @@ function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: 
     const lead = [firewall.organization, firewall.owner?.column].filter((c): c is string => c !== null && c !== undefined);
     if (lead.length > 0) wanted.push({ columns: lead, codePoint: null });
   }
+  if (firewall.kind === "parent") wanted.push({ columns: [firewall.column], codePoint: null });
+  // A sharing table is looked up by user, and yields row keys: (user, row) serves it alone.
+  for (const columns of sharingLookups) wanted.push({ columns: [...columns], codePoint: null });
   const filters = [
-    ...OPERATIONS.flatMap((op) => (op === "insert" ? [] : (table.access[op]?.where ?? []))),
+    ...OPERATIONS.flatMap((op) => (op === "insert" ? [] : (table.access[op] ?? []).flatMap((rule) => rule.where))),
     ...(table.anonymous.select?.where ?? []),
   ];
   for (const condition of filters) {

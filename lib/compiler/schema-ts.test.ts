@@ -3,7 +3,8 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileDesign } from ".";
+import { compileDesign } from "."
+import type { AccessRule } from "../design";
 import { TEMPLATE_NAMES, template, type Design } from "../design";
 
 const run = promisify(execFile);
@@ -39,7 +40,7 @@ describe("schema.ts", () => {
     hostile.tables[0].columns[2].name = 'we"ird `name` ${x}';
     hostile.tables[1].columns[3].references = { table: "class", column: "id", onDelete: "set null" };
     hostile.tables[1].columns.push({ name: "parent", type: "uuid", references: { table: "documents", column: "id" } });
-    hostile.tables[1].access!.select!.where = [{ column: "title", op: "neq", value: "`${process.exit()}`\\" }];
+    (hostile.tables[1].access!.select as AccessRule).where = [{ column: "title", op: "neq", value: "`${process.exit()}`\\" }];
     designs.hostile = hostile;
     designs.supabase = { ...template("saas"), target: "supabase" };
     designs.postgres = { ...template("saas"), target: "postgres", postgres: { signedInRole: "web user", anonymousRole: "web_anon" } };

@@ -18,7 +18,7 @@ export interface DatabaseState {
   readonly tables: readonly TableState[];
   readonly uniqueKeys: readonly ConstraintState[];
   readonly foreignKeys: readonly ConstraintState[];
-  readonly helpers: readonly { readonly signature: string; readonly statements: readonly string[] }[];
+  readonly helpers: readonly { readonly signature: string; readonly statements: readonly string[]; readonly drop?: readonly string[] }[];
   readonly policies: readonly ConstraintState[];
   readonly indexes: readonly ConstraintState[];
   /** drizzle-kit's snapshot of schema.ts at this state (drizzle layout), for the next version's snapshot file. */

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileDesign, compileNextVersion, type Bundle } from ".";
+import { compileDesign, compileNextVersion, type Bundle } from "."
+import type { AccessRule } from "../design";
 import { TARGETS, template, validateDesign, type Design, type Target } from "../design";
 import { apply, pendingMigrations, type Database, type Session } from "../db";
 import { writeBundleFiles } from "../db/test-bundles";
@@ -122,6 +123,13 @@ function renameProjects(d: Design): void {
 
 /** Random edits a user makes between two versions; each result is validated, invalid ones are skipped. */
 function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => void }> {
+  return fc.constantFrom(...EDITS);
+}
+
+/** Spec §4's shapes: each is tried on its own too, both ways (added, and taken away again). */
+const SHAPE_EDITS = ["update becomes a rule list with columns", "comments through a parent", "documents shared through a sharing table"];
+
+const EDITS: { label: string; edit: (d: Design) => void }[] = (() => {
   const edits: { label: string; edit: (d: Design) => void }[] = [
     { label: "add a nullable column", edit: (d) => d.tables[1]!.columns.push({ name: "archived_at", type: "timestamptz" }) },
     { label: "add a column with a default", edit: (d) => d.tables[1]!.columns.push({ name: "archived", type: "boolean", notNull: true, default: "false" }) },
@@ -132,7 +140,7 @@ function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => voi
     { label: "make a column NOT NULL", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "project_id")!.notNull = true) },
     { label: "admins may delete projects", edit: (d) => (d.tables[0]!.access!.delete = { roles: ["owner", "admin"] }) },
     { label: "viewers lose select", edit: (d) => (d.tables[1]!.access!.select = { roles: ["owner", "admin", "member"] }) },
-    { label: "change a condition", edit: (d) => (d.tables[1]!.access!.update!.where = [{ column: "status", op: "in", value: ["draft", "review"] }]) },
+    { label: "change a condition", edit: (d) => ((d.tables[1]!.access!.update as AccessRule).where = [{ column: "status", op: "in", value: ["draft", "review"] }]) },
     { label: "ownership required", edit: (d) => (d.tables[1]!.firewall = { organization: { column: "organization_id" }, owner: { column: "user_id" } }) },
     { label: "signed-out visitors read published documents", edit: (d) => (d.tables[1]!.anonymous = { select: { where: [{ column: "status", op: "eq", value: "published" }] } }) },
     { label: "references across organizations", edit: (d) => (d.tables[1]!.columns.find((c) => c.name === "project_id")!.references!.crossOrganization = true) },
@@ -162,7 +170,7 @@ function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => voi
         const documents = d.tables.find((t) => t.name === "documents")!;
         const status = documents.columns.find((c) => c.name === "status")!;
         Object.assign(status, { id: status.id ?? "status", name: "state" });
-        for (const rule of Object.values(documents.access ?? {})) for (const c of [...(rule?.where ?? []), ...(rule?.check ?? [])]) if (c.column === "status") c.column = "state";
+        for (const rule of Object.values(documents.access ?? {}).flat()) for (const c of [...(rule?.where ?? []), ...(rule?.check ?? [])]) if (c.column === "status") c.column = "state";
       },
     },
     {
@@ -176,9 +184,48 @@ function arbitraryEdit(): fc.Arbitrary<{ label: string; edit: (d: Design) => voi
       },
     },
     { label: "the provider", edit: (d) => (d.auth.provider = "workos") },
+    // Spec §4's shapes: each change is a migration like any other.
+    {
+      label: "update becomes a rule list with columns",
+      edit: (d) =>
+        (d.tables[1]!.access!.update = [
+          { roles: ["member"], where: [{ column: "status", op: "eq", value: "draft" }], columns: ["title", "status"] },
+          { roles: ["owner", "admin"] },
+        ]),
+    },
+    {
+      label: "comments through a parent",
+      edit: (d) =>
+        d.tables.push({
+          name: "comments",
+          columns: [
+            { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" },
+            { name: "document_id", type: "uuid", notNull: true, references: { table: "documents", column: "id", onDelete: "cascade" } },
+            { name: "body", type: "text", notNull: true },
+          ],
+          firewall: { parent: { column: "document_id" } },
+          access: { select: {}, insert: {}, update: { columns: ["body"] } },
+        }),
+    },
+    {
+      label: "documents shared through a sharing table",
+      edit: (d) => {
+        d.tables.push({
+          name: "document_shares",
+          columns: [
+            { name: "document_id", type: "uuid", primaryKey: true, references: { table: "documents", column: "id", onDelete: "cascade" } },
+            { name: "user_id", type: "text", primaryKey: true },
+          ],
+          firewall: { parent: { column: "document_id" } },
+          access: { select: { where: [{ column: "user_id", op: "eq", value: "$user" }] }, insert: {} },
+        });
+        const documents = d.tables.find((t) => t.name === "documents")!;
+        documents.access!.select = [documents.access!.select as AccessRule, { sharedVia: { table: "document_shares", row: "document_id", user: "user_id" } }];
+      },
+    },
   ];
-  return fc.constantFrom(...edits);
-}
+  return edits;
+})();
 
 const RUNS = { pglite: Number(process.env.PROPERTY_RUNS_PGLITE ?? 70), postgres: Number(process.env.PROPERTY_RUNS_POSTGRES ?? 35) };
 
@@ -231,6 +278,31 @@ describe.each(testDatabases())("applying version 1 then version 2 on $name", ({ 
     expect((await upgraded.query(`select "label" from public."workspaces"`)).rows).toEqual([{ label: "kept" }]);
     expect((await upgraded.query(`select "title" from public."documents"`)).rows).toEqual([{ title: "doc" }]);
   });
+
+  it.each(SHAPE_EDITS.flatMap((label) => [[label, "forward"], [label, "back"]] as const))(
+    "converges and verifies when %s (%s)",
+    async (label, direction) => {
+      const edit = EDITS.find((e) => e.label === label)!;
+      const saas = template("saas");
+      const withShape = edited(saas, [edit])!;
+      const [v1Design, v2Design] = direction === "forward" ? [saas, withShape] : [withShape, saas];
+      const v1 = compiled(v1Design);
+      const v2 = next(v1.bundle, v2Design);
+      if (v2.kind !== "changed") throw new Error("expected a change");
+      upgraded ??= await open();
+      fresh ??= await open();
+      await resetBundleSchemas(upgraded);
+      await resetBundleSchemas(fresh);
+      await apply(v1.bundle, upgraded);
+      await apply(v2.bundle, upgraded);
+      await apply(v2.compiled.bundle, fresh);
+      expect(await catalog(upgraded)).toBe(await catalog(fresh));
+      expect(await pendingMigrations(v2.bundle, upgraded)).toEqual([]);
+      const report = await verifyBundle(v2.compiled.model, v2.bundle, upgraded);
+      expect(report.mismatches, formatReport(report)).toEqual([]);
+    },
+    120_000,
+  );
 
   it.each(["neon", "supabase"] as Target[])(
     "converges: version 1 then a random edit gives what a fresh apply of version 2 gives (target %s, property)",

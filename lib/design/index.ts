@@ -15,6 +15,8 @@ export type {
   Firewall,
   Access,
   AccessRule,
+  AccessRules,
+  SharedVia,
   Condition,
   ConditionOp,
   ColumnType,
@@ -23,7 +25,7 @@ export type {
   Provider,
   Tenancy,
 } from "./schema";
-export type { Model, ClaimPath, ModelTable, ModelColumn, ModelReference, ModelCondition, ModelFirewall, ModelAccessRule, ModelTenancy, ConditionValue } from "./model";
+export type { Model, ClaimPath, ModelTable, ModelColumn, ModelReference, ModelCondition, ModelFirewall, ModelAccessRule, ModelAccessRules, ModelSharedVia, ModelTenancy, ConditionValue } from "./model";
 export { columnOf } from "./model";
 export { validateDesign, formatProblem, implicitPrimaryKeyName, SUPPORTED_TARGETS, DEFAULT_ORG_CLAIM, DEFAULT_ROLE_CLAIM } from "./validate";
 export type { Problem, ValidationResult } from "./validate";

@@ -67,6 +67,11 @@ export interface ModelCondition {
 
 export type ModelFirewall =
   | { readonly kind: "public" }
+  /**
+   * Spec §4: the row passes when its `column` is not NULL and the parent row it references (by
+   * the parent's primary key `parentColumn`) exists and passes the parent's firewall.
+   */
+  | { readonly kind: "parent"; readonly column: string; readonly table: string; readonly parentColumn: string }
   | {
       readonly kind: "isolated";
       readonly organization: string | null;
@@ -78,7 +83,22 @@ export interface ModelAccessRule {
   readonly roles: readonly string[] | null;
   readonly where: readonly ModelCondition[];
   readonly check: readonly ModelCondition[];
+  /** Spec §4: admits rows shared with the user through a sharing table; null when the rule has none. */
+  readonly sharedVia: ModelSharedVia | null;
+  /** Spec §4, update only: the columns the rule lets change; null: any column. */
+  readonly columns: readonly string[] | null;
 }
+
+export interface ModelSharedVia {
+  readonly table: string;
+  /** The sharing table's column holding the shared row's key (the shared table's single-column primary key). */
+  readonly row: string;
+  /** The sharing table's column holding the user the row is shared with. */
+  readonly user: string;
+}
+
+/** The rules of one operation (spec §4): any of them admits; none (or an empty list) allows nothing. */
+export type ModelAccessRules = readonly ModelAccessRule[];
 
 export interface ModelTable {
   /** The stable id: the design's `id`, or the name when it has none. Versions match tables by it, so a rename is a rename. */
@@ -87,7 +107,7 @@ export interface ModelTable {
   readonly columns: readonly ModelColumn[];
   readonly primaryKey: readonly string[];
   readonly firewall: ModelFirewall;
-  readonly access: Readonly<Partial<Record<Operation, ModelAccessRule>>>;
+  readonly access: Readonly<Partial<Record<Operation, ModelAccessRules>>>;
   readonly anonymous: {
     readonly select: { readonly where: readonly ModelCondition[] } | null;
     readonly insert: { readonly check: readonly ModelCondition[] } | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { template, validateDesign, type Design } from ".";
+import { template, validateDesign, type Design, type AccessRule } from ".";
 
 const TERMINATORS = { "U+000A": "\n", "U+000D": "\r", "U+2028": "\u2028", "U+2029": "\u2029", "U+0085": "\u0085", "U+000B": "\v", "U+000C": "\f" } as const;
 
@@ -16,7 +16,7 @@ const PLACES: { path: string; set: (design: Design, bad: string) => void; base?:
   { path: "tables[1].columns[3].references.table", set: (d, bad) => void (d.tables[1].columns[3].references!.table = `projects${bad}`) },
   { path: "tables[0].firewall.organization.column", set: (d, bad) => void (d.tables[0].firewall!.organization!.column = `organization_id${bad}`) },
   { path: "roles[1]", set: (d, bad) => void (d.roles![1] = `admin${bad}`) },
-  { path: "tables[0].access.select.roles[0]", set: (d, bad) => void (d.tables[0].access!.select!.roles![0] = `owner${bad}`) },
+  { path: "tables[0].access.select.roles[0]", set: (d, bad) => void ((d.tables[0].access!.select as AccessRule).roles![0] = `owner${bad}`) },
   { path: "auth.tenancy.orgClaim", set: (d, bad) => void (d.auth.tenancy = { source: "claims", orgClaim: `org_id${bad}`, roleClaim: "org_role" }) },
   { path: "auth.tenancy.roleClaim[1]", set: (d, bad) => void (d.auth.tenancy = { source: "claims", orgClaim: "org_id", roleClaim: ["o", `rol${bad}`] }) },
   {
@@ -50,7 +50,7 @@ describe("characters in names", () => {
   it("refuses drizzle's statement breakpoint in any string, data included, since drizzle-kit splits the file there", () => {
     const design = template("saas");
     design.name = "acme --> statement-breakpoint DROP TABLE x; --";
-    design.tables[1].access!.update!.where = [{ column: "status", op: "eq", value: "--> statement-breakpoint" }];
+    (design.tables[1].access!.update as AccessRule).where = [{ column: "status", op: "eq", value: "--> statement-breakpoint" }];
     expect(problemsOf(design).map((p) => p.path)).toEqual(["name", "tables[1].access.update.where[0].value"]);
   });
 
@@ -58,7 +58,7 @@ describe("characters in names", () => {
     const design = template("saas");
     design.name = `it's "acme" \`\${x}\` */ -- #`;
     design.tables[0].columns[2].name = `we"ird 'name' \`x\``;
-    design.tables[1].access!.update!.where = [{ column: "status", op: "eq", value: "line one\nline two\u2028" }];
+    (design.tables[1].access!.update as AccessRule).where = [{ column: "status", op: "eq", value: "line one\nline two\u2028" }];
     expect(problemsOf(design)).toEqual([]);
   });
 });

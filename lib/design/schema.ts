@@ -102,18 +102,31 @@ const firewallSchema = z
       .strict()
       .optional(),
     public: z.literal(true).optional(),
+    /** Spec §4: tenancy through a foreign key; the row belongs wherever its parent row belongs. */
+    parent: z.object({ column: z.string() }).strict().optional(),
   })
   .strict();
 
 const conditions = z.array(conditionSchema).optional();
+
+export const sharedViaSchema = z
+  .object({ table: z.string(), row: z.string(), user: z.string() })
+  .strict();
 
 const accessRuleSchema = z
   .object({
     roles: z.array(z.string()).optional(),
     where: conditions,
     check: conditions,
+    /** Spec §4: rows shared with the signed-in user through a sharing table of (row key, user) pairs. */
+    sharedVia: sharedViaSchema.optional(),
+    /** Spec §4, update rules only: the columns the rule lets change. */
+    columns: z.array(z.string()).optional(),
   })
   .strict();
+
+/** Spec §4: one rule, or a list of rules of which any may admit (an empty list allows nothing). */
+const accessRulesSchema = z.union([accessRuleSchema, z.array(accessRuleSchema)]);
 
 const anonymousSchema = z
   .object({
@@ -130,10 +143,10 @@ const tableSchema = z
     firewall: firewallSchema.optional(),
     access: z
       .object({
-        select: accessRuleSchema.optional(),
-        insert: accessRuleSchema.optional(),
-        update: accessRuleSchema.optional(),
-        delete: accessRuleSchema.optional(),
+        select: accessRulesSchema.optional(),
+        insert: accessRulesSchema.optional(),
+        update: accessRulesSchema.optional(),
+        delete: accessRulesSchema.optional(),
       })
       .strict()
       .optional(),
@@ -196,7 +209,10 @@ export type Table = Design["tables"][number];
 export type Column = Table["columns"][number];
 export type Firewall = NonNullable<Table["firewall"]>;
 export type Access = NonNullable<Table["access"]>;
-export type AccessRule = NonNullable<Access["select"]>;
+export type AccessRule = z.infer<typeof accessRuleSchema>;
+/** What `access.<op>` holds: one rule, or a list of rules. */
+export type AccessRules = NonNullable<Access["select"]>;
+export type SharedVia = z.infer<typeof sharedViaSchema>;
 export type Condition = z.infer<typeof conditionSchema>;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
 export type Operation = (typeof OPERATIONS)[number];

@@ -97,7 +97,167 @@ const blog: Design = {
   ],
 };
 
-export const TEMPLATES = { todos, saas, blog } as const satisfies Record<string, Design>;
+const id = { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" } as const;
+const me = (column: string) => ({ column, op: "eq" as const, value: "$user" });
+
+/** Spec §4: tenancy through parents (tasks of projects, comments of tasks) and rules per role. */
+const tracker: Design = {
+  version: 1,
+  name: "tracker",
+  target: "neon",
+  auth: { provider: "clerk", tenancy: { source: "claims", orgClaim: "org_id", roleClaim: "org_role" } },
+  roles: ["owner", "admin", "member", "viewer"],
+  tables: [
+    {
+      name: "projects",
+      columns: [
+        { ...id },
+        { name: "organization_id", type: "text", notNull: true },
+        { name: "name", type: "text", notNull: true },
+        { name: "closed", type: "boolean", notNull: true, default: "false" },
+      ],
+      firewall: { organization: { column: "organization_id" } },
+      access: {
+        select: {},
+        insert: { roles: ["owner", "admin"] },
+        update: [{ roles: ["owner", "admin"] }, { roles: ["member"], where: [{ column: "closed", op: "eq", value: false }], columns: ["name"] }],
+        delete: { roles: ["owner"] },
+      },
+    },
+    {
+      name: "tasks",
+      columns: [
+        { ...id },
+        { name: "project_id", type: "uuid", notNull: true, references: { table: "projects", column: "id", onDelete: "cascade" } },
+        { name: "title", type: "text", notNull: true },
+        { name: "status", type: "text", notNull: true, default: "'todo'" },
+        { name: "assignee_id", type: "text" },
+      ],
+      // A task belongs wherever its project belongs.
+      firewall: { parent: { column: "project_id" } },
+      access: {
+        select: {},
+        insert: { roles: ["owner", "admin", "member"], check: [{ column: "status", op: "eq", value: "todo" }] },
+        // Admins change anything; members move the tasks assigned to them, and only their status.
+        update: [
+          { roles: ["owner", "admin"] },
+          { roles: ["member"], where: [me("assignee_id")], check: [{ column: "status", op: "in", value: ["todo", "doing", "done"] }], columns: ["status"] },
+        ],
+        delete: { roles: ["owner", "admin"] },
+      },
+    },
+    {
+      name: "comments",
+      columns: [
+        { ...id },
+        { name: "task_id", type: "uuid", notNull: true, references: { table: "tasks", column: "id", onDelete: "cascade" } },
+        { name: "author_id", type: "text", notNull: true, default: "auth.user_id()" },
+        { name: "body", type: "text", notNull: true },
+      ],
+      firewall: { parent: { column: "task_id" } },
+      access: {
+        select: {},
+        insert: { roles: ["owner", "admin", "member"], check: [me("author_id")] },
+        update: { where: [me("author_id")], columns: ["body"] },
+        delete: [{ where: [me("author_id")] }, { roles: ["owner", "admin"] }],
+      },
+    },
+  ],
+};
+
+/** Spec §4: documents shared with users through a sharing table. */
+const documents: Design = {
+  version: 1,
+  name: "documents",
+  target: "neon",
+  auth: { provider: "clerk", tenancy: { source: "claims", orgClaim: "org_id", roleClaim: "org_role" } },
+  roles: ["owner", "admin", "member"],
+  tables: [
+    {
+      name: "documents",
+      columns: [
+        { ...id },
+        { name: "organization_id", type: "text", notNull: true },
+        { name: "owner_id", type: "text", notNull: true, default: "auth.user_id()" },
+        { name: "title", type: "text", notNull: true },
+        { name: "body", type: "text", notNull: true, default: "''" },
+      ],
+      firewall: { organization: { column: "organization_id" } },
+      access: {
+        // Admins read everything in the organization; members their own documents and those shared with them.
+        select: [
+          { roles: ["owner", "admin"] },
+          { where: [me("owner_id")] },
+          { sharedVia: { table: "document_shares", row: "document_id", user: "user_id" } },
+        ],
+        insert: { roles: ["owner", "admin", "member"], check: [me("owner_id")] },
+        update: [
+          { where: [me("owner_id")], check: [me("owner_id")] },
+          { sharedVia: { table: "document_shares", row: "document_id", user: "user_id" }, columns: ["title", "body"] },
+        ],
+        delete: [{ where: [me("owner_id")] }, { roles: ["owner"] }],
+      },
+    },
+    {
+      name: "document_shares",
+      columns: [
+        { name: "document_id", type: "uuid", primaryKey: true, references: { table: "documents", column: "id", onDelete: "cascade" } },
+        { name: "user_id", type: "text", primaryKey: true },
+      ],
+      firewall: { parent: { column: "document_id" } },
+      access: {
+        select: [{ where: [me("user_id")] }, { roles: ["owner", "admin"] }],
+        insert: { roles: ["owner", "admin", "member"] },
+        delete: [{ where: [me("user_id")] }, { roles: ["owner", "admin"] }],
+      },
+    },
+  ],
+};
+
+/** A public catalogue: everyone reads published products, only the seller writes them. */
+const marketplace: Design = {
+  version: 1,
+  name: "marketplace",
+  target: "neon",
+  auth: { provider: "clerk" },
+  tables: [
+    {
+      name: "products",
+      columns: [
+        { ...id },
+        { name: "seller_id", type: "text", notNull: true, default: "auth.user_id()" },
+        { name: "title", type: "text", notNull: true },
+        { name: "price_cents", type: "integer", notNull: true },
+        { name: "published", type: "boolean", notNull: true, default: "false" },
+      ],
+      firewall: { public: true },
+      access: {
+        select: [{ where: [{ column: "published", op: "eq", value: true }] }, { where: [me("seller_id")] }],
+        insert: { check: [me("seller_id")] },
+        update: { where: [me("seller_id")], columns: ["title", "price_cents", "published"] },
+        delete: { where: [me("seller_id")] },
+      },
+      anonymous: { select: { where: [{ column: "published", op: "eq", value: true }] } },
+    },
+    {
+      name: "reviews",
+      columns: [
+        { ...id },
+        { name: "product_id", type: "uuid", notNull: true, references: { table: "products", column: "id", onDelete: "cascade" } },
+        { name: "author_id", type: "text", notNull: true, default: "auth.user_id()" },
+        { name: "stars", type: "integer", notNull: true },
+      ],
+      firewall: { parent: { column: "product_id" } },
+      access: {
+        select: {},
+        insert: { check: [me("author_id"), { column: "stars", op: "gte", value: 1 }, { column: "stars", op: "lte", value: 5 }] },
+        delete: { where: [me("author_id")] },
+      },
+    },
+  ],
+};
+
+export const TEMPLATES = { todos, saas, blog, tracker, documents, marketplace } as const satisfies Record<string, Design>;
 export type TemplateName = keyof typeof TEMPLATES;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
 
@@ -105,6 +265,9 @@ export const TEMPLATE_DESCRIPTIONS: Record<TemplateName, string> = {
   todos: "Single-user todos: each user sees and changes only their own rows.",
   saas: "Organizations with owner, admin, member and viewer roles; projects and documents, optional ownership, a where on update.",
   blog: "Authors write their own posts; signed-out visitors read published ones.",
+  tracker: "Projects, tasks and comments: tasks belong to their project's organization, comments to their task's; rules per role.",
+  documents: "Documents per organization, shared with users through a sharing table; owners and sharers edit some columns.",
+  marketplace: "A public catalogue: anyone reads published products, only the seller changes them; reviews belong to their product.",
 };
 
 /** A fresh copy, so that callers may edit it. */

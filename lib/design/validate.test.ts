@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatProblem, TEMPLATE_NAMES, template, validateDesign, type Design } from ".";
+import { formatProblem, TEMPLATE_NAMES, template, validateDesign, type Design, type AccessRule } from ".";
 
 function problemsOf(design: unknown): string[] {
   const result = validateDesign(design);
@@ -17,7 +17,7 @@ describe("validateDesign", () => {
 
   it("names the path of a condition on a missing column", () => {
     const design = saas();
-    design.tables[1].access!.update!.where![0].column = "stauts";
+    (design.tables[1].access!.update as AccessRule).where![0].column = "stauts";
     expect(problemsOf(design)).toEqual(['tables[1].access.update.where[0].column: no column "stauts" in table "documents"']);
   });
 
@@ -68,7 +68,7 @@ describe("validateDesign", () => {
 
   it("checks that values fit their column's type", () => {
     const design = saas();
-    design.tables[1].access!.select!.where = [
+    (design.tables[1].access!.select as AccessRule).where = [
       { column: "project_id", op: "eq", value: "not-a-uuid" },
       { column: "status", op: "eq", value: null },
       { column: "status", op: "in", value: [] },
@@ -88,7 +88,7 @@ describe("validateDesign", () => {
     design.tables[0].columns[0].primaryKey = false;
     expect(problemsOf(design)).toEqual([
       'tables[0].columns: table "todos" needs a primary key (mark a column "primaryKey": true)',
-      'tables[0].firewall: table "todos" needs a firewall: organization, owner, or "public": true',
+      'tables[0].firewall: table "todos" needs a firewall: organization, owner, parent, or "public": true',
     ]);
   });
 

@@ -4,17 +4,19 @@ import {
   designSchema,
   OPERATIONS,
   type AccessRule,
+  type AccessRules,
   type Column,
   type ColumnType,
   type Condition,
   type Design,
+  type SharedVia,
   type Table,
 } from "./schema";
 import { parseDefault } from "./defaults";
 import { nameCharacterProblems } from "./name-characters";
 import { PROVIDER_PRESETS } from "./providers";
 import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
-import type { Model, ModelAccessRule, ModelColumn, ModelCondition, ModelFirewall, ModelReference, ModelTable, ModelTenancy } from "./model";
+import type { Model, ModelAccessRule, ModelSharedVia, ModelColumn, ModelCondition, ModelFirewall, ModelReference, ModelTable, ModelTenancy } from "./model";
 
 export interface Problem {
   /** Where in the design file, e.g. `tables[1].access.update.where[0].column`. */
@@ -89,7 +91,21 @@ function warningsFor(design: Design, model: Model): Problem[] {
 }
 
 function zodProblems(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: zodMessage(issue) }));
+  return error.issues.flatMap((issue) => unionBranch(issue, [])).map(({ issue, path }) => ({ path: formatPath(path), message: zodMessage(issue) }));
+}
+
+/**
+ * A rule or a list of rules (spec §4) is a union: its "Invalid input" would hide where the problem
+ * is. The branch with the fewest issues (the one the author meant) speaks instead, with its paths.
+ */
+function unionBranch(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): { issue: z.core.$ZodIssue; path: PropertyKey[] }[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return [{ issue, path }];
+  // A branch of the wrong type altogether (an object where a list was given) is the least likely meant.
+  const wrongType = (issues: readonly z.core.$ZodIssue[]) => (issues.some((i) => i.code === "invalid_type" && i.path.length === 0) ? 1 : 0);
+  const branch = [...issue.errors].sort((a, b) => wrongType(a) - wrongType(b) || a.length - b.length)[0]!;
+  if (branch.length === 0) return [{ issue, path }];
+  return branch.flatMap((inner) => unionBranch(inner, path));
 }
 
 function zodMessage(issue: z.core.$ZodIssue): string {
@@ -150,6 +166,12 @@ function buildModel(design: Design, report: Report): Model {
   });
 
   checkStableIds(design.tables, "tables", "table", report);
+  reportParentCycles(design, report);
+  if (design.forceRowLevelSecurity === true) {
+    design.tables.forEach((t, i) => {
+      if (t.firewall?.parent) report(`tables[${i}].firewall.parent`, "a parent firewall reads the parent through a helper that runs as the tables' owner, which forceRowLevelSecurity would hold to the policies; not supported together yet");
+    });
+  }
   const tables = design.tables.map((table, i) => buildTable(design, table, `tables[${i}]`, tenancy !== null, roles, report));
   if (tenancy?.source === "tables") {
     tables.push(...membershipTables(design, tenancy, report));
@@ -258,7 +280,7 @@ function generatedMembershipTable(kind: "membership" | "activeOrg", name: string
   });
   const [user] = columns;
   const ownRows: ModelFirewall = { kind: "isolated", organization: null, owner: { column: user, mode: "required", bypassRoles: [] } };
-  const everyone: ModelAccessRule = { roles: null, where: [], check: [] };
+  const everyone: ModelAccessRule = { roles: null, where: [], check: [], sharedVia: null, columns: null };
   if (kind === "membership") {
     const [, org, role] = columns;
     return {
@@ -268,7 +290,7 @@ function generatedMembershipTable(kind: "membership" | "activeOrg", name: string
       primaryKey: [org, user],
       firewall: ownRows,
       // Members read their own memberships; writing them is the application's (service role's) job.
-      access: { select: everyone },
+      access: { select: [everyone] },
       anonymous: { select: null, insert: null },
       generatedFor: "membership",
     };
@@ -281,7 +303,7 @@ function generatedMembershipTable(kind: "membership" | "activeOrg", name: string
     primaryKey: [user],
     firewall: ownRows,
     // A user chooses their own active organization; it only counts while they are a member of it.
-    access: { select: everyone, insert: everyone, update: everyone, delete: everyone },
+    access: { select: [everyone], insert: [everyone], update: [everyone], delete: [everyone] },
     anonymous: { select: null, insert: null },
     generatedFor: "activeOrg",
   };
@@ -395,22 +417,41 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
   const conditions = (conditionsPath: string, list: readonly Condition[] | undefined) =>
     (list ?? []).map((condition, k) => buildCondition(condition, `${conditionsPath}[${k}]`, table.name, typeOf, columnNames, hasTenancy, report));
 
-  const access: Partial<Record<(typeof OPERATIONS)[number], ModelAccessRule>> = {};
+  const access: Partial<Record<(typeof OPERATIONS)[number], ModelAccessRule[]>> = {};
   for (const op of OPERATIONS) {
-    const rule: AccessRule | undefined = table.access?.[op];
-    if (!rule) continue;
-    const rulePath = `${path}.access.${op}`;
-    if (rule.roles !== undefined) {
-      if (rule.roles.length === 0) report(`${rulePath}.roles`, "list at least one role, or leave roles out to allow every signed-in user");
-      checkRoles(`${rulePath}.roles`, rule.roles);
-    }
-    if (op === "insert" && rule.where?.length) report(`${rulePath}.where`, "insert has no existing row; use check for the new row");
-    if ((op === "select" || op === "delete") && rule.check?.length) report(`${rulePath}.check`, `${op} writes no new row; use where`);
-    access[op] = {
-      roles: rule.roles ?? null,
-      where: conditions(`${rulePath}.where`, rule.where),
-      check: conditions(`${rulePath}.check`, rule.check),
-    };
+    const given: AccessRules | undefined = table.access?.[op];
+    if (given === undefined) continue;
+    const list: readonly AccessRule[] = Array.isArray(given) ? given : [given];
+    access[op] = list.map((rule, k) => {
+      const rulePath = Array.isArray(given) ? `${path}.access.${op}[${k}]` : `${path}.access.${op}`;
+      if (rule.roles !== undefined) {
+        if (rule.roles.length === 0) report(`${rulePath}.roles`, "list at least one role, or leave roles out to allow every signed-in user");
+        checkRoles(`${rulePath}.roles`, rule.roles);
+      }
+      if (op === "insert" && rule.where?.length) report(`${rulePath}.where`, "insert has no existing row; use check for the new row");
+      if ((op === "select" || op === "delete") && rule.check?.length) report(`${rulePath}.check`, `${op} writes no new row; use where`);
+      let columnsAllowed: string[] | null = null;
+      if (rule.columns !== undefined) {
+        if (op !== "update") report(`${rulePath}.columns`, "columns only apply to update rules (the columns an update may change)");
+        rule.columns.forEach((name, c) => {
+          if (!columnNames.includes(name)) report(`${rulePath}.columns[${c}]`, `no column "${name}" in table "${table.name}"`);
+          else if (rule.columns!.indexOf(name) !== c) report(`${rulePath}.columns[${c}]`, `column "${name}" is listed twice`);
+        });
+        columnsAllowed = [...rule.columns];
+      }
+      let sharedVia: ModelSharedVia | null = null;
+      if (rule.sharedVia !== undefined) {
+        if (op === "insert") report(`${rulePath}.sharedVia`, "insert has no existing row to be shared; use sharedVia on select, update or delete");
+        sharedVia = buildSharedVia(design, table, rule.sharedVia, `${rulePath}.sharedVia`, report);
+      }
+      return {
+        roles: rule.roles ?? null,
+        where: conditions(`${rulePath}.where`, rule.where),
+        check: conditions(`${rulePath}.check`, rule.check),
+        sharedVia,
+        columns: columnsAllowed,
+      };
+    });
   }
 
   return {
@@ -426,6 +467,82 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
     },
     generatedFor: null,
   };
+}
+
+/**
+ * Spec §4, sharedVia: the sharing table holds (row key, user) pairs; the row column holds the
+ * shared table's single-column primary key, the user column the user's id.
+ */
+function buildSharedVia(design: Design, table: Table, given: SharedVia, path: string, report: Report): ModelSharedVia | null {
+  const sharing = design.tables.find((t) => t.name === given.table);
+  if (!sharing) {
+    report(`${path}.table`, `no table "${given.table}"`);
+    return null;
+  }
+  if (sharing.name === table.name) {
+    report(`${path}.table`, "the sharing table must be another table (it holds which rows are shared with whom)");
+    return null;
+  }
+  const key = table.columns.filter((c) => c.primaryKey);
+  const typeIn = (t: Table, name: string) => t.columns.find((c) => c.name === name)?.type.trim().toLowerCase();
+  let ok = true;
+  if (key.length !== 1) {
+    report(path, `sharedVia needs table "${table.name}" to have a single-column primary key`);
+    ok = false;
+  }
+  const rowType = typeIn(sharing, given.row);
+  if (rowType === undefined) {
+    report(`${path}.row`, `no column "${given.row}" in table "${sharing.name}"`);
+    ok = false;
+  } else if (key.length === 1 && rowType !== key[0].type.trim().toLowerCase()) {
+    report(`${path}.row`, `column "${given.row}" is ${rowType}, but the key of "${table.name}" ("${key[0].name}") is ${key[0].type}`);
+    ok = false;
+  }
+  const userType = typeIn(sharing, given.user);
+  if (userType === undefined) {
+    report(`${path}.user`, `no column "${given.user}" in table "${sharing.name}"`);
+    ok = false;
+  } else if (!COLUMN_TYPES.includes(userType as ColumnType) || !holdsIdentifier(userType as ColumnType)) {
+    report(`${path}.user`, `column "${given.user}" is ${userType}; a user id column must be text, varchar or uuid`);
+    ok = false;
+  }
+  if (given.row === given.user) {
+    report(`${path}.user`, "the user column must differ from the row column");
+    ok = false;
+  }
+  if (design.forceRowLevelSecurity === true) {
+    report(path, "sharedVia reads the sharing table through a helper that runs as the tables' owner, which forceRowLevelSecurity would hold to the policies; not supported together yet");
+    ok = false;
+  }
+  return ok ? { table: sharing.name, row: given.row, user: given.user } : null;
+}
+
+/**
+ * Spec §4: a parent chain may not loop back on itself. Reported once, on the first table of the
+ * loop in the design's order, with the whole loop in the message.
+ */
+function reportParentCycles(design: Design, report: Report): void {
+  const parentOf = (name: string): string | null => {
+    const t = design.tables.find((x) => x.name === name);
+    const column = t?.firewall?.parent?.column;
+    if (!t || column === undefined) return null;
+    return t.columns.find((c) => c.name === column)?.references?.table ?? null;
+  };
+  const reported = new Set<string>();
+  design.tables.forEach((table, i) => {
+    if (!table.firewall?.parent) return;
+    const chain = [table.name];
+    for (let next = parentOf(table.name); next !== null; next = parentOf(next)) {
+      if (next === table.name) {
+        const loop = [...chain, next];
+        if (!loop.some((n) => reported.has(n))) report(`tables[${i}].firewall.parent.column`, `the parent chain ${loop.join(" -> ")} is a cycle; a table's tenancy must end at a table with its own organization, owner or public firewall`);
+        for (const n of chain) reported.add(n);
+        return;
+      }
+      if (chain.includes(next)) return; // a loop further up, reported on its own table
+      chain.push(next);
+    }
+  });
 }
 
 function organizationColumnOf(table: Table): string | null {
@@ -466,9 +583,15 @@ function buildFirewall(
 ): ModelFirewall {
   const firewall = table.firewall;
   const firewallPath = `${path}.firewall`;
-  if (!firewall || (!firewall.public && !firewall.organization && !firewall.owner)) {
-    report(firewallPath, `table "${table.name}" needs a firewall: organization, owner, or "public": true`);
+  if (!firewall || (!firewall.public && !firewall.organization && !firewall.owner && !firewall.parent)) {
+    report(firewallPath, `table "${table.name}" needs a firewall: organization, owner, parent, or "public": true`);
     return { kind: "public" };
+  }
+  if (firewall.parent) {
+    if (firewall.public || firewall.organization || firewall.owner) {
+      report(`${firewallPath}.parent`, "a parent firewall stands alone: the row belongs wherever its parent row belongs (remove organization, owner and public)");
+    }
+    return buildParentFirewall(table, firewall.parent.column, `${firewallPath}.parent`, requireColumn, report);
   }
   if (firewall.public) {
     if (firewall.organization || firewall.owner) report(`${firewallPath}.public`, "a public table has no organization or owner firewall");
@@ -490,6 +613,28 @@ function buildFirewall(
     owner = { column: firewall.owner.column, mode, bypassRoles };
   }
   return { kind: "isolated", organization: firewall.organization?.column ?? null, owner };
+}
+
+function buildParentFirewall(
+  table: Table,
+  column: string,
+  path: string,
+  requireColumn: (path: string, name: string, purpose: string) => ColumnType | null,
+  report: Report,
+): ModelFirewall {
+  const fallback: ModelFirewall = { kind: "public" };
+  if (requireColumn(`${path}.column`, column, "reference") === null) return fallback;
+  const references = table.columns.find((c) => c.name === column)?.references;
+  if (!references) {
+    report(`${path}.column`, `column "${column}" must reference the parent table's primary key ("references": { "table": ..., "column": ... })`);
+    return fallback;
+  }
+  if (references.table === table.name) {
+    report(`${path}.column`, `the parent chain ${table.name} -> ${table.name} is a cycle; a table cannot be its own parent`);
+    return fallback;
+  }
+  // The reference itself (table, key) is checked on the column.
+  return { kind: "parent", column, table: references.table, parentColumn: references.column };
 }
 
 function buildCondition(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { template, validateDesign, type Design } from "../design";
+import { template, validateDesign, type Design, type AccessRule } from "../design";
 import { accessChanges } from "./access-diff";
 
 function model(design: Design) {
@@ -45,7 +45,7 @@ describe("what a change does to access, from the meaning", () => {
   });
 
   it("sees a condition whose boundary moved", () => {
-    const v2 = edited((d) => (d.tables[1]!.access!.update!.check = [{ column: "status", op: "in", value: ["draft", "review", "published"] }]));
+    const v2 = edited((d) => ((d.tables[1]!.access!.update as AccessRule).check = [{ column: "status", op: "in", value: ["draft", "review", "published"] }]));
     const changes = accessChanges(model(template("saas")), model(v2));
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.every((c) => c.table === "documents" && c.operation === "update" && c.widened > 0 && c.narrowed === 0)).toBe(true);

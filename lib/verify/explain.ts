@@ -72,7 +72,7 @@ export async function explainCell(model: Model, session: VerifySession, request:
     const versions = async () => new Map((await session.query<{ k: string; v: string }>(`SELECT ${keyExpr} AS k, ctid::text AS v FROM ${quoted(t.name)}`)).rows.map((r) => [r.k, r.v]));
     const base = await versions();
     const failure = (o: Outcome) => (o.sqlstate === "42501" ? "refused (42501)" : `error ${o.sqlstate}: ${o.message}`);
-    const explainRow = (key: string, row: Row, before: Row | null, after: Row | null) => ({ key, row, ...explainDecision(model, t, request.operation, ctx, before, after) });
+    const explainRow = (key: string, row: Row, before: Row | null, after: Row | null) => ({ key, row, ...explainDecision(model, t, request.operation, ctx, before, after, v.world) });
 
     if (request.operation === "select") {
       const result = await v.attempt(p, `SELECT ${keyExpr} AS k FROM ${quoted(t.name)}`, [], async (o, visible) => {
@@ -98,8 +98,8 @@ export async function explainCell(model: Model, session: VerifySession, request:
     } else if (request.operation === "update") {
       let turn = 0;
       for (const [key, row] of rows) {
-        const tries: [Record<string, Value> | null, "pass the check" | "fail the check"][] = [[passingAssignment(model, t, ctx, row, samples.interesting), "pass the check"]];
-        if (explainDecision(model, t, "update", ctx, row, null).allowed) tries.push([failingAssignment(model, t, ctx, row, samples.interesting, turn++), "fail the check"]);
+        const tries: [Record<string, Value> | null, "pass the check" | "fail the check"][] = [[passingAssignment(model, t, ctx, row, samples.interesting, v.world), "pass the check"]];
+        if (explainDecision(model, t, "update", ctx, row, null, v.world).allowed) tries.push([failingAssignment(model, t, ctx, row, samples.interesting, turn++, v.world), "fail the check"]);
         for (const [assignment, purpose] of tries) {
           if (!assignment) continue;
           const columns = Object.keys(assignment);
@@ -111,7 +111,7 @@ export async function explainCell(model: Model, session: VerifySession, request:
           who = result.who;
           const next = { ...row, ...assignment };
           const decision = explainRow(key, row, row, next);
-          const usingAdmits = explainDecision(model, t, "update", ctx, row, null).allowed;
+          const usingAdmits = explainDecision(model, t, "update", ctx, row, null, v.world).allowed;
           const did = result.outcome.keys ? (result.outcome.keys.size ? "updated" : "0 rows") : failure(result.outcome);
           // Refused when USING admits the old row and the new one fails; 0 rows when USING does not admit it.
           const expected = decision.allowed ? "updated" : usingAdmits ? "refused (42501)" : "0 rows";

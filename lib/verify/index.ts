@@ -52,6 +52,11 @@ export function groupTables(model: Model, size: number): string[][] {
       const j = c.references ? index.get(c.references.table) : undefined;
       if (j !== undefined) parent[root(i)] = root(j);
     }
+    // A sharing table is read by the meaning of the table it shares (spec §4): keep them together too.
+    for (const rule of Object.values(t.access).flat()) {
+      const j = rule?.sharedVia ? index.get(rule.sharedVia.table) : undefined;
+      if (j !== undefined) parent[root(i)] = root(j);
+    }
   }
   const clusters = new Map<number, ModelTable[]>();
   for (const [i, t] of model.tables.entries()) {

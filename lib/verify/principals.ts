@@ -75,7 +75,7 @@ type ModelTableOf = Model["tables"][number];
 
 function conditionsOf(table: ModelTableOf) {
   return [
-    ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
+    ...Object.values(table.access).flat().flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
     ...(table.anonymous.select?.where ?? []),
     ...(table.anonymous.insert?.check ?? []),
   ];
@@ -93,6 +93,13 @@ function idColumnIsUuid(model: Model, kind: "user" | "org"): boolean {
     if (table.firewall.kind === "isolated" && isUuid(kind === "user" ? table.firewall.owner?.column : table.firewall.organization)) return true;
     if (kind === "user" && table.columns.some((c) => c.type === "uuid" && c.default?.kind === "currentUser")) return true;
     if (conditionsOf(table).some((c) => c.value === token && isUuid(c.column))) return true;
+    // A sharing table's user column (spec §4).
+    if (kind === "user") {
+      for (const rule of Object.values(table.access).flat()) {
+        const via = rule?.sharedVia;
+        if (via && model.tables.some((s) => s.name === via.table && s.columns.some((c) => c.name === via.user && c.type === "uuid"))) return true;
+      }
+    }
     if (model.tenancy?.source === "tables") {
       const { membership, activeOrg } = model.tenancy;
       if (table.name === membership.table && isUuid(membership[kind])) return true;

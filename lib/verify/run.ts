@@ -1,7 +1,8 @@
 import { numberText, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
 import { forcesRowLevelSecurity } from "../compiler/sql";
 import { dialectFor } from "../targets";
-import { mayDo, type Context, type Row, type Value } from "./oracle";
+import { mayDo, type Context, type Row, type Value, type World } from "./oracle";
+import { relatedValues, samplingOrder } from "./related";
 import { claimsFor, claimsSetting, effectiveContext, organizationsFor, principalsFor, type Claims, type Principal } from "./principals";
 import { privilegeWarnings } from "./privileges";
 import { failingAssignment, filler, generateSamples, literalsOf, nthValue, passingAssignment, type TableSamples } from "./samples";
@@ -113,7 +114,7 @@ export async function verifyModel(
   const mismatches: Mismatch[] = [];
   const { principals, checks } = await withVerification(model, session, { present, checked }, async (v) => {
     mismatches.push(...v.setupMismatches);
-    const { principals, tableRows, samplesByTable, attempt } = v;
+    const { principals, tableRows, samplesByTable, attempt, world } = v;
     for (const [index, t] of checked.entries()) {
       onProgress?.({ table: t.name, index, total: checked.length });
       const rows = tableRows.get(t.name)!;
@@ -143,7 +144,7 @@ export async function verifyModel(
         // select: exactly the rows the meaning allows are visible.
         {
           const sql = `SELECT ${keyExpr} AS k FROM ${table(t.name)}`;
-          const expected = keysWhere(rows, (row) => mayDo(model, t, "select", ctx, row, null));
+          const expected = keysWhere(rows, (row) => mayDo(model, t, "select", ctx, row, null, world));
           const { outcome, who } = await attempt(p, sql, [], async (o, visible) => {
             o.keys = new Set(visible.map((r) => r.k));
           });
@@ -155,7 +156,7 @@ export async function verifyModel(
         // delete: exactly the allowed rows go.
         {
           const sql = `DELETE FROM ${table(t.name)}`;
-          const expected = keysWhere(rows, (row) => mayDo(model, t, "delete", ctx, row, null));
+          const expected = keysWhere(rows, (row) => mayDo(model, t, "delete", ctx, row, null, world));
           const { outcome, who } = await attempt(p, sql, [], async (o) => {
             const remaining = await readKeys();
             o.keys = new Set([...rows.keys()].filter((k) => !remaining.has(k)));
@@ -180,12 +181,12 @@ export async function verifyModel(
           const expectedParts: string[] = [];
           const actualParts: string[] = [];
           let first: Mismatch | null = null;
-          const changeable = keysWhere(rows, (row) => mayDo(model, t, "update", ctx, row, null));
+          const changeable = keysWhere(rows, (row) => mayDo(model, t, "update", ctx, row, null, world));
           for (const variant of samples.updateVariants) {
             const columns = Object.keys(variant);
             const sql = `UPDATE ${table(t.name)} SET ${columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`;
             const params = columns.map((c) => variant[c]);
-            const refused = [...changeable].some((k) => !mayDo(model, t, "update", ctx, null, { ...rows.get(k)!, ...variant }));
+            const refused = [...changeable].some((k) => !mayDo(model, t, "update", ctx, rows.get(k)!, { ...rows.get(k)!, ...variant }, world));
             const { outcome, who } = await attempt(p, sql, params, async (o) => {
               const after = await readVersions();
               o.keys = new Set([...baseVersions.keys()].filter((k) => after.get(k) !== baseVersions.get(k)));
@@ -214,8 +215,8 @@ export async function verifyModel(
             // Rows that take the same new values run together; when a group differs from the meaning, each row alone says which.
             const groups = new Map<string, { assignment: Record<string, Value>; keys: string[] }>();
             for (const [k, row] of rows) {
-              const assignment = passingAssignment(model, t, ctx, row, samples.interesting);
-              if (!assignment || (changeable.has(k) && !mayDo(model, t, "update", ctx, row, { ...row, ...assignment }))) continue;
+              const assignment = passingAssignment(model, t, ctx, row, samples.interesting, world);
+              if (!assignment || (changeable.has(k) && !mayDo(model, t, "update", ctx, row, { ...row, ...assignment }, world))) continue;
               const id = JSON.stringify(assignment);
               if (!groups.has(id)) groups.set(id, { assignment, keys: [] });
               groups.get(id)!.keys.push(k);
@@ -241,7 +242,7 @@ export async function verifyModel(
             let turn = 0;
             for (const k of changeable) {
               const row = rows.get(k)!;
-              const assignment = failingAssignment(model, t, ctx, row, samples.interesting, turn++);
+              const assignment = failingAssignment(model, t, ctx, row, samples.interesting, turn++, world);
               if (!assignment) continue;
               const { outcome, who } = await updateAlone([k], assignment);
               const { ok, actual } = compareRefused(outcome);
@@ -271,7 +272,7 @@ export async function verifyModel(
           const own = ownInsertCandidates(model, t, p, insertCandidates, index).filter((c) => !existing.has(pkOf(c)));
           for (const candidate of [...insertCandidates, ...own]) {
             const params = columns.map((c) => candidate[c]);
-            const allowed = mayDo(model, t, "insert", ctx, null, candidate);
+            const allowed = mayDo(model, t, "insert", ctx, null, candidate, world);
             const { outcome, who } = await attempt(p, sql, params);
             const succeeded = outcome.sqlstate === undefined;
             if (allowed) allowedExpected++;
@@ -312,6 +313,8 @@ export interface Verification {
   readonly samplesByTable: ReadonlyMap<string, TableSamples>;
   /** Found while setting up (a table the design forces that is not forced). */
   readonly setupMismatches: readonly Mismatch[];
+  /** The sample rows of every table, for the parts of the meaning that read other tables (spec §4). */
+  readonly world: World;
   attempt(
     p: Principal,
     sql: string,
@@ -350,11 +353,14 @@ export async function withVerification<T>(
     for (const t of model.tables) tableRows.set(t.name, new Map());
     await insertMemberships(model, session, principals, tableRows);
     const seen = await policyLiterals(model, session);
-    const samplesByTable = new Map(present.map((t) => [t.name, generateSamples(model, t, principals, isMembershipTable(model, t), seen.get(t.name) ?? [])]));
-    for (const t of present) {
-      const { rows } = samplesByTable.get(t.name)!;
-      for (const row of rows) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
+    // Parents and shared tables first: a child's reference and a sharing table's rows take their keys (spec §4).
+    const samplesByTable = new Map<string, TableSamples>();
+    for (const t of samplingOrder(model, present)) {
+      const samples = generateSamples(model, t, principals, isMembershipTable(model, t), seen.get(t.name) ?? [], relatedValues(model, t, principals, tableRows));
+      samplesByTable.set(t.name, samples);
+      for (const row of samples.rows) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
     }
+    const world: World = { rowsOf: (name) => [...(tableRows.get(name)?.values() ?? [])] };
 
     const become = async (p: Principal) => {
       const role = p.signedIn ? dialect.signedInRole : dialect.anonymousRole;
@@ -400,7 +406,7 @@ export async function withVerification<T>(
       return { outcome, who };
     };
 
-    return await fn({ principals, tableRows, samplesByTable, setupMismatches, attempt, checks: () => checks });
+    return await fn({ principals, tableRows, samplesByTable, setupMismatches, attempt, world, checks: () => checks });
   } finally {
     await session.query("ROLLBACK TO SAVEPOINT rlsd_verify");
     await session.query("RELEASE SAVEPOINT rlsd_verify");

@@ -11,7 +11,7 @@ import {
   type ModelCondition,
   type ModelTable,
 } from "../design";
-import { holds, mayDo, passesFirewall, type Context, type Row, type Value } from "./oracle";
+import { holds, mayDo, passesFirewall, type Context, type Row, type Value, type World } from "./oracle";
 import { organizationsFor, strangerFor, type Principal } from "./principals";
 
 /**
@@ -170,7 +170,14 @@ function conditionValues(column: ModelColumn, condition: ModelCondition, princip
 }
 
 /** The columns whose values decide access, each with the values worth trying. */
-export function interestingValues(model: Model, table: ModelTable, principals: readonly Principal[], seen: readonly (string | number)[] = []): Map<string, Value[]> {
+export function interestingValues(
+  model: Model,
+  table: ModelTable,
+  principals: readonly Principal[],
+  seen: readonly (string | number)[] = [],
+  /** Values other tables decide (spec §4): a parent reference's keys, a sharing table's rows and users. */
+  related: ReadonlyMap<string, readonly Value[]> = new Map(),
+): Map<string, Value[]> {
   const values = new Map<string, Value[]>();
   const add = (column: ModelColumn, list: Value[]) => {
     const existing = values.get(column.name) ?? [];
@@ -191,8 +198,9 @@ export function interestingValues(model: Model, table: ModelTable, principals: r
     if (table.firewall.organization) add(col(table.firewall.organization), [...orgs]);
     if (table.firewall.owner) add(col(table.firewall.owner.column), [...users, strangerFor(model)]);
   }
+  for (const [name, list] of related) add(col(name), [...list]);
   const conditions = [
-    ...Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
+    ...Object.values(table.access).flat().flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]),
     ...(table.anonymous.select?.where ?? []),
     ...(table.anonymous.insert?.check ?? []),
   ];
@@ -266,9 +274,16 @@ export function filler(column: ModelColumn, n: number): Value {
   return nthValue(column.type, 100 + n);
 }
 
-export function generateSamples(model: Model, table: ModelTable, principals: readonly Principal[], isMembershipTable: boolean, seen: readonly (string | number)[] = []): TableSamples {
+export function generateSamples(
+  model: Model,
+  table: ModelTable,
+  principals: readonly Principal[],
+  isMembershipTable: boolean,
+  seen: readonly (string | number)[] = [],
+  related: ReadonlyMap<string, readonly Value[]> = new Map(),
+): TableSamples {
   const rand = random(seedOf(`${model.name}/${table.name}`));
-  const interesting = interestingValues(model, table, principals, seen);
+  const interesting = interestingValues(model, table, principals, seen, related);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
   let serial = 0;
   const freshKey = (row: Record<string, Value>) => {
@@ -298,7 +313,7 @@ export function generateSamples(model: Model, table: ModelTable, principals: rea
   const [orgA] = organizationsFor(model);
   if (table.firewall.kind === "isolated") {
     const { organization, owner } = table.firewall;
-    const conditions = Object.values(table.access).flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]);
+    const conditions = Object.values(table.access).flat().flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]);
     for (const p of principals) {
       if (!p.signedIn) continue;
       // One with random values, one whose values meet every condition of the rules (so a role wrongly added shows).
@@ -342,14 +357,14 @@ export function generateSamples(model: Model, table: ModelTable, principals: rea
   const rows = isMembershipTable ? [] : unique(candidates, LIMITS.rows);
   const taken = new Set(rows.map(keyOf));
   // Every value of an insert check column first (a list widened or narrowed shows on the one row carrying it), then the rest shuffled.
-  const insertChecked = new Set([...(table.access.insert?.check ?? []), ...(table.anonymous.insert?.check ?? [])].map((c) => c.column));
+  const insertChecked = new Set([...((table.access.insert ?? []).flatMap((r) => r.check)), ...(table.anonymous.insert?.check ?? [])].map((c) => c.column));
   // Last added first: the database's own policy literals, then the bounds and the design's values.
   const singles = [...interesting].filter(([name]) => insertChecked.has(name)).flatMap(([name, list]) => [...list].reverse().map((v) => ({ ...base(), [name]: v })));
   const shuffled = [...singles, ...[...candidates].sort(() => rand() - 0.5)];
   const insertCandidates = unique(shuffled.map((r) => freshKey({ ...r })), LIMITS.inserts, taken);
 
   // Every value of a check column, so each is tried as a new row (WITH CHECK alone); then a random share of the rest.
-  const checked = new Set(Object.values(table.access).flatMap((rule) => (rule?.check ?? []).map((c) => c.column)));
+  const checked = new Set(Object.values(table.access).flat().flatMap((rule) => (rule?.check ?? []).map((c) => c.column)));
   const first: Record<string, Value>[] = [];
   const rest: Record<string, Value>[] = [];
   const touchable = touchableColumn(table, interesting);
@@ -368,11 +383,29 @@ export function generateSamples(model: Model, table: ModelTable, principals: rea
  * passes it), so that whether USING admits the row is seen alone; null when no sample value
  * makes the check hold. Always sets at least one column, so the update is real.
  */
-export function passingAssignment(model: Model, table: ModelTable, ctx: Context, row: Row, interesting: ReadonlyMap<string, readonly Value[]>): Record<string, Value> | null {
+export function passingAssignment(model: Model, table: ModelTable, ctx: Context, row: Row, interesting: ReadonlyMap<string, readonly Value[]>, world?: World): Record<string, Value> | null {
+  const rules = table.access.update ?? [];
+  // Each rule in turn (spec §4: any rule admits): the first whose check some sample values meet.
+  for (const rule of rules.length > 0 ? rules : [null]) {
+    const found = passingFor(model, table, ctx, row, interesting, rule?.check ?? [], rule?.columns ?? null, world);
+    if (found) return found;
+  }
+  return null;
+}
+
+function passingFor(
+  model: Model,
+  table: ModelTable,
+  ctx: Context,
+  row: Row,
+  interesting: ReadonlyMap<string, readonly Value[]>,
+  check: readonly ModelCondition[],
+  allowedColumns: readonly string[] | null,
+  world: World | undefined,
+): Record<string, Value> | null {
   const assignment: Record<string, Value> = {};
   const touchable = touchableColumn(table, interesting);
-  if (touchable) assignment[touchable.name] = nthValue(touchable.type, 7777);
-  const check = table.access.update?.check ?? [];
+  if (touchable && (allowedColumns === null || allowedColumns.includes(touchable.name))) assignment[touchable.name] = nthValue(touchable.type, 7777);
   const next = () => ({ ...row, ...assignment });
   for (const condition of check) {
     if (holds(table, condition, next(), ctx)) continue;
@@ -385,7 +418,7 @@ export function passingAssignment(model: Model, table: ModelTable, ctx: Context,
     assignment[condition.column] = found;
   }
   if (!check.every((c) => holds(table, c, next(), ctx))) return null;
-  if (passesFirewall(table, ctx, row) && !passesFirewall(table, ctx, next())) return null;
+  if (passesFirewall(table, ctx, row, model, world) && !passesFirewall(table, ctx, next(), model, world)) return null;
   if (Object.keys(assignment).length === 0) {
     // Nothing to change that decides nothing: set a column to the value it has (still a new row version).
     const column = table.columns.find((c) => !c.primaryKey);
@@ -400,19 +433,29 @@ export function passingAssignment(model: Model, table: ModelTable, ctx: Context,
  * the principal's organization or ownership), so that WITH CHECK is seen alone on a row USING
  * admits. `turn` picks among the ways, so consecutive rows try different ones.
  */
-export function failingAssignment(model: Model, table: ModelTable, ctx: Context, row: Row, interesting: ReadonlyMap<string, readonly Value[]>, turn: number): Record<string, Value> | null {
+export function failingAssignment(model: Model, table: ModelTable, ctx: Context, row: Row, interesting: ReadonlyMap<string, readonly Value[]>, turn: number, world?: World): Record<string, Value> | null {
   const options: Record<string, Value>[] = [];
-  const columns = new Set<string>([...(table.access.update?.check ?? []).map((c) => c.column)]);
+  const columns = new Set<string>([...((table.access.update ?? []).flatMap((r) => r.check)).map((c) => c.column)]);
   if (table.firewall.kind === "isolated") {
     if (table.firewall.organization) columns.add(table.firewall.organization);
     if (table.firewall.owner) columns.add(table.firewall.owner.column);
   }
+  if (table.firewall.kind === "parent") columns.add(table.firewall.column);
+  // A column some rule does not let change: changing it is refused unless another rule admits it.
+  for (const rule of table.access.update ?? []) for (const c of table.columns) if (rule.columns && !rule.columns.includes(c.name) && interesting.has(c.name)) columns.add(c.name);
+  const touchable = touchableColumn(table, interesting);
+  const restricted = (table.access.update ?? []).some((r) => r.columns !== null);
   for (const name of columns) {
     if (table.primaryKey.includes(name)) continue;
     for (const v of interesting.get(name) ?? []) {
       const assignment = { [name]: v };
-      if (!mayDo(model, table, "update", ctx, row, { ...row, ...assignment })) options.push(assignment);
+      if (!mayDo(model, table, "update", ctx, row, { ...row, ...assignment }, world)) options.push(assignment);
     }
+  }
+  // Columns no rule lists: a change to one decides nothing but the columns' part.
+  if (restricted && touchable) {
+    const assignment = { [touchable.name]: nthValue(touchable.type, 7778) };
+    if (!mayDo(model, table, "update", ctx, row, { ...row, ...assignment }, world)) options.push(assignment);
   }
   return options.length === 0 ? null : options[turn % options.length];
 }

@@ -7,10 +7,25 @@ import { updateTable } from "./tables";
 /** Who a tick in the access matrix stands for: one declared role, or everyone signed in who passes the firewall. */
 export type Grantee = { readonly kind: "role"; readonly role: string } | { readonly kind: "anyone" };
 
+/**
+ * The rule the matrix edits: the operation's rule, or the first of a list (spec §4). The others
+ * of a list are kept as they are; the designer shows that they exist (see AccessEditor).
+ */
+export function ruleAt(table: Pick<Table, "access">, op: Operation): AccessRule | undefined {
+  const given = table.access?.[op];
+  return Array.isArray(given) ? given[0] : given;
+}
+
+/** How many rules an operation has (a list may hold several). */
+export function ruleCount(table: Pick<Table, "access">, op: Operation): number {
+  const given = table.access?.[op];
+  return given === undefined ? 0 : Array.isArray(given) ? given.length : 1;
+}
+
 export function setAccess(design: Design, tableIndex: number, op: Operation, grantee: Grantee, allowed: boolean): Design {
   const declared = design.roles ?? [];
   return updateTable(design, tableIndex, (table) => {
-    const rule = table.access?.[op];
+    const rule = ruleAt(table, op);
     let next: AccessRule | undefined;
     if (grantee.kind === "anyone") {
       if (allowed) {
@@ -35,7 +50,11 @@ function inDeclaredOrder(roles: readonly string[], declared: readonly string[]):
 
 function withRule(table: Table, op: Operation, rule: AccessRule | undefined): Table {
   const access = { ...table.access };
-  if (rule) access[op] = rule;
+  const given = access[op];
+  if (Array.isArray(given) && given.length > 1) {
+    // A list: only its first rule is the matrix's; the others stay.
+    access[op] = rule ? [rule, ...given.slice(1)] : given.slice(1);
+  } else if (rule) access[op] = rule;
   else delete access[op];
   const next: Table = { ...table, access };
   if (Object.keys(access).length === 0) delete next.access;
@@ -49,7 +68,7 @@ export type ConditionListRef =
   | { readonly scope: "anonymous"; readonly op: "insert"; readonly list: "check" };
 
 export function conditionsAt(table: Pick<Table, "access" | "anonymous">, ref: ConditionListRef): readonly Condition[] {
-  if (ref.scope === "access") return table.access?.[ref.op]?.[ref.list] ?? [];
+  if (ref.scope === "access") return ruleAt(table, ref.op)?.[ref.list] ?? [];
   if (ref.op === "select") return table.anonymous?.select?.where ?? [];
   return table.anonymous?.insert?.check ?? [];
 }
@@ -61,7 +80,7 @@ export function conditionListPath(tableIndex: number, ref: ConditionListRef): st
 function withConditions(table: Table, ref: ConditionListRef, list: Condition[]): Table {
   const value = list.length > 0 ? list : undefined;
   if (ref.scope === "access") {
-    const rule = table.access?.[ref.op];
+    const rule = ruleAt(table, ref.op);
     if (!rule) return table;
     const next: AccessRule = { ...rule };
     if (value) next[ref.list] = value;

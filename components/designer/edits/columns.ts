@@ -1,4 +1,4 @@
-import type { Column, Condition, Design, Table } from "@/lib/design";
+import type { AccessRule, Column, Condition, Design, Table } from "@/lib/design";
 import { freshName, move, removeAt, renameFollows, replaceAt, stableKeys } from "./names";
 import { updateTable } from "./tables";
 
@@ -88,7 +88,15 @@ function renameWithinTable(table: Table, old: string, name: string): Table {
     ...(table.firewall.owner?.column === old ? { owner: { ...table.firewall.owner, column: name } } : {}),
   };
   const access = table.access && Object.fromEntries(
-    Object.entries(table.access).map(([op, rule]) => [op, rule && { ...rule, ...optional("where", renameList(rule.where)), ...optional("check", renameList(rule.check)) }]),
+    Object.entries(table.access).map(([op, given]) => {
+      const rename = (rule: AccessRule) => ({
+        ...rule,
+        ...optional("where", renameList(rule.where)),
+        ...optional("check", renameList(rule.check)),
+        ...(rule.columns ? { columns: rule.columns.map((c) => (c === old ? name : c)) } : {}),
+      });
+      return [op, given && (Array.isArray(given) ? given.map(rename) : rename(given))];
+    }),
   );
   const anonymous = table.anonymous && {
     ...(table.anonymous.select ? { select: { ...optional("where", renameList(table.anonymous.select.where)) } } : {}),

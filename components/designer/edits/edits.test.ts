@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { template, validateDesign, type Design } from "@/lib/design";
+import { template, validateDesign, type Design, type AccessRule } from "@/lib/design";
 import { addCondition, setAccess, setCondition } from "./access";
 import { addColumn, patchColumn, renameColumn } from "./columns";
 import { setOrganizationFirewall, setOwnerFirewall, setOwnerMode } from "./firewall";
@@ -53,8 +53,8 @@ describe("design edits", () => {
 
   it("carry a column rename into the firewall, the conditions and other tables' references", () => {
     let design = renameColumn(saas(), 1, 5, "state");
-    expect(design.tables[1].access?.update?.where?.[0].column).toBe("state");
-    expect(design.tables[1].access?.update?.check?.[0].column).toBe("state");
+    expect((design.tables[1].access?.update as AccessRule | undefined)?.where?.[0].column).toBe("state");
+    expect((design.tables[1].access?.update as AccessRule | undefined)?.check?.[0].column).toBe("state");
     design = renameColumn(design, 1, 2, "owner_id");
     expect(design.tables[1].firewall?.owner?.column).toBe("owner_id");
     design = renameColumn(design, 0, 0, "project_key");
@@ -65,13 +65,13 @@ describe("design edits", () => {
   it("keep role lists in the declared order, and drop a rule whose last role goes", () => {
     let design = setAccess(saas(), 0, "delete", { kind: "role", role: "viewer" }, true);
     design = setAccess(design, 0, "delete", { kind: "role", role: "admin" }, true);
-    expect(design.tables[0].access?.delete?.roles).toEqual(["owner", "admin", "viewer"]);
+    expect((design.tables[0].access?.delete as AccessRule | undefined)?.roles).toEqual(["owner", "admin", "viewer"]);
     design = removeRole(design, 0);
-    expect(design.tables[0].access?.delete?.roles).toEqual(["admin", "viewer"]);
+    expect((design.tables[0].access?.delete as AccessRule | undefined)?.roles).toEqual(["admin", "viewer"]);
     expect(design.tables[1].firewall?.owner?.bypassRoles).toEqual(["admin"]);
     design = setAccess(setAccess(design, 0, "delete", { kind: "role", role: "admin" }, false), 0, "delete", { kind: "role", role: "viewer" }, false);
     expect(design.tables[0].access?.delete).toBeUndefined();
-    expect(renameRole(design, 0, "manager").tables[0].access?.select?.roles).toEqual(["manager", "member", "viewer"]);
+    expect((renameRole(design, 0, "manager").tables[0].access?.select as AccessRule | undefined)?.roles).toEqual(["manager", "member", "viewer"]);
   });
 
   it("grant everyone signed in by leaving roles out, keeping the conditions", () => {

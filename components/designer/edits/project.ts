@@ -1,4 +1,4 @@
-import { PROVIDER_PRESETS, type Design, type Provider, type Target, type Table, type Tenancy } from "@/lib/design";
+import { PROVIDER_PRESETS, type AccessRule, type Design, type Provider, type Target, type Table, type Tenancy } from "@/lib/design";
 import { freshName, move, removeAt, renameFollows, replaceAt } from "./names";
 
 /** Immutable edits of the project settings: name, target, auth, tenancy and organization roles. */
@@ -167,13 +167,24 @@ function mapRoles(table: Table, map: (role: string) => string | null): Table {
   const access = table.access && { ...table.access };
   if (access) {
     for (const op of ["select", "insert", "update", "delete"] as const) {
-      const rule = access[op];
-      if (!rule?.roles) continue;
-      const roles = mapList(rule.roles);
-      if (roles.length === rule.roles.length && roles.every((r, i) => r === rule.roles![i])) continue;
+      const given = access[op];
+      if (given === undefined) continue;
+      // A rule whose roles all go admits nobody any more: it goes too (spec §4: a list keeps its other rules).
+      const mapped: AccessRule[] = [];
+      let opChanged = false;
+      for (const rule of Array.isArray(given) ? given : [given]) {
+        if (!rule.roles) {
+          mapped.push(rule);
+          continue;
+        }
+        const roles = mapList(rule.roles);
+        if (roles.length !== rule.roles.length || roles.some((r, i) => r !== rule.roles![i])) opChanged = true;
+        if (roles.length > 0) mapped.push({ ...rule, roles });
+      }
+      if (!opChanged) continue;
       changed = true;
-      if (roles.length === 0) delete access[op];
-      else access[op] = { ...rule, roles };
+      if (mapped.length === 0) delete access[op];
+      else access[op] = Array.isArray(given) ? mapped : mapped[0];
     }
   }
   let firewall = table.firewall;

@@ -2,7 +2,7 @@
 import { Fragment, memo, useMemo } from "react";
 import { OPERATIONS, type Operation } from "@/lib/design";
 import type { TableParts } from "./TableEditor";
-import type { Grantee } from "../edits/access";
+import { ruleAt, ruleCount, type Grantee } from "../edits/access";
 import { run } from "../state/commands";
 import { problemsAt } from "../state/compiled";
 import { NO_ROLES, useDesigner, useProblems } from "../state/hooks";
@@ -39,7 +39,7 @@ export const AccessEditor = memo(function AccessEditor({ tableIndex, table }: { 
   const access = useMemo(() => table.access ?? {}, [table.access]);
 
   const rows = useMemo(() => {
-    const used = OPERATIONS.flatMap((op) => access[op]?.roles ?? []);
+    const used = OPERATIONS.flatMap((op) => { const given = access[op]; return (Array.isArray(given) ? given : given ? [given] : []).flatMap((r) => r.roles ?? []); });
     const roles = hasTenancy ? declared : [];
     const undeclared = [...new Set(used.filter((r) => !roles.includes(r)))];
     return [
@@ -84,7 +84,7 @@ export const AccessEditor = memo(function AccessEditor({ tableIndex, table }: { 
                 {undeclared && <span className="ml-1.5 font-sans text-[11px] text-danger">not declared</span>}
               </th>
               {OPERATIONS.map((op) => {
-                const rule = access[op];
+                const rule = ruleAt({ access }, op);
                 const anyone = !!rule && rule.roles === undefined;
                 return (
                   <td key={op} className="border-b border-line py-1 text-center">
@@ -107,7 +107,7 @@ export const AccessEditor = memo(function AccessEditor({ tableIndex, table }: { 
               </span>
             </th>
             {OPERATIONS.map((op) => {
-              const rule = access[op];
+              const rule = ruleAt({ access }, op);
               return (
                 <td key={op} className="py-1 text-center">
                   <Checkbox label={`${anyoneLabel} ${op}`} checked={!!rule && rule.roles === undefined} onValue={(on) => set(op, { kind: "anyone" }, on)} />
@@ -117,6 +117,11 @@ export const AccessEditor = memo(function AccessEditor({ tableIndex, table }: { 
           </tr>
         </tbody>
       </table>
+      {OPERATIONS.filter((op) => ruleCount({ access }, op) > 1).map((op) => (
+        <p key={op} className="mt-1 text-[11px] text-muted">
+          {op} has {ruleCount({ access }, op)} rules: it is allowed when any one of them admits the row (they OR together). This matrix edits the first; the others stay as the design file has them.
+        </p>
+      ))}
       <FieldProblems problems={roleProblems} />
       {allowedOps.length > 0 && (
         <div className="mt-3 space-y-2.5">
