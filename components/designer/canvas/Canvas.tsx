@@ -55,10 +55,14 @@ const OPS = ["select", "insert", "update", "delete"] as const;
 /** Who may do what, short: "S all · I 2 · U 2" (the title and the screen-reader text say it in words). */
 function accessBadge(table: Table): { short: string; words: string } {
   const parts = OPS.flatMap((op) => {
-    const rule = table.access?.[op];
-    if (!rule) return [];
-    const who = rule.roles ? `${rule.roles.length}` : "all";
-    return [{ short: `${op[0].toUpperCase()} ${who}`, words: `${op}: ${rule.roles ? rule.roles.join(", ") : "any member"}` }];
+    const given = table.access?.[op];
+    const rules = given === undefined ? [] : Array.isArray(given) ? given : [given];
+    if (rules.length === 0) return [];
+    // A list admits when any rule does: anyone signed in if one rule names no roles, else the union of the roles.
+    const roles = rules.some((rule) => !rule.roles) ? null : [...new Set(rules.flatMap((rule) => rule.roles ?? []))];
+    const who = roles ? `${roles.length}` : "all";
+    const more = rules.length > 1 ? ` (${rules.length} rules)` : "";
+    return [{ short: `${op[0]!.toUpperCase()} ${who}`, words: `${op}: ${roles ? roles.join(", ") : "any member"}${more}` }];
   });
   if (parts.length === 0) return { short: "no access", words: "nobody may read or write" };
   return { short: parts.map((p) => p.short).join(" · "), words: parts.map((p) => p.words).join("; ") };
