@@ -10,6 +10,7 @@ import { describeFailure } from "../apply/errors";
 import { InputError, overlayBundle, readDesignFile, readEarlierBundle, writeBundle } from "./io";
 import { applyCommand, planCommand, verifyCommand } from "./database-commands";
 import { diffCommand } from "./diff-command";
+import { importCommand } from "./import-command";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -38,6 +39,9 @@ Usage: npm run cli -- <command> [options]
   lint    <design.json>                      check the design and list every problem
   diff    <old.json> <new.json>              what a new version changes: the migration it appends, and who may
                                              now (+) or no longer (-) do what, from the meaning
+  import  --database-url URL | --sql FILE [--schema public] [--out design.json] [--target T] [--provider P]
+                                             read an existing database's (or a dump's) tables into a design: tables
+                                             marked existing, a firewall guessed per table (each guess a warning)
   reset [--pglite-dir DIR]                   empty the embedded database, e.g. to apply a changed design afresh;
                                              servers are never emptied
   init    --template <name> [--out <file>]   start a design from a template (prints it without --out)
@@ -69,6 +73,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: num
         return await lint(rest, io);
       case "diff":
         return await diffCommand(rest, io);
+      case "import":
+        return await importCommand(rest, io);
       case "reset":
         return await resetCommand(rest, io);
       case "init":

@@ -73,14 +73,16 @@ function tableStatements(model: Model, plans: readonly TablePlan[], dialect: Tar
   const statements: string[] = [];
   for (const plan of plans) {
     const t = plan.table;
-    statements.push(createTableSql(t, dialect));
+    // Spec §5, adopting: an existing table keeps its columns and keys; it gets RLS and the grants.
+    if (!t.existing) statements.push(createTableSql(t, dialect));
     statements.push(`ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
     if (forcesRowLevelSecurity(model, t)) statements.push(`ALTER TABLE ${table(t.name)} FORCE ROW LEVEL SECURITY;`);
     for (const grant of tableGrants(plan, dialect)) statements.push(grantSql(t.name, grant));
   }
   // Foreign keys last, so tables may refer to each other in any order; the unique keys they need first.
-  for (const { uniqueKeys } of plans) statements.push(...uniqueKeys.map(uniqueKeySql));
+  for (const { uniqueKeys, table: t } of plans) if (!t.existing) statements.push(...uniqueKeys.map(uniqueKeySql));
   for (const { table: t } of plans) {
+    if (t.existing) continue;
     for (const c of t.columns) {
       if (c.references) statements.push(foreignKeySql(t, c, c.references).sql);
     }

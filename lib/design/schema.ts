@@ -138,6 +138,12 @@ const tableSchema = z
       .strict()
       .optional(),
     anonymous: anonymousSchema.optional(),
+    /**
+     * Spec §5, adopting: the table already exists in the database (an import says so). The bundle
+     * does not create it, its columns and keys stay as they are unless a later version changes
+     * them; it gets row-level security, the policies, helpers and indexes.
+     */
+    existing: z.boolean().optional(),
   })
   .strict();
 
