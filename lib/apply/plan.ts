@@ -36,6 +36,8 @@ export interface Plan {
   readonly version?: string;
   /** What that change newly allows, from the meaning (principal, operation, table); applying it needs an explicit confirmation. */
   readonly widens?: readonly string[];
+  /** Spec §5: policies on adopted tables that the design does not produce; kept unless the apply confirms dropping them. */
+  readonly foreignPolicies?: readonly { readonly table: string; readonly name: string; readonly definition: string; readonly dropped: boolean }[];
 }
 
 interface LedgerRow {
@@ -128,5 +130,8 @@ export function formatPlan(plan: Plan): string {
   }
   for (const d of plan.destructive) lines.push(`  DESTRUCTIVE ${d.file}, statement ${d.statement}: ${d.kind} ${d.target}`);
   for (const c of plan.conflicts) lines.push(`  CONFLICT ${c}`);
+  for (const p of plan.foreignPolicies ?? []) {
+    lines.push(`  FOREIGN POLICY ${p.table}.${p.name}: ${p.definition} (${p.dropped ? "dropped by this apply" : "not in the design, kept: permissive ones widen what the design allows; --drop-foreign-policies drops them"})`);
+  }
   return lines.join("\n");
 }

@@ -106,14 +106,15 @@ function appRolesFrom(env: Record<string, string | undefined>): string[] {
 }
 
 async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
-  const options = mode === "apply" ? { ...DESTINATION_OPTIONS, yes: { type: "boolean", short: "y" }, "plan-only": { type: "boolean" } } : DESTINATION_OPTIONS;
+  const options =
+    mode === "apply" ? { ...DESTINATION_OPTIONS, yes: { type: "boolean", short: "y" }, "plan-only": { type: "boolean" }, "drop-foreign-policies": { type: "boolean" } } : DESTINATION_OPTIONS;
   const { values, positionals } = parse(args, options as Parameters<typeof parse>[1]);
   if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
   const env = io.env ?? process.env;
   const { model, bundle, design } = await readDesignFile(io.cwd, positionals[0]);
   const destination = destinationFrom(values, env);
   const outcome = await runApply(
-    { model, bundle, design, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env) },
+    { model, bundle, design, destination, mode: values["plan-only"] ? "plan" : mode, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env), dropForeignPolicies: values["drop-foreign-policies"] === true },
     cliEnvironment(pgliteDirFor(values, io), env),
     (event) => printEvent(io, event),
   );

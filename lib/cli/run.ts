@@ -30,7 +30,9 @@ Usage: npm run cli -- <command> [options]
   plan    <design.json> [destination]        show which migrations the database has not seen and what they do
   apply   <design.json> [destination] [--yes] [--plan-only]
                                              plan, apply the new migrations in one transaction, then verify there;
-                                             --yes confirms changes that drop or rewrite data
+                                             --yes confirms changes that drop or rewrite data;
+                                             --drop-foreign-policies drops the policies on adopted (existing) tables
+                                             that the design does not produce (the plan lists them)
   verify  <design.json> [destination]        prove the policies: every principal x operation against the
                                              meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
           [--explain table:principal:op]     instead, for one cell and every sample row: which rule admitted or
