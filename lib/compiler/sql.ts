@@ -137,13 +137,14 @@ function policyStatements(plans: readonly TablePlan[], dialect: TargetDialect): 
   );
 }
 
-export function indexSql(index: IndexPlan): string {
+/** On an adopted table, the index may be there already under the same name (Better Auth names them `<table>_<column>_idx` too). */
+export function indexSql(index: IndexPlan, existingTable = false): string {
   const columns = index.columns.map((c) => (index.codePointColumns.includes(c) ? `${quoteIdent(c)} ${CODE_POINT_COLLATION}` : quoteIdent(c)));
-  return `CREATE INDEX ${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${columns.join(", ")});`;
+  return `CREATE INDEX ${existingTable ? "IF NOT EXISTS " : ""}${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${columns.join(", ")});`;
 }
 
 function indexStatements(plans: readonly TablePlan[]): string[] {
-  return plans.flatMap(({ indexes }) => indexes.map(indexSql));
+  return plans.flatMap(({ indexes, table: t }) => indexes.map((i) => indexSql(i, t.existing === true)));
 }
 
 /** The migrations in order; a step with nothing to do is left out. */

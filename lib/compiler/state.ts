@@ -84,7 +84,7 @@ export function databaseState(model: Model, plans: readonly TablePlan[], dialect
     ),
     helpers: helperStatements(model, dialect),
     policies: plans.flatMap((p) => p.policies.map((policy) => ({ table: p.table.name, name: policy.name, sql: policySql(policy, dialect) }))),
-    indexes: plans.flatMap((p) => p.indexes.map((i) => ({ table: i.table, name: i.name, sql: indexSql(i) }))),
+    indexes: plans.flatMap((p) => p.indexes.map((i) => ({ table: i.table, name: i.name, sql: indexSql(i, p.table.existing === true) }))),
     ...(dialect.layout === "drizzle" ? { drizzleSnapshot: snapshot } : {}),
   };
 }

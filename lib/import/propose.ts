@@ -1,4 +1,4 @@
-import { BASE_COLUMN_TYPES, validateDesign, type Column, type Design, type Provider, type Table, type Target } from "../design";
+import { BASE_COLUMN_TYPES, PROVIDER_PRESETS, validateDesign, type Column, type Design, type Provider, type Table, type Target } from "../design";
 import type { Catalog, CatalogColumn, CatalogPolicy, CatalogTable } from "./catalog";
 
 /** One guess or loss the user must review, with where it lands in the design file. */
@@ -59,6 +59,15 @@ export function proposeDesign(catalog: Catalog, options: ImportOptions = {}): Im
   const provider = options.provider ?? "custom";
   const withOrg = (t: CatalogTable) => ORG_COLUMNS.find((name) => t.columns.some((c) => c.name === name));
   const tenancy = catalog.tables.some((t) => t.primaryKey.length > 0 && withOrg(t));
+  // The provider keeps memberships in tables (Better Auth's member and session): when they are here, the policies read them.
+  const preset = PROVIDER_PRESETS[provider].tenancy;
+  const presetTables =
+    preset?.source === "tables" &&
+    preset.membership &&
+    preset.activeOrg &&
+    [preset.membership.table, preset.activeOrg.table].every((name) => catalog.tables.some((t) => t.name === name && t.primaryKey.length > 0))
+      ? preset
+      : null;
 
   // The model needs a primary key per table: a table without one is left out (and untouched), with a warning.
   for (const t of catalog.tables) {
@@ -70,7 +79,8 @@ export function proposeDesign(catalog: Catalog, options: ImportOptions = {}): Im
     const path = `tables[${i}]`;
     const columns: Column[] = t.columns.map((c, j) => columnFor(t, c, `${path}.columns[${j}]`, catalog.schema, inSchema, warn));
     const table: Table = { name: t.name, existing: true, columns };
-    const org = withOrg(t);
+    // The organizations table itself: a member sees the row of their active organization.
+    const org = withOrg(t) ?? (tenancy && /^(organization|organizations|orgs|tenants?|workspaces?|teams?)$/i.test(t.name) && t.primaryKey.length === 1 ? t.primaryKey[0] : undefined);
     const owner = OWNER_COLUMNS.find((name) => t.columns.some((c) => c.name === name)) ?? t.foreignKeys.find((k) => k.columns.length === 1 && `${k.refSchema}.${k.refTable}` === "auth.users")?.columns[0];
     if (org || owner) {
       table.firewall = {
@@ -100,11 +110,12 @@ export function proposeDesign(catalog: Catalog, options: ImportOptions = {}): Im
     version: 1,
     name: options.name ?? catalog.schema,
     target: options.target ?? "postgres",
-    auth: { provider, ...(tenancy ? { tenancy: { source: "claims" } } : {}) },
+    auth: { provider, ...(presetTables ? { tenancy: presetTables } : tenancy ? { tenancy: { source: "claims" } } : {}) },
     ...(tenancy ? { roles: ["owner", "admin", "member"] } : {}),
     tables,
   } as Design;
-  if (tenancy) warn("auth.tenancy", `organization columns found: tenancy from the token's claims (org_id, org_role) proposed; set your provider's claims, or "source": "tables"`);
+  if (presetTables) warn("auth.tenancy", `memberships from ${PROVIDER_PRESETS[provider].label}'s own tables (${presetTables.membership!.table}, ${presetTables.activeOrg!.table}), as its preset reads them; roles proposed: owner, admin, member`);
+  else if (tenancy) warn("auth.tenancy", `organization columns found: tenancy from the token's claims (org_id, org_role) proposed; set your provider's claims, or "source": "tables"`);
 
   // What validation still refuses is dropped from the proposal (with the reason), never written half-valid.
   for (let round = 0; round < 5; round++) {
