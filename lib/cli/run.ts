@@ -11,6 +11,7 @@ import { InputError, overlayBundle, readDesignFile, readEarlierBundle, writeBund
 import { applyCommand, planCommand, verifyCommand } from "./database-commands";
 import { diffCommand } from "./diff-command";
 import { importCommand } from "./import-command";
+import { lintDatabaseCommand } from "./lint-database";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -39,6 +40,9 @@ Usage: npm run cli -- <command> [options]
                                              refused it, each part with the values it compared, and what the
                                              database did with that row alone
   lint    <design.json>                      check the design and list every problem
+  lint    --database-url URL [--schema public] [--format text|json|sarif]
+                                             check a live database: splinter's RLS checks and ours, each finding
+                                             with the object, why it matters and the fix; exit 1 on any error
   diff    <old.json> <new.json>              what a new version changes: the migration it appends, and who may
                                              now (+) or no longer (-) do what, from the meaning
   import  --database-url URL | --sql FILE [--schema public] [--out design.json] [--target T] [--provider P]
@@ -223,6 +227,7 @@ async function resetCommand(args: string[], io: CliIo) {
 }
 
 async function lint(args: string[], io: CliIo) {
+  if (args.some((a) => a === "--database-url" || a.startsWith("--database-url="))) return lintDatabaseCommand(args, io);
   const { positionals } = parse(args, {});
   const result = await readDesignFile(io.cwd, positionals[0]);
   const policies = result.bundle.filter((f) => f.path.endsWith("policies.sql")).map((f) => f.contents.match(/CREATE POLICY/g)?.length ?? 0).reduce((a, b) => a + b, 0);
