@@ -127,8 +127,9 @@ export async function lintDatabase(db: Session, schema = "public"): Promise<{ ca
 
   const functions = await db.query<{ signature: string; definer: boolean; config: string[] | null; executable: string | null }>(
     `select p.oid::pg_catalog.regprocedure::pg_catalog.text as signature, p.prosecdef as definer, p.proconfig as config,
-            (select pg_catalog.string_agg(r, ', ') from pg_catalog.unnest($2::pg_catalog.text[]) r
-              where exists (select 1 from pg_catalog.pg_roles x where x.rolname = r) and pg_catalog.has_function_privilege(r, p.oid, 'EXECUTE')) as executable
+            (select pg_catalog.string_agg(x.rolname, ', ' order by x.rolname)
+              from (select rolname from pg_catalog.pg_roles where rolname = any($2::pg_catalog.text[])) x
+              where pg_catalog.has_function_privilege(x.rolname, p.oid, 'EXECUTE')) as executable
      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
      where n.nspname = $1 and p.prokind = 'f' and not exists (select 1 from pg_catalog.pg_depend d where d.objid = p.oid and d.deptype = 'e')
      order by 1`,
