@@ -4,6 +4,7 @@ import { compileNextVersion, type Bundle } from "../compiler";
 import { openDatabase, readStoredBundle, type Database } from "../db";
 import type { Design } from "../design";
 import { explainBundle, ExplainError, formatExplanation, formatReport, parseExplainSpec, roleOfUrl, verifyBundle } from "../verify";
+import { verifyCurrentPolicies } from "../import";
 import { InputError, readDesignFile } from "./io";
 import { failureLines, parse, pgliteDirFor, secretsIn, type CliIo } from "./run";
 
@@ -132,7 +133,7 @@ export async function planCommand(args: string[], io: CliIo) {
 }
 
 export async function verifyCommand(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { "database-url": { type: "string" }, "pglite-dir": { type: "string" }, explain: { type: "string" } });
+  const { values, positionals } = parse(args, { "database-url": { type: "string" }, "pglite-dir": { type: "string" }, explain: { type: "string" }, current: { type: "boolean" } });
   if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
   const url = values["database-url"] as string | undefined;
   const explain = values.explain as string | undefined;
@@ -148,6 +149,15 @@ export async function verifyCommand(args: string[], io: CliIo) {
   let step: "connect" | "plan" | "verify" = "connect";
   try {
     return await withDatabase(url, pgliteDirFor(values, io), async (db) => {
+      if (values.current) {
+        // Issue 10: what the database's own policies allow today, against the design's meaning; nothing of the design is applied.
+        step = "verify";
+        io.stdout(`verifying the policies ${db.location} has now, before any change (in a transaction that is rolled back)\n`);
+        const report = await verifyCurrentPolicies(model, fresh, db, (p) => io.stdout(`  table ${p.index + 1} of ${p.total}: ${p.table}\n`));
+        io.stdout(formatReport(report) + "\n");
+        io.stdout(report.ok ? "the database already behaves as the design says: applying it changes no access\n" : "each mismatch is a place where applying the design changes access (expected: the design's meaning; got: what the database does today)\n");
+        return { exitCode: report.ok ? 0 : 1 };
+      }
       step = "plan";
       // A database holding another version of the design cannot take this bundle in a transaction: say so, and how to move it.
       let bundle = fresh;

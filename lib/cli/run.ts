@@ -36,6 +36,8 @@ Usage: npm run cli -- <command> [options]
                                              that the design does not produce (the plan lists them)
   verify  <design.json> [destination]        prove the policies: every principal x operation against the
                                              meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
+          [--current]                        instead, the database's own policies as they are (nothing of the design
+                                             applied): each mismatch is what applying the design would change
           [--explain table:principal:op]     instead, for one cell and every sample row: which rule admitted or
                                              refused it, each part with the values it compared, and what the
                                              database did with that row alone

@@ -3,3 +3,4 @@ export type { Catalog, CatalogTable, CatalogColumn, CatalogForeignKey, CatalogPo
 export { proposeDesign, designType } from "./propose";
 export type { ImportResult, ImportWarning, ImportOptions } from "./propose";
 export { loadSqlDump, openDumpDatabase, DumpError } from "./dump";
+export { verifyCurrentPolicies, setupOnly } from "./verify-current";
