@@ -21,6 +21,8 @@ export interface ImportOptions {
 }
 
 const ORG_COLUMNS = ["organization_id", "org_id", "tenant_id", "organizationId", "orgId", "tenantId", "workspace_id", "workspaceId", "team_id", "teamId"];
+/** Auth libraries' own tables (Better Auth, Auth.js, Lucia...): tokens, password hashes, keys. */
+const CREDENTIAL_TABLES = /^(accounts?|sessions?|verifications?|verification_tokens?|jwks|two_factors?|twoFactor|passkeys?|api_?keys?|apikey|auth_.*)$/i;
 const OWNER_COLUMNS = ["user_id", "owner_id", "author_id", "userId", "ownerId", "authorId", "created_by", "createdBy"];
 
 /** PostgreSQL's spelling of a type, as the design writes it; null when the model lacks it (then it is kept verbatim). */
@@ -87,9 +89,14 @@ export function proposeDesign(catalog: Catalog, options: ImportOptions = {}): Im
         ...(org ? { organization: { column: org } } : {}),
         ...(owner && !org ? { owner: { column: owner } } : {}),
       };
-      table.access = { select: {}, insert: {}, update: {}, delete: {} };
       const what = org ? `organization column ${org}` : `owner column ${owner}`;
-      warn(`${path}.firewall`, `guessed from the ${what}: rows of ${t.name} are isolated by it; every signed-in user who passes it may select, insert, update and delete (review access)`);
+      if (CREDENTIAL_TABLES.test(t.name)) {
+        // Sessions, accounts and keys hold tokens and password hashes: nobody gets them through the API unless the user says so.
+        warn(`${path}.firewall`, `guessed from the ${what}: rows of ${t.name} are isolated by it; ${t.name} holds credentials or tokens, so no access is proposed (add what your API needs)`);
+      } else {
+        table.access = { select: {}, insert: {}, update: {}, delete: {} };
+        warn(`${path}.firewall`, `guessed from the ${what}: rows of ${t.name} are isolated by it; every signed-in user who passes it may select, insert, update and delete (review access)`);
+      }
       if (org && owner) warn(`${path}.firewall`, `${t.name} also has ${owner}: add "owner": { "column": "${owner}" } if rows belong to their author`);
     } else {
       table.firewall = { public: true };
