@@ -79,6 +79,12 @@ function warningsFor(design: Design, model: Model): Problem[] {
         if (c && !COLUMN_TYPES.includes(c.type)) {
           warnings.push({ path: `tables[${i}].columns[${j}].type`, message: `type ${column.type} is kept as it is (the model lacks it): RLS Designer never changes this column, and policies cannot compare it` });
         }
+        if (c?.references?.sameOrganization) {
+          warnings.push({
+            path: `tables[${i}].columns[${j}].references`,
+            message: `a first bundle does not change an existing table's foreign keys, so this one does not include the organization yet: compile against the imported design (compile --from) to append that change, or say "crossOrganization": true`,
+          });
+        }
         if (column.default !== undefined && c && c.default === null && column.default.trim().toLowerCase() !== "null") {
           warnings.push({ path: `tables[${i}].columns[${j}].default`, message: `default ${column.default} stays in the database as it is; the bundle never emits it` });
         }
