@@ -40,6 +40,8 @@ export interface Plan {
   readonly access?: readonly string[];
   /** The version of this design the database holds (from its record), and whether it is the design being applied. */
   readonly held?: { readonly version: number; readonly matches: boolean };
+  /** Spec §5: policies on adopted tables that the design does not produce; kept unless the apply confirms dropping them. */
+  readonly foreignPolicies?: readonly { readonly table: string; readonly name: string; readonly definition: string; readonly dropped: boolean }[];
 }
 
 interface LedgerRow {
@@ -134,5 +136,8 @@ export function formatPlan(plan: Plan): string {
   }
   for (const d of plan.destructive) lines.push(`  DESTRUCTIVE ${d.file}, statement ${d.statement}: ${d.kind} ${d.target}`);
   for (const c of plan.conflicts) lines.push(`  CONFLICT ${c}`);
+  for (const p of plan.foreignPolicies ?? []) {
+    lines.push(`  FOREIGN POLICY ${p.table}.${p.name}: ${p.definition} (${p.dropped ? "dropped by this apply" : "not in the design, kept: permissive ones widen what the design allows; --drop-foreign-policies drops them"})`);
+  }
   return lines.join("\n");
 }

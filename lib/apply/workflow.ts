@@ -4,6 +4,7 @@ import { APPLY_LOCK_KEY, applyWithin, openDatabase, readStoredBundle, redactUrl,
 import { validateDesign, type Design, type Model } from "../design";
 import { connectionForBranch, createBranchWithEndpoint, defaultBranchName, deleteBranch, neonApi, type BranchConnection } from "../neon";
 import { accessChanges, formatReport, verifyBundle } from "../verify";
+import { dropForeignPolicySql, foreignPolicies } from "./foreign-policies";
 import { describeFailure, type ApplyFailure } from "./errors";
 import { planFor, planHeadline, type Plan } from "./plan";
 import { Redactor } from "./redact";
@@ -32,6 +33,8 @@ export interface ApplyJob {
    * (as `apply` recorded it there) gets just the change, compiled against that version.
    */
   readonly design?: Design;
+  /** Spec §5: drop the policies on adopted tables that the design does not produce (they are listed in the plan either way). */
+  readonly dropForeignPolicies?: boolean;
 }
 
 export interface ApplyEnvironment {
@@ -92,7 +95,9 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
     if (job.mode === "plan") {
       step = "plan";
       const version = await versionFor(job, lease.db);
-      const plan = withVersion(await planFor(version.bundle, lease.db, lease.db.location), version);
+      let plan = withVersion(await planFor(version.bundle, lease.db, lease.db.location), version);
+      const foreign = await foreignPolicies(job.model, version.bundle, lease.db);
+      if (foreign.length > 0) plan = { ...plan, foreignPolicies: foreign.map((p) => ({ ...p, dropped: false })) };
       outcome.plan = plan;
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
       outcome.ok = true;
@@ -285,6 +290,8 @@ async function applyAndVerify(
       const version = await versionFor(job, tx);
       bundle = version.bundle;
       plan = withVersion(await planFor(bundle, tx, db.location), version);
+      const foreign = await foreignPolicies(job.model, bundle, tx);
+      if (foreign.length > 0) plan = { ...plan, foreignPolicies: foreign.map((p) => ({ ...p, dropped: job.dropForeignPolicies === true })) };
       onPlan(plan);
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
       if (fingerprint) {
@@ -309,6 +316,7 @@ async function applyAndVerify(
           }
         },
       });
+      if (job.dropForeignPolicies === true) for (const p of foreign) await tx.query(dropForeignPolicySql(p));
       if (applied.applied.length > 0) await storeBundle(tx, bundle);
       return applied;
     });

@@ -4,6 +4,7 @@ import { compileNextVersion, type Bundle } from "../compiler";
 import { openDatabase, readStoredBundle, type Database } from "../db";
 import type { Design } from "../design";
 import { explainBundle, ExplainError, formatExplanation, formatReport, parseExplainSpec, roleOfUrl, verifyBundle } from "../verify";
+import { verifyCurrentPolicies } from "../import";
 import { InputError, readDesignFile } from "./io";
 import { failureLines, parse, pgliteDirFor, secretsIn, type CliIo } from "./run";
 
@@ -143,7 +144,7 @@ function appRolesFrom(env: Record<string, string | undefined>): string[] {
 
 async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
   const options =
-    mode === "apply" ? { ...DESTINATION_OPTIONS, yes: { type: "boolean", short: "y" }, "plan-only": { type: "boolean" }, "rehearse-only": { type: "boolean" } } : DESTINATION_OPTIONS;
+    mode === "apply" ? { ...DESTINATION_OPTIONS, yes: { type: "boolean", short: "y" }, "plan-only": { type: "boolean" }, "rehearse-only": { type: "boolean" }, "drop-foreign-policies": { type: "boolean" } } : DESTINATION_OPTIONS;
   const { values, positionals } = parse(args, options as Parameters<typeof parse>[1]);
   if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
   const env = io.env ?? process.env;
@@ -151,7 +152,7 @@ async function runJob(args: string[], io: CliIo, mode: "plan" | "apply") {
   const destination = destinationFrom(values, env);
   const connected = destination.kind === "neon" && destination.branchId !== undefined;
   if (values["rehearse-only"] && !connected) throw new InputError(["--rehearse-only is for a connected branch: give --neon-project and --neon-branch"]);
-  const job = { model, bundle, design, destination, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env) };
+  const job = { model, bundle, design, destination, confirmDestructive: values.yes === true, appRoles: appRolesFrom(env), dropForeignPolicies: values["drop-foreign-policies"] === true };
   const environment = cliEnvironment(pgliteDirFor(values, io), env);
   const print = (event: ApplyEvent) => printEvent(io, event);
   const jobMode = values["plan-only"] || mode === "plan" ? "plan" : connected ? "rehearse" : "apply";
@@ -190,7 +191,7 @@ export async function planCommand(args: string[], io: CliIo) {
 }
 
 export async function verifyCommand(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { "database-url": { type: "string" }, "pglite-dir": { type: "string" }, explain: { type: "string" } });
+  const { values, positionals } = parse(args, { "database-url": { type: "string" }, "pglite-dir": { type: "string" }, explain: { type: "string" }, current: { type: "boolean" } });
   if (positionals.length > 1) throw new InputError([`expected one design file, got ${positionals.join(", ")}`]);
   const url = values["database-url"] as string | undefined;
   const explain = values.explain as string | undefined;
@@ -206,6 +207,15 @@ export async function verifyCommand(args: string[], io: CliIo) {
   let step: "connect" | "plan" | "verify" = "connect";
   try {
     return await withDatabase(url, pgliteDirFor(values, io), async (db) => {
+      if (values.current) {
+        // Issue 10: what the database's own policies allow today, against the design's meaning; nothing of the design is applied.
+        step = "verify";
+        io.stdout(`verifying the policies ${db.location} has now, before any change (in a transaction that is rolled back)\n`);
+        const report = await verifyCurrentPolicies(model, fresh, db, (p) => io.stdout(`  table ${p.index + 1} of ${p.total}: ${p.table}\n`));
+        io.stdout(formatReport(report) + "\n");
+        io.stdout(report.ok ? "the database already behaves as the design says: applying it changes no access\n" : "each mismatch is a place where applying the design changes access (expected: the design's meaning; got: what the database does today)\n");
+        return { exitCode: report.ok ? 0 : 1 };
+      }
       step = "plan";
       // A database holding another version of the design cannot take this bundle in a transaction: say so, and how to move it.
       let bundle = fresh;

@@ -10,6 +10,8 @@ import { describeFailure } from "../apply/errors";
 import { InputError, overlayBundle, readDesignFile, readEarlierBundle, writeBundle } from "./io";
 import { applyCommand, planCommand, verifyCommand } from "./database-commands";
 import { diffCommand } from "./diff-command";
+import { importCommand } from "./import-command";
+import { lintDatabaseCommand } from "./lint-database";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -31,15 +33,25 @@ Usage: npm run cli -- <command> [options]
   plan    <design.json> [destination]        show which migrations the database has not seen and what they do
   apply   <design.json> [destination] [--yes] [--plan-only]
                                              plan, apply the new migrations in one transaction, then verify there;
-                                             --yes confirms changes that drop or rewrite data
+                                             --yes confirms changes that drop or rewrite data;
+                                             --drop-foreign-policies drops the policies on adopted (existing) tables
+                                             that the design does not produce (the plan lists them)
   verify  <design.json> [destination]        prove the policies: every principal x operation against the
                                              meaning, printed as a matrix; exit 1 on any mismatch; changes nothing
+          [--current]                        instead, the database's own policies as they are (nothing of the design
+                                             applied): each mismatch is what applying the design would change
           [--explain table:principal:op]     instead, for one cell and every sample row: which rule admitted or
                                              refused it, each part with the values it compared, and what the
                                              database did with that row alone
   lint    <design.json>                      check the design and list every problem
+  lint    --database-url URL [--schema public] [--format text|json|sarif]
+                                             check a live database: splinter's RLS checks and ours, each finding
+                                             with the object, why it matters and the fix; exit 1 on any error
   diff    <old.json> <new.json>              what a new version changes: the migration it appends, and who may
                                              now (+) or no longer (-) do what, from the meaning
+  import  --database-url URL | --sql FILE [--schema public] [--out design.json] [--target T] [--provider P]
+                                             read an existing database's (or a dump's) tables into a design: tables
+                                             marked existing, a firewall guessed per table (each guess a warning)
   reset [--pglite-dir DIR]                   empty the embedded database, e.g. to apply a changed design afresh;
                                              servers are never emptied
   init    --template <name> [--out <file>]   start a design from a template (prints it without --out)
@@ -77,6 +89,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<{ exitCode: num
         return await lint(rest, io);
       case "diff":
         return await diffCommand(rest, io);
+      case "import":
+        return await importCommand(rest, io);
       case "reset":
         return await resetCommand(rest, io);
       case "init":
@@ -223,6 +237,7 @@ async function resetCommand(args: string[], io: CliIo) {
 }
 
 async function lint(args: string[], io: CliIo) {
+  if (args.some((a) => a === "--database-url" || a.startsWith("--database-url="))) return lintDatabaseCommand(args, io);
   const { positionals } = parse(args, {});
   const result = await readDesignFile(io.cwd, positionals[0]);
   const policies = result.bundle.filter((f) => f.path.endsWith("policies.sql")).map((f) => f.contents.match(/CREATE POLICY/g)?.length ?? 0).reduce((a, b) => a + b, 0);

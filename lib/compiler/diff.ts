@@ -75,10 +75,14 @@ export function migrationBetween(before: DatabaseState, after: DatabaseState): S
     changes.push("setup (roles, schemas, auth functions) updated");
   }
 
+  // Spec §5: a table adopted in this version exists with its own keys; only what the design adds comes.
+  const adopted = new Set(after.tables.filter((t) => t.existing && !oldTables.has(t.name)).map((t) => t.name));
   const policies = objectChanges(before.policies, after.policies, dropped, namesRetyped);
   const indexes = objectChanges(before.indexes, after.indexes, dropped, () => false);
   const foreignKeys = objectChanges(before.foreignKeys, after.foreignKeys, dropped, referencesReshaped);
   const uniqueKeys = objectChanges(before.uniqueKeys, after.uniqueKeys, dropped, onReshaped);
+  foreignKeys.create = foreignKeys.create.filter((k) => !adopted.has(k.table));
+  uniqueKeys.create = uniqueKeys.create.filter((k) => !adopted.has(k.table));
   // A unique key that is rebuilt takes the foreign keys that use it along.
   const rebuiltKeys = new Set(uniqueKeys.drop.map((k) => k.table));
   for (const fk of after.foreignKeys) {
@@ -119,10 +123,11 @@ export function migrationBetween(before: DatabaseState, after: DatabaseState): S
   for (const t of after.tables) {
     const old = oldTables.get(t.name);
     if (!old) {
-      statements.push(t.create, `ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
+      if (!adopted.has(t.name)) statements.push(t.create);
+      statements.push(`ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
       if (t.forced) statements.push(`ALTER TABLE ${table(t.name)} FORCE ROW LEVEL SECURITY;`);
       statements.push(...t.grants.map((g) => grantStatement(t.name, g)));
-      changes.push(`table ${t.name} added`);
+      changes.push(adopted.has(t.name) ? `table ${t.name} adopted (it exists: row-level security enabled, nothing created)` : `table ${t.name} added`);
       continue;
     }
     tableChanges(old, t, statements, changes);

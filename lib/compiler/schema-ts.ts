@@ -114,10 +114,17 @@ export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: Tar
 
   const columnCode = (table: ModelTable, column: ModelColumn): string => {
     const base = column.type.replace("[]", "") as ColumnType;
-    const builder = BUILDERS[base];
-    builders.add(builder.fn);
-    let code = `${builder.fn}(${str(column.name)}${builder.options ? `, ${builder.options}` : ""})`;
-    if (column.type.endsWith("[]")) code += ".array()";
+    const builder = BUILDERS[base] as (typeof BUILDERS)[ColumnType] | undefined;
+    let code: string;
+    if (builder) {
+      builders.add(builder.fn);
+      code = `${builder.fn}(${str(column.name)}${builder.options ? `, ${builder.options}` : ""})`;
+      if (column.type.endsWith("[]")) code += ".array()";
+    } else {
+      // An adopted table's type that the model lacks (citext, an enum): drizzle's customType names it as the database does.
+      builders.add("customType");
+      code = `customType<{ data: string }>({ dataType: () => ${str(column.type)} })(${str(column.name)})`;
+    }
     if (column.primaryKey && table.primaryKey.length === 1) code += ".primaryKey()";
     else if (column.notNull) code += ".notNull()";
     if (column.default) code += `.default(${drizzleDefault(column, dialect)})`;

@@ -73,14 +73,16 @@ function tableStatements(model: Model, plans: readonly TablePlan[], dialect: Tar
   const statements: string[] = [];
   for (const plan of plans) {
     const t = plan.table;
-    statements.push(createTableSql(t, dialect));
+    // Spec §5, adopting: an existing table keeps its columns and keys; it gets RLS and the grants.
+    if (!t.existing) statements.push(createTableSql(t, dialect));
     statements.push(`ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
     if (forcesRowLevelSecurity(model, t)) statements.push(`ALTER TABLE ${table(t.name)} FORCE ROW LEVEL SECURITY;`);
     for (const grant of tableGrants(plan, dialect)) statements.push(grantSql(t.name, grant));
   }
   // Foreign keys last, so tables may refer to each other in any order; the unique keys they need first.
-  for (const { uniqueKeys } of plans) statements.push(...uniqueKeys.map(uniqueKeySql));
+  for (const { uniqueKeys, table: t } of plans) if (!t.existing) statements.push(...uniqueKeys.map(uniqueKeySql));
   for (const { table: t } of plans) {
+    if (t.existing) continue;
     for (const c of t.columns) {
       if (c.references) statements.push(foreignKeySql(t, c, c.references).sql);
     }
@@ -135,13 +137,14 @@ function policyStatements(plans: readonly TablePlan[], dialect: TargetDialect): 
   );
 }
 
-export function indexSql(index: IndexPlan): string {
+/** On an adopted table, the index may be there already under the same name (Better Auth names them `<table>_<column>_idx` too). */
+export function indexSql(index: IndexPlan, existingTable = false): string {
   const columns = index.columns.map((c) => (index.codePointColumns.includes(c) ? `${quoteIdent(c)} ${CODE_POINT_COLLATION}` : quoteIdent(c)));
-  return `CREATE INDEX ${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${columns.join(", ")});`;
+  return `CREATE INDEX ${existingTable ? "IF NOT EXISTS " : ""}${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${columns.join(", ")});`;
 }
 
 function indexStatements(plans: readonly TablePlan[]): string[] {
-  return plans.flatMap(({ indexes }) => indexes.map(indexSql));
+  return plans.flatMap(({ indexes, table: t }) => indexes.map((i) => indexSql(i, t.existing === true)));
 }
 
 /** The migrations in order; a step with nothing to do is left out. */

@@ -34,6 +34,8 @@ export interface TableState {
   readonly primaryKey: readonly string[];
   readonly forced: boolean;
   readonly grants: readonly { readonly role: string; readonly privileges: readonly string[] }[];
+  /** Spec §5: the table existed before the design (adopted): never created, nor its keys. */
+  readonly existing?: boolean;
 }
 
 export interface ColumnState {
@@ -74,6 +76,7 @@ export function databaseState(model: Model, plans: readonly TablePlan[], dialect
       primaryKey: plan.table.primaryKey,
       forced: forcesRowLevelSecurity(model, plan.table),
       grants: tableGrants(plan, dialect),
+      ...(plan.table.existing ? { existing: true } : {}),
     })),
     uniqueKeys: plans.flatMap((p) => p.uniqueKeys.map((k) => ({ table: k.table, name: k.name, sql: uniqueKeySql(k) }))),
     foreignKeys: plans.flatMap((p) =>
@@ -81,7 +84,7 @@ export function databaseState(model: Model, plans: readonly TablePlan[], dialect
     ),
     helpers: helperStatements(model, dialect),
     policies: plans.flatMap((p) => p.policies.map((policy) => ({ table: p.table.name, name: policy.name, sql: policySql(policy, dialect) }))),
-    indexes: plans.flatMap((p) => p.indexes.map((i) => ({ table: i.table, name: i.name, sql: indexSql(i) }))),
+    indexes: plans.flatMap((p) => p.indexes.map((i) => ({ table: i.table, name: i.name, sql: indexSql(i, p.table.existing === true) }))),
     ...(dialect.layout === "drizzle" ? { drizzleSnapshot: snapshot } : {}),
   };
 }

@@ -114,6 +114,8 @@ export interface ModelTable {
   };
   /** Set on the membership tables the bundle adds for `tables` tenancy. */
   readonly generatedFor: "membership" | "activeOrg" | null;
+  /** Spec §5, adopting: the table exists already; the bundle does not create it or its keys. */
+  readonly existing?: boolean;
 }
 
 export function columnOf(table: ModelTable, name: string): ModelColumn {

@@ -153,6 +153,12 @@ const tableSchema = z
     anonymous: anonymousSchema.optional(),
     /** Where the designer's canvas draws the table. Layout only: the compiler never reads it. */
     position: z.object({ x: z.number().finite(), y: z.number().finite() }).strict().optional(),
+    /**
+     * Spec §5, adopting: the table already exists in the database (an import says so). The bundle
+     * does not create it, its columns and keys stay as they are unless a later version changes
+     * them; it gets row-level security, the policies, helpers and indexes.
+     */
+    existing: z.boolean().optional(),
   })
   .strict();
 

@@ -75,6 +75,23 @@ function warningsFor(design: Design, model: Model): Problem[] {
         if (!userColumns.has(column.name)) userColumns.set(column.name, `tables[${i}].columns[${j}].default`);
       }
     });
+    if (table.existing === true) {
+      table.columns.forEach((column, j) => {
+        const c = modelTable.columns[j];
+        if (c && !COLUMN_TYPES.includes(c.type)) {
+          warnings.push({ path: `tables[${i}].columns[${j}].type`, message: `type ${column.type} is kept as it is (the model lacks it): RLS Designer never changes this column, and policies cannot compare it` });
+        }
+        if (c?.references?.sameOrganization) {
+          warnings.push({
+            path: `tables[${i}].columns[${j}].references`,
+            message: `a first bundle does not change an existing table's foreign keys, so this one does not include the organization yet: compile against the imported design (compile --from) to append that change, or say "crossOrganization": true`,
+          });
+        }
+        if (column.default !== undefined && c && c.default === null && column.default.trim().toLowerCase() !== "null") {
+          warnings.push({ path: `tables[${i}].columns[${j}].default`, message: `default ${column.default} stays in the database as it is; the bundle never emits it` });
+        }
+      });
+    }
     for (const [name, path] of userColumns) {
       const type = modelTable.columns.find((c) => c.name === name)?.type;
       if (model.target === "supabase" && model.provider === "supabase" && type !== "uuid") {
@@ -340,13 +357,16 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
     const nameProblem = identifierProblem(column.name, "a column name");
     if (nameProblem) report(`${columnPath}.name`, nameProblem);
     if (columnNames.indexOf(column.name) !== j) report(`${columnPath}.name`, `column "${column.name}" is defined twice in table "${table.name}"`);
-    const type = column.type.trim().toLowerCase() as ColumnType;
+    const verbatim = table.existing === true && keptVerbatimType(column.type);
+    const type = (verbatim ? column.type.trim() : column.type.trim().toLowerCase()) as ColumnType;
     const typeKnown = COLUMN_TYPES.includes(type);
-    if (!typeKnown) report(`${columnPath}.type`, `unknown type "${column.type}"; use one of ${COLUMN_TYPES.filter((t) => !t.endsWith("[]")).join(", ")} (or an array of one, like text[])`);
+    if (!typeKnown && !verbatim) report(`${columnPath}.type`, `unknown type "${column.type}"; use one of ${COLUMN_TYPES.filter((t) => !t.endsWith("[]")).join(", ")} (or an array of one, like text[])`);
     let defaultExpr: ModelColumn["default"] = null;
     if (column.default !== undefined && typeKnown) {
       const parsed = parseDefault(column.default, type);
-      if ("problem" in parsed) report(`${columnPath}.default`, parsed.problem);
+      // An adopted table's own default (a sequence, a function) stays in the database as it is; the bundle never emits it.
+      if ("problem" in parsed && table.existing === true) defaultExpr = null;
+      else if ("problem" in parsed) report(`${columnPath}.default`, parsed.problem);
       else defaultExpr = parsed.value.kind === "literal" ? { kind: "literal", value: pinToUtc(type, parsed.value.value) } : parsed.value;
     }
     let references: ModelColumn["references"] = null;
@@ -466,6 +486,7 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
       insert: table.anonymous?.insert ? { check: conditions(`${path}.anonymous.insert.check`, table.anonymous.insert.check) } : null,
     },
     generatedFor: null,
+    ...(table.existing === true ? { existing: true } : {}),
   };
 }
 
@@ -544,6 +565,19 @@ function reportParentCycles(design: Design, report: Report): void {
     }
   });
 }
+
+/**
+ * A type an adopted table has and the model lacks (citext, an enum, varchar(255)), kept as
+ * PostgreSQL names it. Only plain type names pass: the name may reach SQL as a cast.
+ */
+export function keptVerbatimType(type: string): boolean {
+  return VERBATIM_TYPE.test(type.trim());
+}
+
+// An identifier (plain, or quoted without quotes or backslashes inside), optionally schema-qualified,
+// then PostgreSQL's multi-word spellings, a length or precision, a time zone, array brackets.
+const VERBATIM_TYPE =
+  /^(?:[a-z_][a-z0-9_$]*|"[^"\\\u0000]+")(?:\.(?:[a-z_][a-z0-9_$]*|"[^"\\\u0000]+"))?(?: (?:varying|precision))?(?:\(\d+(?:, ?\d+)?\))?(?: (?:with|without) time zone)?(?:\[\])*$/i;
 
 function organizationColumnOf(table: Table): string | null {
   return table.firewall && !table.firewall.public ? (table.firewall.organization?.column ?? null) : null;
