@@ -3,6 +3,7 @@ import type { TargetDialect } from "../targets";
 import { CODE_POINT_COLLATION } from "./expressions";
 import type { TablePlan } from "./plan";
 import { defaultSql, drizzleForeignKeyName } from "./sql";
+import { defaultPrimaryKeyName } from "./names";
 
 /**
  * drizzle-kit's snapshot of `src/db/schema.ts` (`drizzle/meta/<idx>_snapshot.json`), written by
@@ -67,7 +68,7 @@ function tableSnapshot(model: Model, plan: TablePlan, dialect: TargetDialect) {
     }),
   );
   const compositePrimaryKeys = composite
-    ? { [`${t.name}_${t.primaryKey.join("_")}_pk`]: { name: `${t.name}_${t.primaryKey.join("_")}_pk`, columns: [...t.primaryKey] } }
+    ? { [defaultPrimaryKeyName(t.name)]: { name: defaultPrimaryKeyName(t.name), columns: [...t.primaryKey] } }
     : {};
   const uniqueConstraints = Object.fromEntries(plan.uniqueKeys.map((k) => [k.name, { name: k.name, nullsNotDistinct: false, columns: [...k.columns] }]));
   const policies = Object.fromEntries(

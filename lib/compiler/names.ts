@@ -38,3 +38,12 @@ export function uniqueName(wanted: string, used: Set<string>): string {
   used.add(name);
   return name;
 }
+
+/**
+ * The name PostgreSQL gives a table's primary key when the SQL names none (`<table>_pkey`, the
+ * table's name clipped to fit). schema.ts and drizzle-kit's snapshot name composite keys so, or
+ * drizzle-kit would see its own `<table>_<columns>_pk` missing and plan to re-create the key.
+ */
+export function defaultPrimaryKeyName(table: string): string {
+  return `${truncateToBytes(table, MAX_IDENTIFIER_BYTES - "_pkey".length)}_pkey`;
+}

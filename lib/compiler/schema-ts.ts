@@ -3,6 +3,7 @@ import type { TargetDialect } from "../targets";
 import { commentText, tsString, UNSAFE_CHARACTERS } from "../targets/file-text";
 import { CODE_POINT_COLLATION } from "./expressions";
 import { defaultSql, drizzleForeignKeyName } from "./sql";
+import { defaultPrimaryKeyName } from "./names";
 import type { PolicyPlan, TablePlan } from "./plan";
 
 /** `src/db/schema.ts`: the same tables, policies and indexes as the migrations, as Drizzle code. */
@@ -159,7 +160,7 @@ export function schemaTs(model: Model, plans: readonly TablePlan[], dialect: Tar
     const extras: string[] = [];
     if (table.primaryKey.length > 1) {
       builders.add("primaryKey");
-      extras.push(`    primaryKey({ columns: [${table.primaryKey.map((c) => access("t", tableKeys.get(c)!)).join(", ")}] }),`);
+      extras.push(`    primaryKey({ name: ${str(defaultPrimaryKeyName(table.name))}, columns: [${table.primaryKey.map((c) => access("t", tableKeys.get(c)!)).join(", ")}] }),`);
     }
     for (const key of uniqueKeys) {
       builders.add("unique");

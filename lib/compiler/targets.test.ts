@@ -15,7 +15,7 @@ const text = (bundle: Bundle, suffix: string) => bundle.find((f) => f.path.endsW
 describe("targets", () => {
   it("Supabase: its migration layout, auth.uid() and auth.jwt(), roles authenticated and anon, drizzle-orm/supabase", () => {
     const bundle = bundleOf({ ...template("saas"), target: "supabase" });
-    expect(bundle.map((f) => f.path).filter((p) => p.startsWith("supabase/"))).toEqual([
+    expect(bundle.map((f) => f.path).filter((p) => p.startsWith("supabase/migrations/"))).toEqual([
       "supabase/migrations/20260101000000_rls_setup.sql",
       "supabase/migrations/20260101000001_tables.sql",
       "supabase/migrations/20260101000002_rls_helpers.sql",

@@ -94,6 +94,8 @@ const saasCommon: Record<string, string> = {
 
 const EXPLICIT: Record<string, Record<string, string>> = {
   todos: publicAddsNothing("todos_firewall", "todos_select", "todos_insert", "todos_update", "todos_delete"),
+  // reviews has no signed-out access: the anonymous role holds no privilege on it.
+  marketplace: publicAddsNothing("reviews_select"),
   blog: {
     ...publicAddsNothing("posts_insert", "posts_update", "posts_delete"),
     "policy:posts_anonymous_select:to-public": "it adds the signed-in role, whose own select policy is already USING (true) under the owner firewall",
