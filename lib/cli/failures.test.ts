@@ -87,7 +87,7 @@ describe("the embedded database's folder", () => {
     const reset = await cli(["reset"], { RLSD_PGLITE_DIR: fromEnv });
     expect(reset.stdout).toContain(`emptied the embedded database in ${fromEnv}`);
     expect(existsSync(join(cwd, ".data"))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it("a folder that cannot be a database: one message, exit 1", async () => {
     await writeFile(join(cwd, "a-file"), "not a folder");

@@ -106,5 +106,5 @@ describe.skipIf(!process.env.DATABASE_URL)("120 tables on PostgreSQL with defaul
     } finally {
       await db.close();
     }
-  }, 120_000);
+  }, 300_000); // a time limit for a hang, not a speed target (bench:scale measures that)
 });

@@ -35,6 +35,20 @@ export function touchableColumn(table: ModelTable, interesting: ReadonlyMap<stri
 }
 
 /** A small seeded generator (mulberry32), so the same design always gets the same samples. */
+/**
+ * A Fisher-Yates shuffle driven by the seeded generator. Never `sort(() => rand() - 0.5)`: its
+ * result depends on the engine's sort algorithm, so Node and the browser picked different samples
+ * and the same design gave two different tests/rls.test.sql files.
+ */
+function shuffle<T>(list: readonly T[], rand: () => number): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -360,7 +374,7 @@ export function generateSamples(
   const insertChecked = new Set([...((table.access.insert ?? []).flatMap((r) => r.check)), ...(table.anonymous.insert?.check ?? [])].map((c) => c.column));
   // Last added first: the database's own policy literals, then the bounds and the design's values.
   const singles = [...interesting].filter(([name]) => insertChecked.has(name)).flatMap(([name, list]) => [...list].reverse().map((v) => ({ ...base(), [name]: v })));
-  const shuffled = [...singles, ...[...candidates].sort(() => rand() - 0.5)];
+  const shuffled = [...singles, ...shuffle(candidates, rand)];
   const insertCandidates = unique(shuffled.map((r) => freshKey({ ...r })), LIMITS.inserts, taken);
 
   // Every value of a check column, so each is tried as a new row (WITH CHECK alone); then a random share of the rest.
@@ -374,7 +388,7 @@ export function generateSamples(
     for (const v of list) (checked.has(name) ? first : rest).push({ [name]: v });
   }
   const room = Math.max(0, LIMITS.updates - first.length);
-  const variants = [...first, ...rest.sort(() => rand() - 0.5).slice(0, room)];
+  const variants = [...first, ...shuffle(rest, rand).slice(0, room)];
   return { rows, insertCandidates, updateVariants: variants, interesting };
 }
 
