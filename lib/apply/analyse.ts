@@ -163,6 +163,7 @@ type Category =
   | "rls"
   | "policy"
   | "index"
+  | "trigger"
   | "function"
   | "extension"
   | "role"
@@ -183,6 +184,9 @@ function categorise(code: string): { category: Category; name?: string }[] {
   if (match(code, String.raw`^create\s+policy\b`)) return [{ category: "policy" }];
   if (match(code, String.raw`^drop\s+policy\b`)) return [];
   if (match(code, String.raw`^create\s+(?:unique\s+)?index\b`)) return [{ category: "index" }];
+  if ((m = match(code, String.raw`^create\s+(?:or\s+replace\s+)?(?:constraint\s+)?trigger\s+(${IDENT})`))) return [{ category: "trigger", name: unquote(m[1]) }];
+  // As with DROP POLICY: the bundle drops a trigger to create it again in the same migration.
+  if (match(code, String.raw`^drop\s+trigger\b`)) return [];
   if ((m = match(code, String.raw`^create\s+(?:or\s+replace\s+)?(?:function|procedure)\s+(${NAME})`))) return [{ category: "function", name: unquote(m[1]) }];
   if ((m = match(code, String.raw`^create\s+extension\s+(?:if\s+not\s+exists\s+)?(${IDENT})`))) return [{ category: "extension", name: unquote(m[1]) }];
   if ((m = match(code, String.raw`^create\s+role\s+(${IDENT})`))) return [{ category: "role", name: unquote(m[1]) }];
@@ -213,6 +217,7 @@ const PHRASES: Record<Category, (names: string[], count: number) => string> = {
   "foreign key": (_, n) => `${n} foreign key${n === 1 ? "" : "s"}`,
   "unique key": (_, n) => `${n} unique key${n === 1 ? "" : "s"}`,
   function: (names) => `function${names.length === 1 ? "" : "s"} ${names.join(", ")}`,
+  trigger: (names) => `trigger${names.length === 1 ? "" : "s"} ${names.join(", ")}`,
   policy: (_, n) => `${n} polic${n === 1 ? "y" : "ies"}`,
   index: (_, n) => `${n} index${n === 1 ? "" : "es"}`,
   grant: (_, n) => `${n} grant${n === 1 ? "" : "s"}`,

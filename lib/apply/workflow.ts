@@ -96,7 +96,7 @@ export async function runApply(job: ApplyJob, env: ApplyEnvironment, onEvent: (e
       step = "plan";
       const version = await versionFor(job, lease.db);
       let plan = withVersion(await planFor(version.bundle, lease.db, lease.db.location), version);
-      const foreign = await foreignPolicies(job.model, version.bundle, lease.db);
+      const foreign = await foreignPolicies(job.model, lease.db);
       if (foreign.length > 0) plan = { ...plan, foreignPolicies: foreign.map((p) => ({ ...p, dropped: false })) };
       outcome.plan = plan;
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
@@ -290,7 +290,7 @@ async function applyAndVerify(
       const version = await versionFor(job, tx);
       bundle = version.bundle;
       plan = withVersion(await planFor(bundle, tx, db.location), version);
-      const foreign = await foreignPolicies(job.model, bundle, tx);
+      const foreign = await foreignPolicies(job.model, tx);
       if (foreign.length > 0) plan = { ...plan, foreignPolicies: foreign.map((p) => ({ ...p, dropped: job.dropForeignPolicies === true })) };
       onPlan(plan);
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });

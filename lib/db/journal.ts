@@ -98,11 +98,13 @@ export async function readMigrations(bundle: Bundle): Promise<Migration[]> {
   if (supabase.length > 0 && !bundle.some((file) => file.path.endsWith(JOURNAL_SUFFIX))) return readSupabaseMigrations(supabase);
   const { folder, journal } = readJournal(bundle);
   const ledgerTable = drizzleLedgerTable(bundle);
-  const contentsByPath = new Map(bundle.map((file) => [file.path, file.contents]));
+  // Files, not contents: reading every file's contents would also write the bundle's pgTAP test
+  // file, which is made only when read (it is large and costly on big designs).
+  const fileByPath = new Map(bundle.map((file) => [file.path, file]));
   return Promise.all(
     journal.entries.map(async (entry) => {
       const path = `${folder}${entry.tag}.sql`;
-      const contents = contentsByPath.get(path);
+      const contents = fileByPath.get(path)?.contents;
       if (contents === undefined) throw new JournalError(`${path} is listed in the journal but missing from the bundle`);
       return { ledger: "drizzle" as const, tag: entry.tag, when: entry.when, path, statements: contents.split(BREAKPOINT), hash: await sha256Hex(contents), ledgerTable };
     }),

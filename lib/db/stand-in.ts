@@ -30,7 +30,8 @@ function standIn(path: string, sql: string, requires: string, unlessExtension: s
 
 /** The stand-in the bundle declares, or for older Neon bundles that only create the extension, the built-in one. */
 export function standInFor(bundle: Bundle, pending: readonly Migration[]): StandIn | null {
-  for (const file of bundle) {
+  // Only the dev/ scripts can be stand-ins; reading every file would also write the pgTAP test file, made only when read.
+  for (const file of bundle.filter((f) => /(?:^|\/)dev\/[^/]+\.sql$/.test(f.path))) {
     const header = HEADER.exec(file.contents);
     if (header) return standIn(file.path, file.contents, header[1], header[2] ?? null);
   }

@@ -39,7 +39,7 @@ describe.each(testDatabases())("verify what you imported, on $name", (factory) =
 
     const after = await inRolledBackTransaction(db, async (tx) => {
       await applyWithin(compiled.bundle, tx);
-      for (const p of await foreignPolicies(compiled.model, compiled.bundle, tx)) await tx.query(dropForeignPolicySql(p));
+      for (const p of await foreignPolicies(compiled.model, tx)) await tx.query(dropForeignPolicySql(p));
       return verifyModel(compiled.model, tx);
     });
     expect(after.mismatches).toEqual([]);

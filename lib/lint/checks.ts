@@ -21,7 +21,7 @@ export const RULES = {
   security_definer_view: "A view runs with its owner's rights (no security_invoker)",
   function_search_path_mutable: "A function's search_path is not fixed",
   security_definer_executable: "A SECURITY DEFINER function is executable by the API roles",
-  security_definer_empty_search_path: "SECURITY DEFINER with search_path = '' (the pg_temp hole)",
+  security_definer_empty_search_path: "SECURITY DEFINER with an empty search_path (the pg_temp hole)",
   permissive_true_write: "A write policy allows every row (true)",
   unindexed_foreign_key: "A foreign key has no index",
   unindexed_policy_column: "A column a policy compares has no index",

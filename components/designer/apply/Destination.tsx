@@ -164,13 +164,7 @@ function NewBranchFields({ designName, branchName }: { designName: string; branc
       <FieldRow label="Parent branch" htmlFor="apply-neon-parent" hint="The new branch starts as a copy of it. The parent is never changed.">
         <Select id="apply-neon-parent" label="Parent branch" value={parentBranchId} onValue={act.setParentBranch} disabled={branches.state !== "loaded"}>
           {branches.state !== "loaded" && <option value="">{placeholderFor(branches, "Pick a project first", "")}</option>}
-          {branches.state === "loaded" &&
-            branches.value.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-                {b.isDefault ? " (default)" : ""}
-              </option>
-            ))}
+          {branches.state === "loaded" && <BranchOptions branches={branches.value} />}
         </Select>
         <LoadProblem load={branches} />
       </FieldRow>
@@ -179,6 +173,16 @@ function NewBranchFields({ designName, branchName }: { designName: string; branc
       </FieldRow>
     </>
   );
+}
+
+/** A project's branches as the options of a branch picker, the default one marked. */
+function BranchOptions({ branches }: { branches: readonly { id: string; name: string; isDefault?: boolean }[] }) {
+  return branches.map((b) => (
+    <option key={b.id} value={b.id}>
+      {b.name}
+      {b.isDefault ? " (default)" : ""}
+    </option>
+  ));
 }
 
 /**
@@ -199,13 +203,7 @@ function ConnectedFields({ designName }: { designName: string }) {
       <FieldRow label="Connected branch" htmlFor="apply-neon-connected" hint="The branch your app uses. Each apply is rehearsed on a new child branch of it first; it changes only when you confirm.">
         <Select id="apply-neon-connected" label="Connected branch" value={connectedBranchId} onValue={(id) => void act.chooseConnectedBranch(id)} disabled={branches.state !== "loaded"}>
           {branches.state !== "loaded" && <option value={connectedBranchId}>{placeholderFor(branches, "Pick a project first", "")}</option>}
-          {branches.state === "loaded" &&
-            branches.value.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-                {b.isDefault ? " (default)" : ""}
-              </option>
-            ))}
+          {branches.state === "loaded" && <BranchOptions branches={branches.value} />}
         </Select>
         <LoadProblem load={branches} />
       </FieldRow>

@@ -145,15 +145,14 @@ export function destinationOf(s: ApplyState): { ok: true; destination: Destinati
       if (s.apiKey.trim() === "") return { ok: false, reason: "Enter your Neon API key, then pick a project." };
       if (s.projectId === "") return { ok: false, reason: "Pick a Neon project." };
       const branchName = s.branchName.trim();
+      const project = { kind: "neon", apiKey: s.apiKey.trim(), projectId: s.projectId } as const;
       if (s.neonMode === "connected") {
         if (s.connectedBranchId === "") return { ok: false, reason: "Pick the branch to connect." };
         if (s.databaseName === "" || s.roleName === "") return { ok: false, reason: "Pick the branch's database and role." };
         return {
           ok: true,
           destination: {
-            kind: "neon",
-            apiKey: s.apiKey.trim(),
-            projectId: s.projectId,
+            ...project,
             branchId: s.connectedBranchId,
             databaseName: s.databaseName,
             roleName: s.roleName,
@@ -164,13 +163,7 @@ export function destinationOf(s: ApplyState): { ok: true; destination: Destinati
       }
       return {
         ok: true,
-        destination: {
-          kind: "neon",
-          apiKey: s.apiKey.trim(),
-          projectId: s.projectId,
-          ...(s.parentBranchId ? { parentBranchId: s.parentBranchId } : {}),
-          ...(branchName ? { branchName } : {}),
-        },
+        destination: { ...project, ...(s.parentBranchId ? { parentBranchId: s.parentBranchId } : {}), ...(branchName ? { branchName } : {}) },
       };
     }
   }
