@@ -73,6 +73,26 @@ export const CASES: readonly BenchCase[] = [
     handWritten: { sql: `SELECT * FROM public."documents" WHERE "organization_id" = $1`, params: [ORG_ID] },
   },
   {
+    shape: "parent: tasks of the tenant's projects (`tasks`, firewall through `project_id`)",
+    kind: "generated",
+    rls: all("tasks"),
+    claims: member,
+    handWritten: {
+      sql: `SELECT t.* FROM public."tasks" AS t JOIN public."projects" AS p ON p."id" = t."project_id" WHERE p."organization_id" = $1`,
+      params: [ORG_ID],
+    },
+  },
+  {
+    shape: "sharing: files shared with a member (`files` through `file_shares`)",
+    kind: "generated",
+    rls: all("files"),
+    claims: member,
+    handWritten: {
+      sql: `SELECT f.* FROM public."files" AS f JOIN public."file_shares" AS s ON s."file_id" = f."id" WHERE s."user_id" = $2 AND f."organization_id" = $1`,
+      params: [ORG_ID, USER_ID],
+    },
+  },
+  {
     shape: "naive: drizzle `authUid`, `(select auth.user_id() = user_id)` (`todos`)",
     kind: "naive",
     rls: all("todos"),

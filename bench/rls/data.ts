@@ -29,6 +29,13 @@ const LOADS: readonly string[] = [
      SELECT ${ORG_OF_G}, 'project ' || g FROM generate_series(0, ${ROWS - 1}) AS g`,
   `INSERT INTO public."documents" ("organization_id", "user_id", "title")
      SELECT ${ORG_OF_G}, ${USER_OF_G}, 'document ' || g FROM generate_series(0, ${ROWS - 1}) AS g`,
+  // One task per project, so a tenant's 1,000 projects hold its 1,000 tasks.
+  `INSERT INTO public."tasks" ("project_id", "title") SELECT "id", 'task of ' || "name" FROM public."projects"`,
+  `INSERT INTO public."files" ("id", "organization_id", "title")
+     SELECT g, ${ORG_OF_G}, 'file ' || g FROM generate_series(0, ${ROWS - 1}) AS g`,
+  // Each file shared with one user of its own organization: 100 files per user.
+  `INSERT INTO public."file_shares" ("file_id", "user_id")
+     SELECT g, ${USER_OF_G} FROM generate_series(0, ${ROWS - 1}) AS g`,
 ];
 
 /** Fills the tables (as the superuser, so RLS does not apply) and refreshes the planner's statistics. */

@@ -13,6 +13,7 @@ import { writeBundleFiles } from "../db/test-bundles";
 import { createPostgresTestDatabase } from "../db/test-databases";
 import { TARGETS, TEMPLATE_NAMES, template, type Design } from "../design";
 import { arbitraryDesignFor } from "../testing/arbitrary-design";
+import { PROPERTY_RUNS } from "../testing/sizes";
 
 // Inside the project, so the bundle's schema.ts resolves drizzle-orm as a user's app would.
 const root = join(process.cwd(), "tmp", `drizzle-snapshot-${process.pid}`);
@@ -56,7 +57,7 @@ describe("drizzle-kit's snapshot, shipped by the compiler", () => {
         if (!result.ok) throw new Error(JSON.stringify(result.problems));
         expect(ours(result.bundle)).toEqual(await drizzleKitsOwn(result.bundle, `random-${target}-${n++}`));
       }),
-      { numRuns: Math.max(5, Math.round(Number(process.env.PROPERTY_RUNS_PGLITE ?? 70) / 3)), endOnFailure: true },
+      { numRuns: Math.max(5, Math.round(PROPERTY_RUNS.pglite / 3)), endOnFailure: true },
     );
   }, 300_000);
 

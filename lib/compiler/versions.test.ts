@@ -12,6 +12,7 @@ import { apply, pendingMigrations, type Database, type Session } from "../db";
 import { writeBundleFiles } from "../db/test-bundles";
 import { createPostgresTestDatabase, resetBundleSchemas, testDatabases } from "../db/test-databases";
 import { formatReport, verifyBundle } from "../verify";
+import { DRIZZLE_KIT_RUNS, PROPERTY_RUNS, SUPABASE_CLI_RUNS } from "../testing/sizes";
 
 function compiled(design: Design) {
   const result = compileDesign(design);
@@ -227,7 +228,7 @@ const EDITS: { label: string; edit: (d: Design) => void }[] = (() => {
   return edits;
 })();
 
-const RUNS = { pglite: Number(process.env.PROPERTY_RUNS_PGLITE ?? 70), postgres: Number(process.env.PROPERTY_RUNS_POSTGRES ?? 35) };
+const RUNS = PROPERTY_RUNS;
 
 describe.each(testDatabases())("applying version 1 then version 2 on $name", ({ name, open }) => {
   let upgraded: Database;
@@ -328,7 +329,7 @@ describe.each(testDatabases())("applying version 1 then version 2 on $name", ({ 
           const report = await verifyBundle(v2.compiled.model, v2.bundle, upgraded);
           expect(report.mismatches, `${labels}\n${formatReport(report)}`).toEqual([]);
         }),
-        { numRuns: Math.max(3, Math.round(RUNS[name] / 5)), endOnFailure: true },
+        { numRuns: Math.max(2, Math.round(RUNS[name] / 5)), endOnFailure: true },
       );
     },
     1_200_000,
@@ -371,7 +372,7 @@ describe.skipIf(!adminUrl)("the real drizzle-kit migrate converges too", () => {
           await fresh.db.close();
         }
       }),
-      { numRuns: Number(process.env.DRIZZLE_KIT_RUNS ?? 4), endOnFailure: true },
+      { numRuns: DRIZZLE_KIT_RUNS, endOnFailure: true },
     );
   }, 600_000);
 });
@@ -534,7 +535,7 @@ describe.skipIf(!adminUrl || !haveSupabaseCli)("the real Supabase CLI (supabase 
           await fresh.db.close();
         }
       }),
-      { numRuns: Number(process.env.SUPABASE_CLI_RUNS ?? 3), endOnFailure: true },
+      { numRuns: SUPABASE_CLI_RUNS, endOnFailure: true },
     );
   }, 600_000);
 });

@@ -3,7 +3,8 @@ import { TARGETS, type Condition, type Design, type Table, type Target } from ".
 
 /**
  * Random valid designs for property tests: every tenancy, firewall and access shape, every
- * condition operator, with ordinary and hostile names.
+ * condition operator, with ordinary and hostile names; and the shapes of spec section 4 (rule
+ * lists, update columns, parent chains of depth 1-3, rows shared through a sharing table).
  */
 
 const HOSTILE_NAMES = ['we"ird', "semi;colon", "dash--dash", "select", "Ñandú ✓", "x".repeat(63), "user", "order by", "$1"];
@@ -30,6 +31,9 @@ const valueFor = (type: ValueType): fc.Arbitrary<string | number | boolean> => {
       return fc.constantFrom("draft", "published", "it's", "", "Z", "a b");
   }
 };
+
+const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const cleanRules = <T extends object>(rules: T | T[] | undefined): T | T[] | undefined => (rules === undefined ? undefined : Array.isArray(rules) ? rules.map(clean) : clean(rules));
 
 interface ColumnSpec {
   name: string;
@@ -93,11 +97,17 @@ function tableArb(tableName: string, tenancy: boolean, roles: string[], index: n
       const conditionColumns: ColumnSpec[] = [...extras, ...idSpecs];
       const condition = conditionColumns.length ? conditionArb(conditionColumns, idColumns, tenancy) : null;
       const conditions = condition ? fc.option(fc.array(condition, { maxLength: 2 }), { nil: undefined, freq: 2 }) : fc.constant(undefined);
+      const changeable = [...idSpecs, ...extras].map((c) => c.name);
+      const oneRule = (op: "select" | "insert" | "update" | "delete") =>
+        fc.record({
+          roles: subsetOfRoles,
+          where: op === "insert" ? fc.constant(undefined) : conditions,
+          check: op === "insert" || op === "update" ? conditions : fc.constant(undefined),
+          columns: op === "update" && changeable.length ? fc.option(fc.subarray(changeable, { minLength: 1 }), { nil: undefined, freq: 3 }) : fc.constant(undefined),
+        });
+      // One rule, or (spec section 4) a list of which any may admit, the empty list included.
       const rule = (op: "select" | "insert" | "update" | "delete") =>
-        fc.option(
-          fc.record({ roles: subsetOfRoles, where: op === "insert" ? fc.constant(undefined) : conditions, check: op === "insert" || op === "update" ? conditions : fc.constant(undefined) }),
-          { nil: undefined, freq: 3 },
-        );
+        fc.option(fc.oneof({ weight: 3, arbitrary: oneRule(op) }, { weight: 1, arbitrary: fc.array(oneRule(op), { maxLength: 2 }) }), { nil: undefined, freq: 3 });
       const bypass = roles.length ? fc.subarray(roles, { minLength: 1 }) : fc.constant([] as string[]);
       return fc
         .record({
@@ -110,7 +120,6 @@ function tableArb(tableName: string, tenancy: boolean, roles: string[], index: n
           anonInsert: fc.option(fc.record({ check: conditions }), { nil: undefined, freq: 6 }),
         })
         .map((access): Table => {
-          const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
           const firewall: Table["firewall"] =
             shape.firewall === "public"
               ? { public: true }
@@ -123,10 +132,10 @@ function tableArb(tableName: string, tenancy: boolean, roles: string[], index: n
                     : undefined,
                 });
           const accessBlock = clean({
-            select: access.select && clean(access.select),
-            insert: access.insert && clean(access.insert),
-            update: access.update && clean(access.update),
-            delete: access.delete && clean(access.delete),
+            select: cleanRules(access.select),
+            insert: cleanRules(access.insert),
+            update: cleanRules(access.update),
+            delete: cleanRules(access.delete),
           });
           const anonymous = clean({ select: access.anonSelect && clean(access.anonSelect), insert: access.anonInsert && clean(access.anonInsert) });
           return clean({
@@ -167,18 +176,83 @@ const designArb: fc.Arbitrary<Design> = fc
   .chain(({ tenancy, roles, tableNames }) => {
     const hasTenancy = tenancy !== "none";
     const names = tableNames.filter((n) => n !== "members" && n !== "user_sessions");
-    return fc.tuple(...names.map((n, i) => tableArb(n, hasTenancy, hasTenancy ? roles : [], i))).map((tables): Design => ({
-      version: 1,
-      name: "property",
-      target: "neon",
-      auth: {
-        provider: "custom",
-        ...(tenancy === "claims" ? { tenancy: { source: "claims" as const, orgClaim: "org_id", roleClaim: "org_role" } } : {}),
-        ...(tenancy === "tables" ? { tenancy: { source: "tables" as const } } : {}),
-      },
-      ...(hasTenancy ? { roles } : {}),
-      tables,
-    }));
+    const designRoles = hasTenancy ? roles : [];
+    return fc
+      .record({
+        tables: fc.tuple(...names.map((n, i) => tableArb(n, hasTenancy, designRoles, i))),
+        parentDepth: fc.constantFrom(0, 0, 0, 1, 2, 3),
+        children: fc.array(childAccessArb(designRoles), { minLength: 3, maxLength: 3 }),
+        sharing: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.subarray(["select", "update", "delete"] as const, { minLength: 1 }) }),
+      })
+      .map(({ tables, parentDepth, children, sharing }): Design => ({
+        version: 1,
+        name: "property",
+        target: "neon",
+        auth: {
+          provider: "custom",
+          ...(tenancy === "claims" ? { tenancy: { source: "claims" as const, orgClaim: "org_id", roleClaim: "org_role" } } : {}),
+          ...(tenancy === "tables" ? { tenancy: { source: "tables" as const } } : {}),
+        },
+        ...(hasTenancy ? { roles } : {}),
+        tables: withShapes(tables, parentDepth, children, sharing),
+      }));
   });
+
+type Operation = "select" | "insert" | "update" | "delete";
+type ChildAccess = Partial<Record<Operation, { roles?: string[] } | { roles?: string[] }[]>>;
+
+/** A child's access: who may do what, as one rule or a list, without conditions of its own. */
+function childAccessArb(roles: string[]): fc.Arbitrary<ChildAccess> {
+  const roleRule = fc.record({ roles: roles.length ? fc.option(fc.subarray(roles, { minLength: 1 }), { nil: undefined }) : fc.constant(undefined) }).map(clean);
+  const rules = fc.option(fc.oneof({ weight: 3, arbitrary: roleRule }, { weight: 1, arbitrary: fc.array(roleRule, { maxLength: 2 }) }), { nil: undefined, freq: 4 });
+  return fc.record({ select: rules, insert: rules, update: rules, delete: rules }).map(clean);
+}
+
+/**
+ * Spec section 4 on top of the generated tables: a chain of children whose tenancy comes from
+ * the first table through foreign keys (depth 0-3), and a sharing table through which some of
+ * the first table's operations also admit rows shared with the user.
+ */
+function withShapes(tables: Table[], parentDepth: number, children: ChildAccess[], sharing: readonly Operation[] | undefined): Table[] {
+  const root = tables[0];
+  if (!root) return tables;
+  const keyType = (t: Table) => t.columns.find((c) => c.primaryKey)!.type;
+  const out = [...tables];
+  let parent = root;
+  for (let depth = 1; depth <= parentDepth; depth++) {
+    const child: Table = {
+      name: `child_${depth}`,
+      columns: [
+        { name: "id", type: "uuid", primaryKey: true, default: "gen_random_uuid()" },
+        { name: "parent_ref", type: keyType(parent), notNull: true, references: { table: parent.name, column: "id", onDelete: "cascade" } },
+        { name: "body", type: "text" },
+      ],
+      firewall: { parent: { column: "parent_ref" } },
+      access: children[depth - 1] ?? {},
+    };
+    out.push(child);
+    parent = child;
+  }
+  if (sharing) {
+    out.push({
+      name: "shares",
+      columns: [
+        { name: "row_ref", type: keyType(root), primaryKey: true, references: { table: root.name, column: "id", onDelete: "cascade" } },
+        { name: "user_id", type: "text", primaryKey: true },
+      ],
+      firewall: { parent: { column: "row_ref" } },
+      access: { select: { where: [{ column: "user_id", op: "eq", value: "$user" }] }, insert: {} },
+    });
+    const sharedVia = { table: "shares", row: "row_ref", user: "user_id" };
+    const access = { ...root.access };
+    for (const op of sharing) {
+      const existing = access[op];
+      const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+      access[op] = [...list, { sharedVia }];
+    }
+    out[0] = { ...root, access };
+  }
+  return out;
+}
 
 export const arbitraryDesign: fc.Arbitrary<Design> = arbitraryDesignFor();

@@ -56,7 +56,7 @@ describe.each(testDatabases())("verify in groups on $name", ({ open }) => {
   });
 
   it("gives the same report for random designs", async () => {
-    for (const design of fc.sample(arbitraryDesignFor(), { numRuns: 4, seed: 16 })) await sameReport(design);
+    for (const design of fc.sample(arbitraryDesignFor(), { numRuns: 2 })) await sameReport(design);
   });
 });
 

@@ -3,6 +3,7 @@ import { compileDesign } from "../compiler";
 import { TEMPLATE_NAMES, template, type Design, type Model } from "../design";
 import { apply, type Database } from "../db";
 import { testDatabases } from "../db/test-databases";
+import { MUTANTS } from "../testing/sizes";
 import { formatReport, verifyModel, type VerifyReport } from ".";
 import { mutantsFor, type Mutant } from "./mutants";
 import { equivalentReason, MUTATION_DESIGNS } from "./mutants.fixtures";
@@ -14,11 +15,10 @@ import { equivalentReason, MUTATION_DESIGNS } from "./mutants.fixtures";
  * EQUIVALENT_MUTANTS (each with its argument, also in docs/proof.md) must instead pass with zero
  * mismatches: if verify failed on it, either the argument or verify would be wrong.
  *
- * How many mutants run per design: MUTANTS_PGLITE (default 6, spread over the kinds) and
- * MUTANTS_POSTGRES (default 16); "all" runs every one (what docs/proof.md reports).
+ * How many mutants run per design: MUTANTS_PGLITE and MUTANTS_POSTGRES
+ * (lib/testing/sizes.ts); "all" runs every one (what docs/proof.md reports).
  */
-const limitOf = (value: string | undefined, fallback: number) => (value === "all" ? Infinity : Number(value ?? fallback));
-const LIMITS = { pglite: limitOf(process.env.MUTANTS_PGLITE, 6), postgres: limitOf(process.env.MUTANTS_POSTGRES, 16) };
+const LIMITS = MUTANTS;
 
 class Rollback extends Error {}
 

@@ -5,6 +5,7 @@ import { TARGETS, TEMPLATE_NAMES, template, type Design } from "../design";
 import type { Database } from "../db";
 import { testDatabases } from "../db/test-databases";
 import { arbitraryDesignFor } from "../testing/arbitrary-design";
+import { PROPERTY_RUNS } from "../testing/sizes";
 import { formatReport, verifyBundle } from ".";
 
 function compiled(design: Design) {
@@ -22,8 +23,6 @@ function mutate(bundle: Bundle, suffix: string, from: string, to: string): Bundl
   });
 }
 
-// Property runs per database and target: PGlite always; PostgreSQL too when DATABASE_URL is set (CI).
-const PROPERTY_RUNS = { pglite: Number(process.env.PROPERTY_RUNS_PGLITE ?? 70), postgres: Number(process.env.PROPERTY_RUNS_POSTGRES ?? 35) };
 
 describe.each(testDatabases())("verify on $name", ({ name, open }) => {
   let db: Database;
