@@ -1,6 +1,7 @@
 import type { Session } from "../db";
 import { quoteIdent } from "../design";
 import { readCatalog, type Catalog, type CatalogPolicy, type CatalogTable } from "../import";
+import { ident, tableName } from "./names";
 
 /** One problem in a live database: what, why it matters, and how to fix it. */
 export interface Finding {
@@ -35,9 +36,6 @@ export type RuleId = keyof typeof RULES;
 /** Roles that serve API requests on Supabase, Neon's Data API and our postgres target. */
 const API_ROLES = ["anon", "authenticated", "anonymous"];
 
-/** Quoted only where PostgreSQL needs it, so names read as users write them (and paste into SQL as they are). */
-const ident = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : quoteIdent(name));
-const tableName = (schema: string, t: { name: string }) => `${ident(schema)}.${ident(t.name)}`;
 const policyName = (schema: string, t: CatalogTable, p: CatalogPolicy) => `policy ${ident(p.name)} on ${tableName(schema, t)}`;
 
 /**
