@@ -1,6 +1,6 @@
 /** The browser's side of POST /api/import: plain fetch through lib/apply/client (the page's token), no database code. */
 import { postApi } from "../apply/client";
-import type { ImportAnswer, ImportRequestBody, ImportSource, SourceFailure } from "./server";
+import type { ImportAnswer, ImportRequestBody, SourceFailure } from "./server";
 
 export type { ImportAnswer, ImportRequestBody, ImportSource, ImportedTable, SourceFailure, SourceField } from "./server";
 export type { ImportWarning } from "./propose";
