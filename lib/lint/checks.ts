@@ -94,7 +94,7 @@ export async function lintDatabase(db: Session, schema = "public"): Promise<{ ca
         add("claims_without_nullif", "warning", object, `it reads request.jwt.claims without nullif: after an earlier transaction on the same connection set it, the setting is '' and the cast to jsonb fails (22P02).`, `Read nullif(current_setting('request.jwt.claims', true), '')::jsonb.`);
       }
       const writes = p.command !== "SELECT";
-      if (writes && (isTrue(p.using) || isTrue(p.withCheck))) {
+      if (writes && (isTrue(p.using) || isTrue(p.withCheck)) && !boundedByRestrictive(t, p)) {
         add("permissive_true_write", p.permissive ? "error" : "warning", object, `${p.command} with ${isTrue(p.withCheck) ? "WITH CHECK (true)" : "USING (true)"}: ${p.roles.join(", ")} may write any row.`, `Restrict it to the rows the role owns (e.g. WITH CHECK (user_id = (select auth.uid()))).`);
       }
       for (const column of t.columns) {
@@ -147,6 +147,24 @@ export async function lintDatabase(db: Session, schema = "public"): Promise<{ ca
     }
   }
   return { catalog, findings };
+}
+
+/**
+ * Whether a permissive policy is ANDed, for each of its roles and its command, with a restrictive
+ * policy that is not itself `true`: a permissive `true` under a restrictive firewall (the shape our
+ * compiler emits: RESTRICTIVE FOR ALL ... USING (user_id = ...), then PERMISSIVE ... USING (true))
+ * admits only the rows the firewall admits.
+ */
+function boundedByRestrictive(t: CatalogTable, p: CatalogPolicy): boolean {
+  return p.roles.every((role) =>
+    t.policies.some(
+      (r) =>
+        !r.permissive &&
+        (r.command === "ALL" || r.command === p.command) &&
+        (r.roles.includes(role) || r.roles.includes("public")) &&
+        [r.using, r.withCheck].some((x) => x !== null && !isTrue(x)),
+    ),
+  );
 }
 
 function isTrue(expr: string | null): boolean {
