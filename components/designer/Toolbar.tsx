@@ -6,6 +6,9 @@ import { compiled } from "./state/compiled";
 import { useDesigner } from "./state/hooks";
 import { designerStore, notify } from "./state/store";
 import { shortcutOf } from "./state/keyboard";
+import { CheckDialog } from "./check/CheckDialog";
+import { openDialog } from "./import/actions";
+import { ImportDialog } from "./import/ImportDialog";
 import { Button, IconButton } from "./ui/controls";
 import { MenuItem, Popover } from "./ui/Popover";
 import { setChoice, useThemeChoice, type ThemeChoice } from "./ui/theme";
@@ -78,6 +81,32 @@ export function Toolbar() {
           if (chosen) run("importDesign", { text: await chosen.text(), fileName: chosen.name });
         }}
       />
+      <Popover label="Existing database" icon="database" width="w-80">
+        {(close) => (
+          <div>
+            <MenuItem
+              icon="upload"
+              title="Import from database or SQL…"
+              description="Read an existing database's tables (or a pg_dump / migrations) into a design, with a firewall proposed per table."
+              onSelect={() => {
+                close();
+                openDialog("import");
+              }}
+            />
+            <MenuItem
+              icon="shield"
+              title="Check database…"
+              description="Row-level security checks on a live database: each finding with why it matters and the fix; SARIF."
+              onSelect={() => {
+                close();
+                openDialog("check");
+              }}
+            />
+          </div>
+        )}
+      </Popover>
+      <ImportDialog />
+      <CheckDialog />
       <Button tone="ghost" icon="export" onClick={() => run("exportDesign")} title={`Save the design JSON, the file the command line reads (${shortcutOf("exportDesign")})`}>
         Export
       </Button>

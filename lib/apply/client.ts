@@ -142,3 +142,13 @@ export async function requestEmptyEmbedded(signal?: AbortSignal): Promise<string
 export async function requestExplain(body: import("./explain").ExplainRequestBody, signal?: AbortSignal): Promise<import("./explain").ExplainReport> {
   return (await okBody<{ explanation: import("./explain").ExplainReport }>(await post("/api/explain", body, signal))).explanation;
 }
+
+/**
+ * POST to another of the app's API routes (import, lint) with the page's token: the 200 answer's
+ * body, `ok` true or false; any other status becomes an ApiRequestError.
+ */
+export async function postApi<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await post(path, body, signal);
+  if (response.status !== 200) throw await failure(response);
+  return (await response.json()) as T;
+}

@@ -1,6 +1,7 @@
 import type { Session } from "../db";
 import { quoteIdent } from "../design";
 import { readCatalog, type Catalog, type CatalogPolicy, type CatalogTable } from "../import";
+import { ident, tableName } from "./names";
 
 /** One problem in a live database: what, why it matters, and how to fix it. */
 export interface Finding {
@@ -35,9 +36,6 @@ export type RuleId = keyof typeof RULES;
 /** Roles that serve API requests on Supabase, Neon's Data API and our postgres target. */
 const API_ROLES = ["anon", "authenticated", "anonymous"];
 
-/** Quoted only where PostgreSQL needs it, so names read as users write them (and paste into SQL as they are). */
-const ident = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : quoteIdent(name));
-const tableName = (schema: string, t: { name: string }) => `${ident(schema)}.${ident(t.name)}`;
 const policyName = (schema: string, t: CatalogTable, p: CatalogPolicy) => `policy ${ident(p.name)} on ${tableName(schema, t)}`;
 
 /**
@@ -96,7 +94,7 @@ export async function lintDatabase(db: Session, schema = "public"): Promise<{ ca
         add("claims_without_nullif", "warning", object, `it reads request.jwt.claims without nullif: after an earlier transaction on the same connection set it, the setting is '' and the cast to jsonb fails (22P02).`, `Read nullif(current_setting('request.jwt.claims', true), '')::jsonb.`);
       }
       const writes = p.command !== "SELECT";
-      if (writes && (isTrue(p.using) || isTrue(p.withCheck))) {
+      if (writes && (isTrue(p.using) || isTrue(p.withCheck)) && !boundedByRestrictive(t, p)) {
         add("permissive_true_write", p.permissive ? "error" : "warning", object, `${p.command} with ${isTrue(p.withCheck) ? "WITH CHECK (true)" : "USING (true)"}: ${p.roles.join(", ")} may write any row.`, `Restrict it to the rows the role owns (e.g. WITH CHECK (user_id = (select auth.uid()))).`);
       }
       for (const column of t.columns) {
@@ -149,6 +147,24 @@ export async function lintDatabase(db: Session, schema = "public"): Promise<{ ca
     }
   }
   return { catalog, findings };
+}
+
+/**
+ * Whether a permissive policy is ANDed, for each of its roles and its command, with a restrictive
+ * policy that is not itself `true`: a permissive `true` under a restrictive firewall (the shape our
+ * compiler emits: RESTRICTIVE FOR ALL ... USING (user_id = ...), then PERMISSIVE ... USING (true))
+ * admits only the rows the firewall admits.
+ */
+function boundedByRestrictive(t: CatalogTable, p: CatalogPolicy): boolean {
+  return p.roles.every((role) =>
+    t.policies.some(
+      (r) =>
+        !r.permissive &&
+        (r.command === "ALL" || r.command === p.command) &&
+        (r.roles.includes(role) || r.roles.includes("public")) &&
+        [r.using, r.withCheck].some((x) => x !== null && !isTrue(x)),
+    ),
+  );
 }
 
 function isTrue(expr: string | null): boolean {

@@ -34,6 +34,12 @@ CREATE INDEX good_user ON good (user_id);
 ALTER TABLE good ENABLE ROW LEVEL SECURITY;
 ALTER TABLE good FORCE ROW LEVEL SECURITY;
 CREATE POLICY mine ON good FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
+CREATE TABLE firewalled (id uuid PRIMARY KEY, user_id uuid NOT NULL);
+CREATE INDEX firewalled_user ON firewalled (user_id);
+ALTER TABLE firewalled ENABLE ROW LEVEL SECURITY;
+ALTER TABLE firewalled FORCE ROW LEVEL SECURITY;
+CREATE POLICY firewalled_firewall ON firewalled AS RESTRICTIVE FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
+CREATE POLICY firewalled_insert ON firewalled AS PERMISSIVE FOR INSERT TO authenticated WITH CHECK (true);
 CREATE VIEW todo_view AS SELECT id FROM todos;
 CREATE VIEW safe_view WITH (security_invoker = true) AS SELECT id FROM good;
 CREATE FUNCTION mutable() RETURNS int LANGUAGE sql AS $$ select 1 $$;
@@ -72,7 +78,7 @@ describe.each(testDatabases())("lint on $name: a schema written by hand", (facto
         "security_definer_executable function definer_empty()",
       ]),
     );
-    for (const quiet of ["public.good", "safe_view", "definer_ok", "policy mine"]) expect(names.filter((n) => n.includes(quiet))).toEqual([]);
+    for (const quiet of ["public.good", "public.firewalled", "safe_view", "definer_ok", "policy mine"]) expect(names.filter((n) => n.includes(quiet))).toEqual([]);
     for (const f of findings) {
       expect(f.message.length).toBeGreaterThan(20);
       expect(f.fix.length).toBeGreaterThan(10);

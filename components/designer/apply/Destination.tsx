@@ -77,7 +77,7 @@ function EmbeddedFields() {
   );
 }
 
-const SECRET_HINT = "Sent only to this app's server, which connects for you. Never put in the design, the autosave or a share link.";
+export const SECRET_HINT = "Sent only to this app's server, which connects for you. Never put in the design, the autosave or a share link.";
 
 function UrlFields() {
   const url = useApply((s) => s.url);
@@ -272,7 +272,7 @@ function slug(name: string): string {
 }
 
 /** A password box with a show/hide toggle: the browser never autofills, spell-checks or saves it. */
-function SecretInput({ label, value, onValue, id, ...rest }: Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "type"> & { label: string; value: string; onValue: (value: string) => void }) {
+export function SecretInput({ label, value, onValue, id, ...rest }: Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "type"> & { label: string; value: string; onValue: (value: string) => void }) {
   const [shown, setShown] = useState(false);
   return (
     <div className="relative min-w-0 flex-1">

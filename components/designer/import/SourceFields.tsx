@@ -1,0 +1,152 @@
+"use client";
+import { useId, useRef } from "react";
+import { SECRET_HINT, SecretInput } from "../apply/Destination";
+import { useApply } from "../apply/hooks";
+import * as apply from "../apply/actions";
+import { Button, Checkbox, FieldRow, Section, TextInput, fieldClass } from "../ui/controls";
+import { Icon } from "../ui/icons";
+import * as act from "./actions";
+import { useAdopt } from "./hooks";
+import type { Problem, SourceKind } from "./store";
+
+/**
+ * Where the tables come from, for both dialogs: the embedded database or a PostgreSQL URL (as the
+ * Apply panel names them, the same connection string), or a SQL script read in a throwaway PGlite.
+ */
+
+const KINDS: { kind: SourceKind; label: string; hint: string }[] = [
+  { kind: "sql", label: "SQL file or migrations", hint: "A pg_dump --schema-only file, or drizzle/Supabase migrations, read in a throwaway PGlite." },
+  { kind: "postgres", label: "PostgreSQL URL", hint: "Any PostgreSQL server, a Neon connection string included. Only the catalogs are read." },
+  { kind: "embedded", label: "Embedded database", hint: "The app's own PGlite, where Apply puts designs." },
+];
+
+export function SourceFields({ busy, problem, onSubmit }: { busy: boolean; problem: Problem | null; onSubmit: () => void }) {
+  const kind = useAdopt((s) => s.kind);
+  const schema = useAdopt((s) => s.schema);
+  const hintId = useId();
+  const invalid = (field: Problem["field"]) => problem?.field === field;
+  return (
+    <Section title="Source">
+      <fieldset disabled={busy}>
+        <legend className="sr-only">Source</legend>
+        <div className="grid grid-cols-3 gap-1.5">
+          {KINDS.map((k) => (
+            <label
+              key={k.kind}
+              className={`flex cursor-pointer flex-col rounded-md border px-3 py-2 transition-colors has-focus-visible:outline-2 has-focus-visible:outline-focus has-disabled:cursor-not-allowed has-disabled:opacity-60 ${kind === k.kind ? "border-accent bg-accent-soft" : "border-line hover:border-line-strong"}`}
+            >
+              <span className="flex items-center gap-2 font-medium">
+                <input
+                  type="radio"
+                  name="adopt-source"
+                  value={k.kind}
+                  aria-label={k.label}
+                  aria-describedby={`${hintId}-${k.kind}`}
+                  checked={kind === k.kind}
+                  data-autofocus={kind === k.kind || undefined}
+                  onChange={() => act.setKind(k.kind)}
+                  className="size-3.5"
+                />
+                {k.label}
+              </span>
+              <span id={`${hintId}-${k.kind}`} className="mt-0.5 text-[11.5px] leading-snug text-muted">
+                {k.hint}
+              </span>
+            </label>
+          ))}
+        </div>
+        <div className="mt-3">
+          {kind === "sql" && <SqlFields invalid={invalid("source.text")} />}
+          {kind === "postgres" && <UrlFields invalid={invalid("source.url")} onSubmit={onSubmit} />}
+          {kind === "embedded" && (
+            <p className="flex gap-1.5 text-[12px] text-muted">
+              <Icon name="info" className="mt-px size-3.5 shrink-0" />
+              <span>The app&apos;s own database (.data/pglite, or RLSD_PGLITE_DIR), on the app&apos;s machine. Only its catalogs are read; nothing is changed.</span>
+            </p>
+          )}
+          <FieldRow label="Schema" htmlFor="adopt-schema" hint="The schema whose tables are read.">
+            <TextInput id="adopt-schema" label="Schema" value={schema} onValue={act.setSchema} mono aria-invalid={invalid("schema") || undefined} className="max-w-60" onKeyDown={(e) => e.key === "Enter" && onSubmit()} />
+          </FieldRow>
+        </div>
+      </fieldset>
+    </Section>
+  );
+}
+
+function SqlFields({ invalid }: { invalid: boolean }) {
+  const text = useAdopt((s) => s.sqlText);
+  const fileName = useAdopt((s) => s.fileName);
+  const files = useRef<HTMLInputElement>(null);
+  return (
+    <FieldRow label="SQL" htmlFor="adopt-sql" hint={fileName ? `From ${fileName}. Only the tables' definitions matter; rows are not needed.` : "Paste it, or choose the file (several migrations: choose them all, they are read in name order)."}>
+      <textarea
+        id="adopt-sql"
+        aria-label="SQL to import"
+        value={text}
+        onChange={(e) => act.setSql(e.target.value)}
+        aria-invalid={invalid || undefined}
+        spellCheck={false}
+        rows={8}
+        placeholder={"CREATE TABLE projects (\n  id uuid PRIMARY KEY,\n  org_id uuid NOT NULL,\n  ...\n);"}
+        className={fieldClass(invalid, "h-auto py-1.5 font-mono text-[12px] leading-snug")}
+      />
+      <div className="mt-1.5 flex items-center gap-2">
+        <Button icon="upload" onClick={() => files.current?.click()}>
+          Choose files…
+        </Button>
+        <input
+          ref={files}
+          type="file"
+          multiple
+          accept=".sql,text/plain,application/sql"
+          className="hidden"
+          aria-label="SQL files to import"
+          onChange={async (e) => {
+            const chosen = [...(e.target.files ?? [])];
+            e.target.value = "";
+            await act.chooseFiles(chosen);
+          }}
+        />
+      </div>
+    </FieldRow>
+  );
+}
+
+function UrlFields({ invalid, onSubmit }: { invalid: boolean; onSubmit: () => void }) {
+  const url = useApply((s) => s.url);
+  const remember = useApply((s) => s.rememberUrl);
+  return (
+    <FieldRow label="Connection string" htmlFor="adopt-url" hint={`${SECRET_HINT} The same one the Apply panel uses.`}>
+      <SecretInput id="adopt-url" label="Connection string" value={url} onValue={apply.setUrl} placeholder="postgres://user:password@host:5432/database" aria-invalid={invalid || undefined} onKeyDown={(e) => e.key === "Enter" && onSubmit()} />
+      <Checkbox label="Remember on this device" visibleLabel="Remember on this device" checked={remember} onValue={apply.setRememberUrl} className="mt-1.5 text-[12px] text-muted" title="Keep the connection string in this browser's storage until you untick this" />
+    </FieldRow>
+  );
+}
+
+const FIELD_NAMES: Record<NonNullable<Problem["field"]>, string> = { "source.url": "Connection string", "source.text": "SQL", schema: "Schema" };
+
+/** A failure in words: which field, the cause, what to do. Nothing was changed. */
+export function ProblemCard({ problem }: { problem: Problem }) {
+  return (
+    <div role="alert" className="mx-5 my-3 rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-[12.5px] leading-snug">
+      <p className="flex gap-1.5 text-danger">
+        <Icon name="alert" className="mt-0.5 size-3.5 shrink-0" />
+        <span>
+          {problem.field && <strong className="font-semibold">{FIELD_NAMES[problem.field]}: </strong>}
+          {problem.message}
+        </span>
+      </p>
+      {problem.issues && problem.issues.length > 0 && (
+        <ul className="mt-1 ml-5 list-disc text-muted">
+          {problem.issues.map((i) => (
+            <li key={`${i.path}:${i.message}`}>
+              <code className="font-mono text-[11.5px]">{i.path}</code>: {i.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {problem.fix && <p className="mt-1 ml-5 text-muted">Fix: {problem.fix}</p>}
+      <p className="mt-1 ml-5 text-faint">Nothing was changed in the design or the database.</p>
+    </div>
+  );
+}

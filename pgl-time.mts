@@ -1,0 +1,14 @@
+import { PGlite } from "@electric-sql/pglite";
+import { citext } from "@electric-sql/pglite/contrib/citext";
+import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
+import { uuid_ossp } from "@electric-sql/pglite/contrib/uuid_ossp";
+import { hstore } from "@electric-sql/pglite/contrib/hstore";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { ltree } from "@electric-sql/pglite/contrib/ltree";
+let t = Date.now();
+const a = await PGlite.create();
+console.log("plain", Date.now() - t); t = Date.now();
+const c = await a.clone(); console.log("clone plain", Date.now() - t); t = Date.now();
+const b = await PGlite.create({ extensions: { citext, pgcrypto, uuid_ossp, hstore, pg_trgm, ltree } });
+console.log("ext", Date.now() - t); t = Date.now();
+const d = await b.clone(); console.log("clone ext", Date.now() - t);
