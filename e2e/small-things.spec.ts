@@ -38,3 +38,52 @@ test("the column type picker is a searchable combobox: typing text picks text, n
   await list.getByRole("option", { name: "uuid", exact: true }).click();
   await expect(type).toHaveValue("uuid");
 });
+
+test("a share link opens as a new design beside the autosaved one, and both survive a reload", async ({ page }) => {
+  await openDesigner(page);
+  await startFrom(page, "Template: blog");
+  await page.getByRole("textbox", { name: "Table name" }).fill("articles");
+  const mine = await currentDesign(page);
+
+  // Someone else's design, as a share link.
+  await startFrom(page, "Template: todos");
+  await page.getByRole("textbox", { name: "Table name" }).fill("chores");
+  const theirs = await currentDesign(page);
+  await page.getByRole("button", { name: "Share" }).click();
+  const link = await page.getByRole("textbox", { name: "Share link" }).inputValue();
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Undo" }).click();
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect.poll(() => currentDesign(page)).toEqual(mine);
+  // Autosave runs 200 ms after the last change; wait until it holds the design.
+  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem("rls-designer:autosave:v1") ?? "{}").design?.tables?.[0]?.name)).toBe("articles");
+
+  // Pasted into this tab: only the fragment changes, so the page opens the link without a reload.
+  await page.goto(link);
+  await expect(page.getByRole("textbox", { name: "Table name" })).toHaveValue("chores");
+  expect(await currentDesign(page)).toEqual(theirs);
+  expect(new URL(page.url()).hash).toBe("");
+  await expect(page.getByRole("status")).toContainText("as a new design");
+
+  await page.getByRole("button", { name: "Designs" }).click();
+  const designs = page.getByRole("list", { name: "Designs kept in this browser" });
+  await expect(designs.getByRole("listitem")).toHaveCount(2);
+  await expect(designs.getByRole("button", { name: /^todos/ })).toHaveAttribute("aria-current", "true");
+
+  // Nothing lost on reload: the shared design is open, the autosaved one is still in the list.
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: "Table name" })).toHaveValue("chores");
+  await page.getByRole("button", { name: "Designs" }).click();
+  await designs.getByRole("button", { name: /^blog/ }).click();
+  await expect(page.getByRole("textbox", { name: "Table name" })).toHaveValue("articles");
+  expect(await currentDesign(page)).toEqual(mine);
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: "Table name" })).toHaveValue("articles");
+
+  // Opening the same link again, as a fresh page load this time, reuses its entry instead of adding a third.
+  await page.goto("about:blank");
+  await page.goto(link);
+  await expect(page.getByRole("textbox", { name: "Table name" })).toHaveValue("chores");
+  await page.getByRole("button", { name: "Designs" }).click();
+  await expect(designs.getByRole("listitem")).toHaveCount(2);
+});

@@ -8,7 +8,7 @@ import { Preview } from "./preview/Preview";
 import { ApplyPanel } from "./apply/ApplyPanel";
 import { Notices } from "./Notices";
 import { Toolbar } from "./Toolbar";
-import { boot, startAutosave } from "./state/boot";
+import { boot, followShareLinks, startAutosave } from "./state/boot";
 import { commands, run, runByName } from "./state/commands";
 import { useDesigner } from "./state/hooks";
 import { handleKeydown } from "./state/keyboard";
@@ -57,6 +57,7 @@ export function Designer() {
   useEffect(() => {
     boot();
     const stopAutosave = startAutosave();
+    const stopFollowing = followShareLinks();
     const onKey = (e: KeyboardEvent) => handleKeydown(e);
     window.addEventListener("keydown", onKey, true);
     // A design file dropped anywhere on the page is imported, like the Import button does.
@@ -75,6 +76,7 @@ export function Designer() {
     window.rlsDesigner = { ...window.rlsDesigner, store: designerStore, commands, run: runByName };
     return () => {
       stopAutosave();
+      stopFollowing();
       window.removeEventListener("keydown", onKey, true);
       window.removeEventListener("dragover", onDragOver);
       window.removeEventListener("drop", onDrop);

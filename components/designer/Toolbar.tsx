@@ -6,6 +6,7 @@ import { compiled } from "./state/compiled";
 import { useDesigner } from "./state/hooks";
 import { designerStore, notify } from "./state/store";
 import { shortcutOf } from "./state/keyboard";
+import { DesignsMenu } from "./panels/DesignsMenu";
 import { Button, IconButton } from "./ui/controls";
 import { MenuItem, Popover } from "./ui/Popover";
 import { setChoice, useThemeChoice, type ThemeChoice } from "./ui/theme";
@@ -82,6 +83,7 @@ export function Toolbar() {
         Export
       </Button>
       <SharePopover />
+      <DesignsMenu />
 
       <div className="mx-2 h-5 border-l border-line" />
       <IconButton icon="undo" label="Undo" title={`Undo (${undoKey})`} disabled={!canUndo} onClick={() => run("undo")} className="size-7" />

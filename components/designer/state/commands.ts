@@ -7,7 +7,8 @@ import * as access from "../edits/access";
 import * as firewall from "../edits/firewall";
 import * as project from "../edits/project";
 import { compiled, downloadFor } from "./compiled";
-import { parseDesign, shareFragment, writeBaseline } from "./persistence";
+import { addDesign, parseDesign, readDesignList, removeDesign, shareFragment, writeBaseline } from "./persistence";
+import { switchDesign } from "./boot";
 import { copyText, fileStem, saveFile } from "./browser";
 import { commitEdit, designerStore, endMerge, notify, redo, undo, type DesignerState, type Selection } from "./store";
 
@@ -69,6 +70,37 @@ export const commands = {
       }
       notify(`Imported ${fileName ?? "design"}`);
       return { design: parsed.design, selection: parsed.design.tables.length > 0 ? table(0) : { kind: "project" } };
+    },
+  }),
+  openDesign: define<{ id: string }>({
+    label: "Open a design kept in this browser",
+    history: "none",
+    perform: (s, { id }) => {
+      if (id === s.designId) return;
+      if (switchDesign(id)) notify(`Opened "${designerStore.getState().design.name}"`);
+      else notify("That design is no longer kept in this browser", "error");
+    },
+  }),
+  duplicateDesign: define({
+    label: "Keep a copy as a new design",
+    history: "none",
+    perform: (s) => {
+      const copy = { ...s.design, name: `${s.design.name} copy` };
+      const { id } = addDesign(copy);
+      // addDesign made the copy current in storage; switching saves the open design under its own id first.
+      switchDesign(id);
+      notify(`Opened "${copy.name}", a copy; "${s.design.name}" is kept under Designs`);
+    },
+  }),
+  removeDesign: define<{ id: string }>({
+    label: "Forget a design kept in this browser",
+    history: "none",
+    enabled: () => readDesignList().designs.length > 1,
+    perform: (s, { id }) => {
+      if (id === s.designId) return notify("The open design cannot be removed; open another first", "error");
+      const entry = readDesignList().designs.find((d) => d.id === id);
+      removeDesign(id);
+      if (entry) notify(`Removed "${entry.name}" from this browser`);
     },
   }),
   exportDesign: define({
