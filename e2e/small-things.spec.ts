@@ -87,3 +87,21 @@ test("a share link opens as a new design beside the autosaved one, and both surv
   await page.getByRole("button", { name: "Designs" }).click();
   await expect(designs.getByRole("listitem")).toHaveCount(2);
 });
+
+test("the preview's file tabs scroll with the mouse wheel and show their folders", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openDesigner(page);
+  await startFrom(page, "Template: saas");
+  const tabs = page.getByRole("tablist", { name: "Bundle files" });
+  const policies = tabs.getByRole("tab", { name: /_policies\.sql/ });
+  // The folder is part of the tab's name and drawn dimmed before the file name.
+  await expect(policies).toHaveAccessibleName(/^drizzle\/\d{4}_[\w]*policies\.sql/);
+  await expect(policies.locator(".text-faint")).toHaveText("drizzle/");
+
+  const room = await tabs.evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(room, "the tabs overflow at this width").toBeGreaterThan(0);
+  await tabs.evaluate((el) => (el.scrollLeft = 0));
+  await tabs.hover();
+  await page.mouse.wheel(0, 200);
+  await expect.poll(() => tabs.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+});

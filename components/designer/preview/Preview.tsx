@@ -1,6 +1,6 @@
 "use client";
 import dynamic from "next/dynamic";
-import { useEffect, useMemo, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
 import { run } from "../state/commands";
 import { previewFor, shownFile } from "../state/compiled";
 import { useCompiled, useDesigner } from "../state/hooks";
@@ -10,6 +10,7 @@ import { validateDesign, type Model } from "@/lib/design";
 import { accessChanges } from "@/lib/verify/access-diff";
 import type { Baseline } from "../state/store";
 import { Icon } from "../ui/icons";
+import { wheelScrollsSideways } from "../ui/wheel";
 import { ProblemsList, WarningsStrip } from "./ProblemsList";
 
 /** Monaco is large: it loads after the page, in its own chunk, and only in the browser. */
@@ -18,7 +19,16 @@ const MonacoPreview = dynamic(() => import("./MonacoPreview"), {
   loading: () => <p className="p-4 text-[12px] text-muted">Loading the editor…</p>,
 });
 
-const label = (path: string) => path.split("/").pop() ?? path;
+/** A tab's label: the file name, after its folder (`drizzle/`, `drizzle/meta/`) dimmed. */
+function TabLabel({ path }: { path: string }) {
+  const cut = path.lastIndexOf("/") + 1;
+  return (
+    <span>
+      {cut > 0 && <span className="text-faint">{path.slice(0, cut)}</span>}
+      {path.slice(cut)}
+    </span>
+  );
+}
 
 export function Preview() {
   const result = useCompiled();
@@ -36,6 +46,8 @@ export function Preview() {
   }, [baseline, bundle]);
   const removed = baseline && bundle ? Object.keys(baseline.files).filter((p) => !bundle.some((f) => f.path === p)) : [];
   const showChanges = mode === "changes" && !!baseline;
+  const tabs = useRef<HTMLDivElement>(null);
+  useEffect(() => (tabs.current ? wheelScrollsSideways(tabs.current) : undefined), []);
 
   // Keep the open file's tab in view when it changes (not on every edit: scrolling forces a layout).
   useEffect(() => {
@@ -56,7 +68,7 @@ export function Preview() {
   return (
     <section aria-label="SQL preview" className="flex min-h-0 min-w-0 flex-col border-l border-line bg-panel contain-strict">
       <div className="flex items-center gap-2 border-b border-line pr-2">
-        <div role="tablist" aria-label="Bundle files" className="flex min-w-0 flex-1 overflow-x-auto [scrollbar-width:thin]">
+        <div ref={tabs} role="tablist" aria-label="Bundle files" className="flex min-w-0 flex-1 overflow-x-auto [scrollbar-width:thin]">
           {bundle?.map((file) => {
             const selected = file.path === active;
             return (
@@ -74,7 +86,7 @@ export function Preview() {
                 className={`relative flex h-8 shrink-0 cursor-pointer items-center gap-1.5 border-r border-line px-2.5 font-mono focus-visible:-outline-offset-2 text-[11.5px] whitespace-nowrap transition-colors ${selected ? "bg-panel text-fg" : "bg-subtle text-muted hover:text-fg"}`}
               >
                 {selected && <span className="absolute inset-x-0 top-0 h-0.5 bg-accent" aria-hidden="true" />}
-                {label(file.path)}
+                <TabLabel path={file.path} />
                 {changed.has(file.path) && (
                   <span className="size-1.5 rounded-full bg-accent" title="Changed since the last download">
                     <span className="sr-only">(changed since download)</span>
