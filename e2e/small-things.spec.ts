@@ -105,3 +105,21 @@ test("the preview's file tabs scroll with the mouse wheel and show their folders
   await page.mouse.wheel(0, 200);
   await expect.poll(() => tabs.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
 });
+
+test("the underscore of a name shows in the table-name field at device pixel ratio 1", async ({ browser }) => {
+  const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await openDesigner(page, "/?template=saas");
+  const name = page.getByRole("textbox", { name: "Table name" });
+  // "x" and "x" followed by underscores (both valid names, so the same border): if the box clipped
+  // the underscores, the two would look exactly alike.
+  const shot = async (value: string) => {
+    await name.fill(value);
+    await name.blur();
+    return name.screenshot();
+  };
+  const plain = await shot("x");
+  const underscores = await shot("x________");
+  expect(underscores.equals(plain), "underscores drawn").toBe(false);
+  await context.close();
+});
