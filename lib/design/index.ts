@@ -31,7 +31,7 @@ export { validateDesign, formatProblem, implicitPrimaryKeyName, SUPPORTED_TARGET
 export type { Problem, ValidationResult } from "./validate";
 export type { DefaultExpr } from "./defaults";
 export { ALLOWED_DEFAULTS_HINT } from "./defaults";
-export { USER_TOKEN, ORG_TOKEN, isToken, quoteIdent, sqlLiteral, numberText, fitsReal, typeFamily, holdsIdentifier, literalProblem, utf8Length, MAX_IDENTIFIER_BYTES } from "./literals";
+export { USER_TOKEN, ORG_TOKEN, isToken, quoteIdent, sqlLiteral, numberText, fitsReal, typeFamily, holdsIdentifier, literalProblem, withArticle, utf8Length, MAX_IDENTIFIER_BYTES } from "./literals";
 export type { TypeFamily } from "./literals";
 export { TEMPLATES, TEMPLATE_NAMES, TEMPLATE_DESCRIPTIONS, template } from "./templates";
 export type { TemplateName } from "./templates";

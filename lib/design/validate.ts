@@ -15,7 +15,7 @@ import {
 import { parseDefault } from "./defaults";
 import { nameCharacterProblems } from "./name-characters";
 import { PROVIDER_PRESETS } from "./providers";
-import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
+import { holdsIdentifier, isToken, literalProblem, withArticle, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
 import type { Model, ModelAccessRule, ModelSharedVia, ModelColumn, ModelCondition, ModelFirewall, ModelReference, ModelTable, ModelTenancy } from "./model";
 
 export interface Problem {
@@ -335,7 +335,7 @@ const STABLE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 function checkStableIds(items: readonly { id?: string; name: string }[], path: string, what: string, report: Report): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
-    if (item.id !== undefined && !STABLE_ID.test(item.id)) report(`${path}[${i}].id`, `a ${what} id is 1 to 64 letters, digits or _ . : -`);
+    if (item.id !== undefined && !STABLE_ID.test(item.id)) report(`${path}[${i}].id`, `${withArticle(what)} id is 1 to 64 letters, digits or _ . : -`);
     const key = item.id ?? item.name;
     const first = seen.get(key);
     if (first !== undefined && items[first]!.name !== item.name) {
@@ -693,7 +693,7 @@ function buildCondition(
   if (!type) return { column, op, value: null };
   const family = typeFamily(type);
   if (family === "json" || family === "array") {
-    report(`${path}.op`, `a ${type} column can only be tested with isNull or isNotNull`);
+    report(`${path}.op`, `${withArticle(type)} column can only be tested with isNull or isNotNull`);
     return { column, op, value: null };
   }
   if (op === "in" || op === "notIn") {
