@@ -27,7 +27,7 @@ export type {
 } from "./schema";
 export type { Model, ClaimPath, ModelTable, ModelColumn, ModelReference, ModelCondition, ModelFirewall, ModelAccessRule, ModelAccessRules, ModelSharedVia, ModelTenancy, ConditionValue } from "./model";
 export { columnOf } from "./model";
-export { validateDesign, formatProblem, implicitPrimaryKeyName, SUPPORTED_TARGETS, DEFAULT_ORG_CLAIM, DEFAULT_ROLE_CLAIM } from "./validate";
+export { validateDesign, parseDesignShape, formatProblem, implicitPrimaryKeyName, SUPPORTED_TARGETS, DEFAULT_ORG_CLAIM, DEFAULT_ROLE_CLAIM } from "./validate";
 export type { Problem, ValidationResult } from "./validate";
 export type { DefaultExpr } from "./defaults";
 export { ALLOWED_DEFAULTS_HINT } from "./defaults";

@@ -39,7 +39,7 @@ describe("validateDesign", () => {
   });
 
   it("reports shape errors from the schema with their paths", () => {
-    expect(problemsOf({ ...saas(), version: 2 })).toEqual(["version: must be 1"]);
+    expect(problemsOf({ ...saas(), version: 2 })).toEqual(["version: must be 1, not the number 2"]);
     expect(problemsOf({ ...saas(), extra: true })).toEqual(['unknown field "extra"']);
     const design = saas() as unknown as { tables: { access: { update: { where: { op: string }[] } } }[] };
     design.tables[1].access.update.where[0].op = "like";

@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync, strFromU8, strToU8 } from "fflate";
-import { designSchema, type Design } from "@/lib/design";
+import { parseDesignShape, type Design } from "@/lib/design";
 import type { Baseline, Selection } from "./store";
 
 /**
@@ -36,13 +36,17 @@ export interface Autosave {
   readonly activeFile: string | null;
 }
 
-/** A design of the right shape, or why not. Names and references are checked later, by the compiler. */
+/**
+ * A design of the right shape, or why not, in words: each wrong field with its path and what is
+ * wrong (`tables[0].name: must be text, not the number 5`), the first few of them. Names and
+ * references are checked later, by the compiler, and shown beside the fields.
+ */
 export function parseDesign(input: unknown): { ok: true; design: Design } | { ok: false; message: string } {
-  const parsed = designSchema.safeParse(input);
-  if (parsed.success) return { ok: true, design: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
-  return { ok: false, message: `${where ? `${where}: ` : ""}${issue.message}` };
+  const parsed = parseDesignShape(input);
+  if (parsed.ok) return parsed;
+  const shown = parsed.problems.slice(0, 3).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+  const more = parsed.problems.length - shown.length;
+  return { ok: false, message: `${shown.join("; ")}${more > 0 ? ` (and ${more} more)` : ""}` };
 }
 
 export function readAutosave(id: string = readDesignList().current): Autosave | null {
