@@ -50,6 +50,8 @@ test("a share link opens as a new design beside the autosaved one, and both surv
   await page.getByRole("textbox", { name: "Table name" }).fill("chores");
   const theirs = await currentDesign(page);
   await page.getByRole("button", { name: "Share" }).click();
+  // The link is made once the compressor has loaded (on demand).
+  await expect(page.getByRole("textbox", { name: "Share link" })).toHaveValue(/#design=/);
   const link = await page.getByRole("textbox", { name: "Share link" }).inputValue();
   await page.keyboard.press("Escape");
   await page.getByRole("button", { name: "Undo" }).click();

@@ -124,7 +124,7 @@ export function Toolbar() {
 function SharePopover() {
   const [url, setUrl] = useState("");
   return (
-    <Popover label="Share" icon="link" width="w-[26rem]" onOpen={() => setUrl(shareUrl(designerStore.getState().design))}>
+    <Popover label="Share" icon="link" width="w-[26rem]" onOpen={() => void shareUrl(designerStore.getState().design).then(setUrl)}>
       {(close) => (
         <div className="p-2">
           <p className="mb-1.5 text-[12px] text-muted">

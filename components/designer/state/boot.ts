@@ -1,6 +1,6 @@
 import { TEMPLATE_NAMES, TEMPLATES, type Design, type TemplateName } from "@/lib/design";
 import { EMPTY_DESIGN } from "../edits/project";
-import { addDesign, designFromFragment, readAutosave, readBaseline, readDesignList, setCurrentDesign, writeAutosave } from "./persistence";
+import { addDesign, designFromFragment, hasSharedDesign, readAutosave, readBaseline, readDesignList, setCurrentDesign, writeAutosave } from "./persistence";
 import { clampSelection, designerStore, notify, type Selection, type Snapshot } from "./store";
 
 /**
@@ -11,12 +11,25 @@ import { clampSelection, designerStore, notify, type Selection, type Snapshot } 
  * an edit of the open design, one undo away from it.
  */
 export function boot(): void {
-  if (designerStore.getState().ready) return;
+  if (designerStore.getState().ready || booting) return;
   const url = new URL(location.href);
+  // A share link is read first (its decompressor loads on demand); the page shows the design only after.
+  if (hasSharedDesign(url.hash)) {
+    booting = true;
+    void takeShareLink(url.hash).then((shared) => {
+      booting = false;
+      finishBoot(url, shared);
+    });
+  } else {
+    finishBoot(url, undefined);
+  }
+}
+
+let booting = false;
+
+function finishBoot(url: URL, shared: string | null | undefined): void {
   let design: Design | null = null;
   let selection: Selection = { kind: "table", index: 0 };
-
-  const shared = takeShareLink(url.hash);
   const requested = url.searchParams.get("template");
   if (!design && requested !== null) {
     if (requested === "empty") design = structuredClone(EMPTY_DESIGN);
@@ -77,8 +90,8 @@ export function switchDesign(id: string): boolean {
  * the current one. Says what happened; answers the entry's id, or null when the link had no
  * design or an unreadable one (undefined when the fragment holds no design at all).
  */
-function takeShareLink(hash: string): string | null | undefined {
-  const shared = designFromFragment(hash);
+async function takeShareLink(hash: string): Promise<string | null | undefined> {
+  const shared = await designFromFragment(hash);
   if (!shared) return undefined;
   if (!shared.ok) {
     notify(`This share link could not be opened: ${shared.message}`, "error");
@@ -100,17 +113,19 @@ function takeShareLink(hash: string): string | null | undefined {
  * the page does not load again: the link is opened here, the same way boot opens it.
  */
 export function followShareLinks(): () => void {
-  const onHashChange = () => {
+  const onHashChange = async () => {
+    if (!hasSharedDesign(location.hash) || !designerStore.getState().ready) return;
+    const hash = location.hash;
+    history.replaceState(null, "", location.pathname + location.search);
     const state = designerStore.getState();
     // Saved first, so the entry list compares the link's design with what is open now.
     writeAutosave({ design: state.design, selection: state.selection, activeFile: state.activeFile }, state.designId);
-    const id = takeShareLink(location.hash);
-    if (id === undefined) return;
-    history.replaceState(null, "", location.pathname + location.search);
-    if (id !== null && id !== state.designId) switchDesign(id);
+    const id = await takeShareLink(hash);
+    if (id && id !== designerStore.getState().designId) switchDesign(id);
   };
-  window.addEventListener("hashchange", onHashChange);
-  return () => window.removeEventListener("hashchange", onHashChange);
+  const listener = () => void onHashChange();
+  window.addEventListener("hashchange", listener);
+  return () => window.removeEventListener("hashchange", listener);
 }
 
 /** Saves shortly after each change, and at once when the page is hidden or unloaded. */

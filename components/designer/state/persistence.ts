@@ -1,4 +1,3 @@
-import { deflateSync, inflateSync, strFromU8, strToU8 } from "fflate";
 import { parseDesignShape, type Design } from "@/lib/design";
 import type { Baseline, Selection } from "./store";
 
@@ -183,15 +182,25 @@ function fromBase64Url(text: string): Uint8Array {
   return bytes;
 }
 
-/** `#design=<deflated JSON, base64url>`: the fragment never reaches a server. */
-export function shareFragment(design: Design): string {
+/** Whether a fragment carries a design (`#design=...`), without reading it. */
+export function hasSharedDesign(hash: string): boolean {
+  return new URLSearchParams(hash.replace(/^#/, "")).has(SHARE_PARAM);
+}
+
+/**
+ * `#design=<deflated JSON, base64url>`: the fragment never reaches a server. fflate loads only
+ * when a link is made or opened (it is not needed to show the designer).
+ */
+export async function shareFragment(design: Design): Promise<string> {
+  const { deflateSync, strToU8 } = await import("fflate");
   return `#${SHARE_PARAM}=${toBase64Url(deflateSync(strToU8(JSON.stringify(design)), { level: 9 }))}`;
 }
 
-export function designFromFragment(hash: string): { ok: true; design: Design } | { ok: false; message: string } | null {
+export async function designFromFragment(hash: string): Promise<{ ok: true; design: Design } | { ok: false; message: string } | null> {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const encoded = params.get(SHARE_PARAM);
   if (!encoded) return null;
+  const { inflateSync, strFromU8 } = await import("fflate");
   try {
     return parseDesign(JSON.parse(strFromU8(inflateSync(fromBase64Url(encoded)))));
   } catch {
