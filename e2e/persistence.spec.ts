@@ -27,6 +27,8 @@ test("a share link carries the design to a fresh browser, and import reads an ex
   const design = await currentDesign(page);
 
   await page.getByRole("button", { name: "Share" }).click();
+  // The link is made once the compressor has loaded (on demand).
+  await expect(page.getByRole("textbox", { name: "Share link" })).toHaveValue(/#design=/);
   const link = await page.getByRole("textbox", { name: "Share link" }).inputValue();
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#design=[\w-]+$/);
   await page.keyboard.press("Escape");

@@ -5,10 +5,10 @@ import { TableEditor } from "./panels/TableEditor";
 import { ProjectPanel } from "./panels/ProjectPanel";
 import { TableList } from "./panels/TableList";
 import { Preview } from "./preview/Preview";
-import { ApplyPanel } from "./apply/ApplyPanel";
+import { useApply } from "./apply/hooks";
 import { Notices } from "./Notices";
 import { Toolbar } from "./Toolbar";
-import { boot, startAutosave } from "./state/boot";
+import { boot, followShareLinks, startAutosave } from "./state/boot";
 import { commands, run, runByName } from "./state/commands";
 import { useDesigner } from "./state/hooks";
 import { handleKeydown } from "./state/keyboard";
@@ -19,6 +19,9 @@ const Canvas = dynamic(() => import("./canvas/Canvas"), {
   ssr: false,
   loading: () => <p className="p-4 text-[12px] text-muted">Loading the canvas…</p>,
 });
+
+/** The Apply panel (and lib/apply's client) loads when first opened, like the canvas. */
+const ApplyPanel = dynamic(() => import("./apply/ApplyPanel").then((m) => m.ApplyPanel), { ssr: false });
 
 /**
  * The designer page: toolbar, tables, the editor for the selected table (or the project), and
@@ -35,6 +38,10 @@ export function Designer() {
     run("selectTable", { index });
     setView("forms");
   }, []);
+  // Mounted from the first opening on (closing it does not stop a run; reopening shows it).
+  const applyOpen = useApply((s) => s.open);
+  const [applyUsed, setApplyUsed] = useState(false);
+  if (applyOpen && !applyUsed) setApplyUsed(true);
   // Choosing a table or the project closes the drawer (adjusted while rendering, not in an effect).
   const [chosen, setChosen] = useState(selection);
   if (chosen !== selection) {
@@ -57,6 +64,7 @@ export function Designer() {
   useEffect(() => {
     boot();
     const stopAutosave = startAutosave();
+    const stopFollowing = followShareLinks();
     const onKey = (e: KeyboardEvent) => handleKeydown(e);
     window.addEventListener("keydown", onKey, true);
     // A design file dropped anywhere on the page is imported, like the Import button does.
@@ -75,6 +83,7 @@ export function Designer() {
     window.rlsDesigner = { ...window.rlsDesigner, store: designerStore, commands, run: runByName };
     return () => {
       stopAutosave();
+      stopFollowing();
       window.removeEventListener("keydown", onKey, true);
       window.removeEventListener("dragover", onDragOver);
       window.removeEventListener("drop", onDrop);
@@ -131,7 +140,7 @@ export function Designer() {
       ) : (
         <div className="flex flex-1 items-center justify-center text-[12px] text-muted">Loading the design…</div>
       )}
-      {ready && <ApplyPanel />}
+      {ready && applyUsed && <ApplyPanel />}
       <Notices />
     </div>
   );

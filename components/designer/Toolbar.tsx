@@ -9,6 +9,7 @@ import { shortcutOf } from "./state/keyboard";
 import { CheckDialog } from "./check/CheckDialog";
 import { openDialog } from "./import/actions";
 import { ImportDialog } from "./import/ImportDialog";
+import { DesignsMenu } from "./panels/DesignsMenu";
 import { Button, IconButton } from "./ui/controls";
 import { MenuItem, Popover } from "./ui/Popover";
 import { setChoice, useThemeChoice, type ThemeChoice } from "./ui/theme";
@@ -111,6 +112,7 @@ export function Toolbar() {
         Export
       </Button>
       <SharePopover />
+      <DesignsMenu />
 
       <div className="mx-2 h-5 border-l border-line" />
       <IconButton icon="undo" label="Undo" title={`Undo (${undoKey})`} disabled={!canUndo} onClick={() => run("undo")} className="size-7" />
@@ -151,7 +153,7 @@ export function Toolbar() {
 function SharePopover() {
   const [url, setUrl] = useState("");
   return (
-    <Popover label="Share" icon="link" width="w-[26rem]" onOpen={() => setUrl(shareUrl(designerStore.getState().design))}>
+    <Popover label="Share" icon="link" width="w-[26rem]" onOpen={() => void shareUrl(designerStore.getState().design).then(setUrl)}>
       {(close) => (
         <div className="p-2">
           <p className="mb-1.5 text-[12px] text-muted">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Redactor } from "./redact";
+import { displayLocations, Redactor } from "./redact";
 
 describe("Redactor", () => {
   it("hides the secrets it knows, wherever they appear, and the password inside a connection string", () => {
@@ -27,5 +27,15 @@ describe("Redactor", () => {
 
   it("ignores secrets too short to be told from ordinary words", () => {
     expect(new Redactor(["pw", "apply"]).redact("apply with pw")).toBe("apply with pw");
+  });
+});
+
+describe("displayLocations", () => {
+  it("shows a destination as user@host:port/database, the password left out, not masked", () => {
+    expect(displayLocations("postgres://postgres:hunter22@127.0.0.1:5432/app")).toBe("postgres@127.0.0.1:5432/app");
+    expect(displayLocations("postgres://postgres:***@127.0.0.1:5432/app")).toBe("postgres@127.0.0.1:5432/app");
+    expect(displayLocations("applied 4 migrations to postgresql://me:***@db.example.com/app; verified")).toBe("applied 4 migrations to me@db.example.com/app; verified");
+    expect(displayLocations("postgres://me@h/db?sslmode=require&password=x")).toBe("me@h/db?sslmode=require");
+    expect(displayLocations("PGlite in .data/pglite")).toBe("PGlite in .data/pglite");
   });
 });

@@ -61,3 +61,20 @@ function passwordOf(text: string): string | undefined {
     return undefined;
   }
 }
+
+const POSTGRES_URL = /\bpostgres(?:ql)?:\/\/(?:([^:/?#@\s"'<>]*)(?::[^@\s"'<>/]*)?@)?([^\s/?#"'<>;,]+)(\/[^\s?#"'<>;,]*)?(\?[^\s#"'<>;,]*)?/gi;
+
+/**
+ * Every PostgreSQL URL in a text as the designer shows a destination: `user@host:port/database`,
+ * the password left out rather than masked (a `***` reads as if it were part of the address), and
+ * the other parameters kept but `password`. The rest of the text stays as it is.
+ */
+export function displayLocations(text: string): string {
+  return text.replace(POSTGRES_URL, (_, user: string | undefined, host: string, path: string | undefined, query: string | undefined) => {
+    const params = (query ?? "")
+      .slice(1)
+      .split("&")
+      .filter((p) => p !== "" && !/^(password|passwd|pwd)=/i.test(p));
+    return `${user ? `${user}@` : ""}${host}${path ?? ""}${params.length > 0 ? `?${params.join("&")}` : ""}`;
+  });
+}

@@ -1,5 +1,5 @@
 import type { ColumnType } from "./schema";
-import { literalProblem, typeFamily, USER_TOKEN } from "./literals";
+import { literalProblem, typeFamily, USER_TOKEN, withArticle } from "./literals";
 
 /**
  * A column default, parsed from the design's SQL text into one of the safe forms.
@@ -22,7 +22,7 @@ export function parseDefault(text: string, type: ColumnType): { value: DefaultEx
   const lower = trimmed.toLowerCase();
   const family = typeFamily(type);
   const fits = (ok: boolean, what: string, value: DefaultExpr) =>
-    ok ? { value } : { problem: `${what} does not fit a ${type} column` };
+    ok ? { value } : { problem: `${what} does not fit ${withArticle(type)} column` };
 
   if (lower === "now()" || lower === "current_timestamp") {
     return fits(family === "timestamp" || family === "date", trimmed, { kind: "now" });

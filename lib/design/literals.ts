@@ -74,6 +74,16 @@ function calendarDay(text: string): boolean {
 }
 
 /**
+ * The indefinite article for a word, by how it sounds: "an integer", "an integer[]", but "a uuid",
+ * "a user", "a jsonb" (a u that sounds like "you" takes "a").
+ */
+export function withArticle(word: string): string {
+  const w = word.trim().toLowerCase();
+  const you = /^(uu|u[^aeiou][aeiou])/.test(w);
+  return `${/^[aeiou]/.test(w) && !you ? "an" : "a"} ${word}`;
+}
+
+/**
  * Why `value` cannot be stored in a column of `type`, or null when it can.
  * Checked before compiling so that a bad literal is refused with its path instead of
  * failing later inside CREATE POLICY.
@@ -82,21 +92,21 @@ export function literalProblem(type: ColumnType, value: string | number | boolea
   const family = typeFamily(type);
   switch (family) {
     case "text":
-      if (typeof value !== "string") return `expected a string for a ${type} column`;
+      if (typeof value !== "string") return `expected a string for ${withArticle(type)} column`;
       if (value.includes("\u0000")) return "strings may not contain the NUL character";
       return null;
     case "uuid":
       if (typeof value !== "string" || !UUID.test(value)) return `expected a uuid like "00000000-0000-0000-0000-000000000000"`;
       return null;
     case "integer": {
-      if (typeof value !== "number" || !Number.isInteger(value)) return `expected a whole number for a ${type} column`;
+      if (typeof value !== "number" || !Number.isInteger(value)) return `expected a whole number for ${withArticle(type)} column`;
       const [min, max] = INTEGER_RANGE[type];
       const big = BigInt(value);
       if (big < min || big > max) return `${value} is out of range for ${type}`;
       return null;
     }
     case "number":
-      if (typeof value !== "number" || !Number.isFinite(value)) return `expected a number for a ${type} column`;
+      if (typeof value !== "number" || !Number.isFinite(value)) return `expected a number for ${withArticle(type)} column`;
       if (type === "real" && !fitsReal(value)) return `${value} is out of range for real`;
       return null;
     case "boolean":
@@ -111,7 +121,7 @@ export function literalProblem(type: ColumnType, value: string | number | boolea
       }
       return null;
     default:
-      return `a ${type} column can only be tested with isNull or isNotNull`;
+      return `${withArticle(type)} column can only be tested with isNull or isNotNull`;
   }
 }
 

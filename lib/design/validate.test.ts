@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatProblem, TEMPLATE_NAMES, template, validateDesign, type Design, type AccessRule } from ".";
+import { formatProblem, TEMPLATE_NAMES, template, validateDesign, withArticle, type Design, type AccessRule } from ".";
 
 function problemsOf(design: unknown): string[] {
   const result = validateDesign(design);
@@ -39,7 +39,7 @@ describe("validateDesign", () => {
   });
 
   it("reports shape errors from the schema with their paths", () => {
-    expect(problemsOf({ ...saas(), version: 2 })).toEqual(["version: must be 1"]);
+    expect(problemsOf({ ...saas(), version: 2 })).toEqual(["version: must be 1, not the number 2"]);
     expect(problemsOf({ ...saas(), extra: true })).toEqual(['unknown field "extra"']);
     const design = saas() as unknown as { tables: { access: { update: { where: { op: string }[] } } }[] };
     design.tables[1].access.update.where[0].op = "like";
@@ -64,6 +64,25 @@ describe("validateDesign", () => {
       expect.stringMatching(/^tables\[0\]\.columns\[2\]\.default: "\(select secret from vault\)" is not an allowed default/),
       "tables[0].columns[3].default: write boolean defaults without quotes",
     ]);
+  });
+
+  it("says an integer column, a uuid column: the article follows the type's sound", () => {
+    expect(["integer", "integer[]", "uuid", "text", "jsonb", "user", "update"].map(withArticle)).toEqual([
+      "an integer",
+      "an integer[]",
+      "a uuid",
+      "a text",
+      "a jsonb",
+      "a user",
+      "an update",
+    ]);
+    const design = template("todos");
+    design.tables[0].columns.push({ name: "position", type: "integer", default: "now()" });
+    (design.tables[0].access!.select as AccessRule).where = [{ column: "position", op: "eq", value: "first" }];
+    const messages = problemsOf(design).join("\n");
+    expect(messages).toContain("fit an integer column");
+    expect(messages).toContain("for an integer column");
+    expect(messages).not.toMatch(/\ba integer/);
   });
 
   it("checks that values fit their column's type", () => {

@@ -15,7 +15,7 @@ import {
 import { parseDefault } from "./defaults";
 import { nameCharacterProblems } from "./name-characters";
 import { PROVIDER_PRESETS } from "./providers";
-import { holdsIdentifier, isToken, literalProblem, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
+import { holdsIdentifier, isToken, literalProblem, withArticle, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
 import type { Model, ModelAccessRule, ModelSharedVia, ModelColumn, ModelCondition, ModelFirewall, ModelReference, ModelTable, ModelTenancy } from "./model";
 
 export interface Problem {
@@ -45,7 +45,7 @@ export const SUPPORTED_TARGETS: readonly Design["target"][] = ["neon", "supabase
  * without problems yields a model, so nothing downstream ever sees half-valid input.
  */
 export function validateDesign(input: unknown): ValidationResult {
-  const parsed = designSchema.safeParse(input);
+  const parsed = designSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error), warnings: [] };
   const design = parsed.data;
   const problems: Problem[] = nameCharacterProblems(design);
@@ -107,6 +107,16 @@ function warningsFor(design: Design, model: Model): Problem[] {
   return warnings;
 }
 
+/**
+ * Only the shape of a design file (fields, types, allowed values), with each problem in words and
+ * its path: what a file being opened is checked for before it replaces anything. Names and
+ * references are checked later, by validateDesign, and shown beside the fields.
+ */
+export function parseDesignShape(input: unknown): { ok: true; design: Design } | { ok: false; problems: Problem[] } {
+  const parsed = designSchema.safeParse(input, { reportInput: true });
+  return parsed.success ? { ok: true, design: parsed.data } : { ok: false, problems: zodProblems(parsed.error) };
+}
+
 function zodProblems(error: z.ZodError): Problem[] {
   return error.issues.flatMap((issue) => unionBranch(issue, [])).map(({ issue, path }) => ({ path: formatPath(path), message: zodMessage(issue) }));
 }
@@ -126,10 +136,65 @@ function unionBranch(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): {
 }
 
 function zodMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  if (issue.code === "invalid_value") return `must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}`;
-  if (issue.code === "invalid_type") return `expected ${issue.expected}`;
-  return issue.message;
+  const given = "input" in issue && issue.input !== undefined ? `, not ${valueInWords(issue.input)}` : "";
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "invalid_value":
+      return `must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}${given}`;
+    case "invalid_type":
+      if (!("input" in issue) || issue.input === undefined) return `is missing (it must be ${typeInWords(issue.expected)})`;
+      return `must be ${typeInWords(issue.expected)}${given}`;
+    case "too_small": {
+      const min = Number(issue.minimum);
+      if (issue.origin === "string") return min <= 1 ? "may not be empty" : `needs at least ${min} characters`;
+      if (issue.origin === "array" || issue.origin === "set") return min <= 1 ? "needs at least one item" : `needs at least ${min} items`;
+      return `must be at least ${String(issue.minimum)}${given}`;
+    }
+    case "too_big": {
+      if (issue.origin === "string") return `may have at most ${String(issue.maximum)} characters`;
+      if (issue.origin === "array" || issue.origin === "set") return `may have at most ${String(issue.maximum)} items`;
+      return `must be at most ${String(issue.maximum)}${given}`;
+    }
+    case "invalid_format":
+      return `is not a valid ${issue.format}${given}`;
+    case "invalid_union":
+      return `matches none of the forms this field takes${given}`;
+    default:
+      return issue.message;
+  }
+}
+
+function typeInWords(expected: string): string {
+  const words: Record<string, string> = {
+    string: "text",
+    number: "a number",
+    int: "a whole number",
+    boolean: "true or false",
+    array: "a list [...]",
+    object: "an object {...}",
+    record: "an object {...}",
+    null: "null",
+  };
+  return words[expected] ?? expected;
+}
+
+/** A short description of a value from the file, for "must be text, not a number (5)". */
+function valueInWords(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  switch (typeof value) {
+    case "string":
+      return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case "number":
+      return `the number ${value}`;
+    case "boolean":
+      return String(value);
+    case "object":
+      return "an object";
+    default:
+      return typeof value;
+  }
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -335,7 +400,7 @@ const STABLE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 function checkStableIds(items: readonly { id?: string; name: string }[], path: string, what: string, report: Report): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
-    if (item.id !== undefined && !STABLE_ID.test(item.id)) report(`${path}[${i}].id`, `a ${what} id is 1 to 64 letters, digits or _ . : -`);
+    if (item.id !== undefined && !STABLE_ID.test(item.id)) report(`${path}[${i}].id`, `${withArticle(what)} id is 1 to 64 letters, digits or _ . : -`);
     const key = item.id ?? item.name;
     const first = seen.get(key);
     if (first !== undefined && items[first]!.name !== item.name) {
@@ -693,7 +758,7 @@ function buildCondition(
   if (!type) return { column, op, value: null };
   const family = typeFamily(type);
   if (family === "json" || family === "array") {
-    report(`${path}.op`, `a ${type} column can only be tested with isNull or isNotNull`);
+    report(`${path}.op`, `${withArticle(type)} column can only be tested with isNull or isNotNull`);
     return { column, op, value: null };
   }
   if (op === "in" || op === "notIn") {

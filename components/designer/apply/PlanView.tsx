@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef } from "react";
 import type { MigrationStatus, Plan } from "@/lib/apply/client";
+import { displayLocations } from "@/lib/apply/redact";
 import { useDesigner } from "../state/hooks";
 import { Button, Checkbox, Section } from "../ui/controls";
 import { Icon } from "../ui/icons";
@@ -70,7 +71,7 @@ function PlanDetails({ plan, parent, connected }: { plan: Plan; parent?: string;
                 : `${plan.pending.length} of ${total} migration${total === 1 ? "" : "s"} to apply`}
           </span>
           <span className="block font-mono text-[11.5px] break-all text-muted">
-            {plan.location}
+            {displayLocations(plan.location)}
             {parent && <span className="font-sans"> · a new branch starts from {parent}</span>}
             {connected && <span className="font-sans"> · connected branch {connected}</span>}
           </span>

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useMemo, useRef } from "react";
+import { displayLocations } from "@/lib/apply/redact";
 import { Icon } from "../ui/icons";
 import { revealIn } from "../ui/scroll";
 import { AccessMatrix } from "./AccessMatrix";
@@ -103,7 +104,7 @@ function Row({ row }: { row: ProgressRow }) {
             <span className="block h-full rounded-full bg-accent transition-[width]" style={{ width: `${(100 * row.index) / row.total}%` }} />
           </span>
         ) : null}
-        {row.detail}
+        {displayLocations(row.detail)}
       </span>
     </li>
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { template, validateDesign, type Design, type AccessRule } from "@/lib/design";
 import { addCondition, setAccess, setCondition } from "./access";
 import { addColumn, patchColumn, renameColumn } from "./columns";
-import { setOrganizationFirewall, setOwnerFirewall, setOwnerMode } from "./firewall";
+import { setBypassRole, setOrganizationFirewall, setOwnerFirewall, setOwnerMode } from "./firewall";
 import { adoptProviderTenancy, EMPTY_DESIGN, parseClaim, removeRole, renameRole, sameTenancy, setClaim, setProvider, setTenancy } from "./project";
 import { addTable, deleteTable, duplicateTable, moveTable, renameTable } from "./tables";
 
@@ -93,6 +93,10 @@ describe("design edits", () => {
     expect(valid(design)).toEqual([]);
     design = setOwnerFirewall(design, 0, true);
     design = setOwnerMode(design, 0, "optional");
+    // Optional ownership ticks no role by itself: the design asks for one instead.
+    expect(design.tables[0].firewall?.owner).toEqual({ column: "user_id", mode: "optional" });
+    expect(valid(design).map((p) => p.path)).toEqual(["tables[0].firewall.owner.bypassRoles"]);
+    design = setBypassRole(design, 0, "admin", true);
     expect(design.tables[0].firewall?.owner).toEqual({ column: "user_id", mode: "optional", bypassRoles: ["admin"] });
     expect(valid(design)).toEqual([]);
   });

@@ -69,6 +69,11 @@ export function setFirewallColumn(design: Design, tableIndex: number, which: "or
   });
 }
 
+/**
+ * "The owner, or a bypass role" ticks no role by itself: which roles see every row of the
+ * organization is the user's choice, and until one is ticked the design says so (a problem
+ * under the role boxes) instead of widening access behind the user's back.
+ */
 export function setOwnerMode(design: Design, tableIndex: number, mode: "required" | "optional"): Design {
   return updateTable(design, tableIndex, (table) => {
     const owner = table.firewall?.owner;
@@ -79,11 +84,6 @@ export function setOwnerMode(design: Design, tableIndex: number, mode: "required
       delete next.bypassRoles;
     } else {
       next.mode = "optional";
-      if (!next.bypassRoles?.length) {
-        const roles = design.roles ?? [];
-        next.bypassRoles = roles.filter((r) => r === "owner" || r === "admin");
-        if (next.bypassRoles.length === 0 && roles[0]) next.bypassRoles = [roles[0]];
-      }
     }
     return withFirewall(table, { ...table.firewall, owner: next });
   });

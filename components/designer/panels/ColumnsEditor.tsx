@@ -1,11 +1,12 @@
 "use client";
 import { memo, useId, useMemo, useState, type KeyboardEvent } from "react";
-import { BASE_COLUMN_TYPES, COLUMN_TYPES, ON_DELETE_ACTIONS, type Column, type Problem, type Table } from "@/lib/design";
+import { COLUMN_TYPES, ON_DELETE_ACTIONS, type Column, type Problem, type Table } from "@/lib/design";
 import type { TableParts } from "./TableEditor";
 import type { ColumnPatch } from "../edits/columns";
 import { run } from "../state/commands";
 import { useDesigner, useProblems, useWarnings } from "../state/hooks";
 import { problemsAt } from "../state/compiled";
+import { Combobox } from "../ui/Combobox";
 import { Button, Checkbox, FieldProblems, IconButton, Section, Select, TextInput } from "../ui/controls";
 
 /** The columns of one table: name, type, primary key, not null, default, and a reference to another table. */
@@ -159,21 +160,15 @@ const ColumnRow = memo(function ColumnRow({
           mono
           data-path={`${path}.name`}
         />
-        <Select label="Column type" value={type} onValue={(value) => patch({ type: value })} invalid={at("type").length > 0} data-path={`${path}.type`} className="font-mono text-[12.5px]">
-          {!knownType && <option value={type}>{type}</option>}
-          {BASE_COLUMN_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-          <optgroup label="Arrays">
-            {BASE_COLUMN_TYPES.map((t) => (
-              <option key={t} value={`${t}[]`}>
-                {t}[]
-              </option>
-            ))}
-          </optgroup>
-        </Select>
+        <Combobox
+          label="Column type"
+          value={type}
+          options={knownType ? COLUMN_TYPES : [type, ...COLUMN_TYPES]}
+          onValue={(value) => patch({ type: value })}
+          invalid={at("type").length > 0}
+          data-path={`${path}.type`}
+          className="font-mono text-[12.5px]"
+        />
         <span className="flex justify-center">
           <Checkbox label="Primary key" checked={column.primaryKey === true} onValue={(v) => patch({ primaryKey: v })} />
         </span>

@@ -47,6 +47,11 @@ const OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = {
 const DIFF_OPTIONS: monaco.editor.IDiffEditorConstructionOptions = {
   ...OPTIONS,
   renderSideBySide: false,
+  // The inline diff shows two line-number columns (before, after) and a +/− sign: without room
+  // between them and the code, the numbers read as part of the SQL.
+  lineNumbersMinChars: 4,
+  lineDecorationsWidth: 22,
+  renderMarginRevertIcon: false,
   originalEditable: false,
   renderOverviewRuler: false,
   hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 10 },

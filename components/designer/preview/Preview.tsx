@@ -1,15 +1,11 @@
 "use client";
 import dynamic from "next/dynamic";
-import { useEffect, useMemo, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
 import { run } from "../state/commands";
 import { previewFor, shownFile } from "../state/compiled";
 import { useCompiled, useDesigner } from "../state/hooks";
-import { RECORD_PATH } from "@/lib/compiler";
-import { validateDesign, type Model } from "@/lib/design";
-// The meaning alone (no database code), so it may run in the page.
-import { accessChanges } from "@/lib/verify/access-diff";
-import type { Baseline } from "../state/store";
 import { Icon } from "../ui/icons";
+import { wheelScrollsSideways } from "../ui/wheel";
 import { ProblemsList, WarningsStrip } from "./ProblemsList";
 
 /** Monaco is large: it loads after the page, in its own chunk, and only in the browser. */
@@ -18,7 +14,19 @@ const MonacoPreview = dynamic(() => import("./MonacoPreview"), {
   loading: () => <p className="p-4 text-[12px] text-muted">Loading the editor…</p>,
 });
 
-const label = (path: string) => path.split("/").pop() ?? path;
+/** What a change does to access: shown only in the changes view, so it loads with it. */
+const AccessChangesStrip = dynamic(() => import("./AccessChanges"), { ssr: false });
+
+/** A tab's label: the file name, after its folder (`drizzle/`, `drizzle/meta/`) dimmed. */
+function TabLabel({ path }: { path: string }) {
+  const cut = path.lastIndexOf("/") + 1;
+  return (
+    <span>
+      {cut > 0 && <span className="text-faint">{path.slice(0, cut)}</span>}
+      {path.slice(cut)}
+    </span>
+  );
+}
 
 export function Preview() {
   const result = useCompiled();
@@ -36,6 +44,8 @@ export function Preview() {
   }, [baseline, bundle]);
   const removed = baseline && bundle ? Object.keys(baseline.files).filter((p) => !bundle.some((f) => f.path === p)) : [];
   const showChanges = mode === "changes" && !!baseline;
+  const tabs = useRef<HTMLDivElement>(null);
+  useEffect(() => (tabs.current ? wheelScrollsSideways(tabs.current) : undefined), []);
 
   // Keep the open file's tab in view when it changes (not on every edit: scrolling forces a layout).
   useEffect(() => {
@@ -56,7 +66,7 @@ export function Preview() {
   return (
     <section aria-label="SQL preview" className="flex min-h-0 min-w-0 flex-col border-l border-line bg-panel contain-strict">
       <div className="flex items-center gap-2 border-b border-line pr-2">
-        <div role="tablist" aria-label="Bundle files" className="flex min-w-0 flex-1 overflow-x-auto [scrollbar-width:thin]">
+        <div ref={tabs} role="tablist" aria-label="Bundle files" className="flex min-w-0 flex-1 overflow-x-auto [scrollbar-width:thin]">
           {bundle?.map((file) => {
             const selected = file.path === active;
             return (
@@ -74,7 +84,7 @@ export function Preview() {
                 className={`relative flex h-8 shrink-0 cursor-pointer items-center gap-1.5 border-r border-line px-2.5 font-mono focus-visible:-outline-offset-2 text-[11.5px] whitespace-nowrap transition-colors ${selected ? "bg-panel text-fg" : "bg-subtle text-muted hover:text-fg"}`}
               >
                 {selected && <span className="absolute inset-x-0 top-0 h-0.5 bg-accent" aria-hidden="true" />}
-                {label(file.path)}
+                <TabLabel path={file.path} />
                 {changed.has(file.path) && (
                   <span className="size-1.5 rounded-full bg-accent" title="Changed since the last download">
                     <span className="sr-only">(changed since download)</span>
@@ -150,40 +160,6 @@ export function Preview() {
           </>
         )}
       </footer>
-    </section>
-  );
-}
-
-/**
- * Beside the SQL diff, what the change does to access since the last download, from the meaning of
- * the two designs (spec §5): who may now, or no longer, do what.
- */
-function AccessChangesStrip({ baseline, model }: { baseline: Baseline; model: Model }) {
-  const changes = useMemo(() => {
-    const record = baseline.files[RECORD_PATH];
-    if (!record) return null;
-    try {
-      const earlier = validateDesign((JSON.parse(record) as { design?: unknown }).design);
-      return earlier.ok ? accessChanges(earlier.model, model) : null;
-    } catch {
-      return null;
-    }
-  }, [baseline, model]);
-  if (changes === null) return null;
-  return (
-    <section aria-label="Access changes since the last download" className="max-h-32 shrink-0 overflow-y-auto border-b border-line bg-subtle px-3 py-1.5 text-[11.5px]">
-      {changes.length === 0 ? (
-        <p className="text-muted">Access: the same for every principal and operation as in the last download.</p>
-      ) : (
-        <ul className="space-y-0.5">
-          {changes.map((c) => (
-            <li key={`${c.table}\u0000${c.principal}\u0000${c.operation}`} className={c.widened > 0 ? "text-danger" : "text-fg"}>
-              <span aria-hidden="true">{c.widened > 0 ? "+ " : "− "}</span>
-              {c.text}
-            </li>
-          ))}
-        </ul>
-      )}
     </section>
   );
 }

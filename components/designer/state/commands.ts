@@ -1,13 +1,12 @@
 import { TEMPLATES, type Design, type Operation, type Provider, type Target, type Condition, type TemplateName } from "@/lib/design";
-import { bundleToZip } from "@/lib/zip";
-import * as apply from "../apply/actions";
 import * as tables from "../edits/tables";
 import * as columns from "../edits/columns";
 import * as access from "../edits/access";
 import * as firewall from "../edits/firewall";
 import * as project from "../edits/project";
 import { compiled, downloadFor } from "./compiled";
-import { parseDesign, shareFragment, writeBaseline } from "./persistence";
+import { addDesign, parseDesign, readDesignList, removeDesign, shareFragment, writeBaseline } from "./persistence";
+import { switchDesign } from "./boot";
 import { copyText, fileStem, saveFile } from "./browser";
 import { commitEdit, designerStore, endMerge, notify, redo, undo, type DesignerState, type Selection } from "./store";
 
@@ -32,6 +31,13 @@ interface Spec<A> {
 }
 
 const define = <A = void>(spec: Spec<A>): Spec<A> => spec;
+
+/**
+ * The Apply panel's actions (with lib/apply's client) and the zip writer load when first used:
+ * neither is needed to show the designer, so the first load stays small.
+ */
+const applyActions = () => import("../apply/actions");
+const zipWriter = () => import("@/lib/zip");
 
 const table = (index: number): Selection => ({ kind: "table", index });
 
@@ -71,6 +77,37 @@ export const commands = {
       return { design: parsed.design, selection: parsed.design.tables.length > 0 ? table(0) : { kind: "project" } };
     },
   }),
+  openDesign: define<{ id: string }>({
+    label: "Open a design kept in this browser",
+    history: "none",
+    perform: (s, { id }) => {
+      if (id === s.designId) return;
+      if (switchDesign(id)) notify(`Opened "${designerStore.getState().design.name}"`);
+      else notify("That design is no longer kept in this browser", "error");
+    },
+  }),
+  duplicateDesign: define({
+    label: "Keep a copy as a new design",
+    history: "none",
+    perform: (s) => {
+      const copy = { ...s.design, name: `${s.design.name} copy` };
+      const { id } = addDesign(copy);
+      // addDesign made the copy current in storage; switching saves the open design under its own id first.
+      switchDesign(id);
+      notify(`Opened "${copy.name}", a copy; "${s.design.name}" is kept under Designs`);
+    },
+  }),
+  removeDesign: define<{ id: string }>({
+    label: "Forget a design kept in this browser",
+    history: "none",
+    enabled: () => readDesignList().designs.length > 1,
+    perform: (s, { id }) => {
+      if (id === s.designId) return notify("The open design cannot be removed; open another first", "error");
+      const entry = readDesignList().designs.find((d) => d.id === id);
+      removeDesign(id);
+      if (entry) notify(`Removed "${entry.name}" from this browser`);
+    },
+  }),
   exportDesign: define({
     label: "Export design JSON",
     shortcuts: ["Mod+S"],
@@ -86,28 +123,33 @@ export const commands = {
     perform: (s) => {
       const download = downloadFor(s.design, s.baseline);
       if (!download) return;
-      saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(download.bundle, { folder: s.design.name || "design", design: s.design }), "application/zip");
-      if (download.note) notify(`Downloaded ${download.note}`);
-      const baseline = { at: Date.now(), files: Object.fromEntries(download.bundle.map((f) => [f.path, f.contents])) };
-      writeBaseline(baseline);
-      designerStore.setState({ baseline });
+      const designId = s.designId;
+      void zipWriter().then(({ bundleToZip }) => {
+        saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(download.bundle, { folder: s.design.name || "design", design: s.design }), "application/zip");
+        if (download.note) notify(`Downloaded ${download.note}`);
+        const baseline = { at: Date.now(), files: Object.fromEntries(download.bundle.map((f) => [f.path, f.contents])) };
+        writeBaseline(baseline, designId);
+        // The baseline belongs to the design it was downloaded for, even if another was opened meanwhile.
+        if (designerStore.getState().designId === designId) designerStore.setState({ baseline });
+      });
     },
   }),
   copyShareLink: define({
     label: "Copy share link",
     history: "none",
     perform: (s) => {
-      const url = shareUrl(s.design);
-      void copyText(url).then((copied) => notify(copied ? "Share link copied" : "Copy the link from the box"));
+      void shareUrl(s.design)
+        .then(copyText)
+        .then((copied) => notify(copied ? "Share link copied" : "Copy the link from the box"));
     },
   }),
 
   // Apply to a database (the panel keeps its own state, secrets included, outside the design)
-  openApply: define({ label: "Apply to a database", shortcuts: ["Mod+Enter"], history: "none", perform: () => apply.openPanel() }),
-  closeApply: define({ label: "Close the Apply panel", history: "none", perform: () => apply.closePanel() }),
-  planApply: define({ label: "Plan", history: "none", enabled: (s) => compiled(s.design).ok, perform: () => void apply.plan() }),
-  applyNow: define({ label: "Apply now", history: "none", enabled: (s) => compiled(s.design).ok, perform: () => void apply.applyNow() }),
-  emptyEmbedded: define({ label: "Empty the embedded database", history: "none", perform: () => void apply.emptyEmbedded() }),
+  openApply: define({ label: "Apply to a database", shortcuts: ["Mod+Enter"], history: "none", perform: () => void applyActions().then((a) => a.openPanel()) }),
+  closeApply: define({ label: "Close the Apply panel", history: "none", perform: () => void applyActions().then((a) => a.closePanel()) }),
+  planApply: define({ label: "Plan", history: "none", enabled: (s) => compiled(s.design).ok, perform: () => void applyActions().then((a) => a.plan()) }),
+  applyNow: define({ label: "Apply now", history: "none", enabled: (s) => compiled(s.design).ok, perform: () => void applyActions().then((a) => a.applyNow()) }),
+  emptyEmbedded: define({ label: "Empty the embedded database", history: "none", perform: () => void applyActions().then((a) => a.emptyEmbedded()) }),
 
   // Navigation and preview (not design edits)
   selectProject: define({ label: "Project settings", history: "none", perform: () => void designerStore.setState({ selection: { kind: "project" } }) }),
@@ -333,6 +375,6 @@ export function runByName(name: string, args?: unknown): boolean {
   return (run as (name: string, args?: unknown) => boolean)(name, args);
 }
 
-export function shareUrl(design: Design): string {
-  return `${location.origin}${location.pathname}${shareFragment(design)}`;
+export async function shareUrl(design: Design): Promise<string> {
+  return `${location.origin}${location.pathname}${await shareFragment(design)}`;
 }

@@ -37,4 +37,19 @@ describe("commands and history", () => {
     expect(designerStore.getState().design).toBe(before);
     expect(designerStore.getState().notice?.text).toMatch(/x\.json is not a design file/);
   });
+
+  it("says in words which field of an imported file is wrong and how, not zod's text", () => {
+    const before = designerStore.getState().design;
+    const file = template("todos") as unknown as { target: unknown; tables: { name: unknown; columns: { type?: unknown }[] }[] };
+    file.tables[0].name = 5;
+    delete file.tables[0].columns[0].type;
+    file.target = "mysql";
+    run("importDesign", { text: JSON.stringify(file), fileName: "mine.json" });
+    expect(designerStore.getState().design).toBe(before);
+    const text = designerStore.getState().notice?.text ?? "";
+    expect(text).toBe(
+      'mine.json is not a design file: target: must be "neon" or "supabase" or "postgres", not the text "mysql"; tables[0].name: must be text, not the number 5; tables[0].columns[0].type: is missing (it must be text)',
+    );
+    expect(text).not.toMatch(/Invalid input|received|expected string/);
+  });
 });

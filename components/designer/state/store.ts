@@ -29,6 +29,8 @@ export interface Notice {
 
 export interface DesignerState {
   readonly ready: boolean;
+  /** Which of the designs kept in this browser is open (persistence.ts keeps the list). */
+  readonly designId: string;
   readonly design: Design;
   readonly selection: Selection;
   readonly past: readonly Snapshot[];
@@ -45,6 +47,7 @@ export const HISTORY_LIMIT = 300;
 
 export const designerStore = createStore<DesignerState>()(() => ({
   ready: false,
+  designId: "autosave",
   design: EMPTY_DESIGN,
   selection: { kind: "project" },
   past: [],
