@@ -162,7 +162,9 @@ function boundedByRestrictive(t: CatalogTable, p: CatalogPolicy): boolean {
         !r.permissive &&
         (r.command === "ALL" || r.command === p.command) &&
         (r.roles.includes(role) || r.roles.includes("public")) &&
-        [r.using, r.withCheck].some((x) => x !== null && !isTrue(x)),
+        // Each side that is true in p must be bounded on the same side of r (an ALL policy's check defaults to its USING).
+        (!isTrue(p.using) || (r.using !== null && !isTrue(r.using))) &&
+        (!isTrue(p.withCheck) || ((r.withCheck ?? r.using) !== null && !isTrue(r.withCheck ?? r.using))),
     ),
   );
 }
