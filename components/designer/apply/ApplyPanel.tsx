@@ -11,6 +11,7 @@ import { useApply } from "./hooks";
 import { PlanView } from "./PlanView";
 import { ProgressView } from "./ProgressView";
 import { RehearsalView } from "./RehearsalView";
+import { ViewAsLauncher } from "../playground/ViewAsLauncher";
 import { applyLabel, currentPlan, readiness } from "./store";
 
 /**
@@ -57,6 +58,7 @@ function ApplyBody() {
         <PlanView />
         <ProgressView />
         <RehearsalView />
+        <ViewAsLauncher />
       </div>
       <footer className="flex shrink-0 flex-wrap items-center gap-3 border-t border-line bg-subtle px-5 py-2.5">
         <p id="apply-reason" className={`min-w-0 flex-1 basis-48 text-[12px] leading-snug ${problems.length > 0 ? "text-danger" : "text-muted"}`}>

@@ -50,7 +50,7 @@ export function CellExplanation({ table, principal, operation }: { table: string
   );
 }
 
-function Explanation({ report }: { report: ExplainReport }) {
+export function Explanation({ report }: { report: ExplainReport }) {
   const ctx = report.context;
   return (
     <section aria-label="Explanation" className="mt-1">
