@@ -83,6 +83,10 @@ export function equivalentReason(designName: string, id: string): string | null 
 }
 
 const publicAddsNothing = (...policies: string[]) => Object.fromEntries(policies.map((p) => [`policy:${p}:to-public`, PUBLIC_ADDS_NOTHING]));
+const UNCALLED_HELPER = "no policy or helper of this design calls it (no table has an optional owner with bypass roles)";
+const TRIGGER_CHECKS_RULES =
+  "the update-rules trigger checks each rule whole (old row, new row, columns changed), so a new row outside every rule's check is still refused with 42501";
+const VIEWER_FAILS_USING = "no rule's USING admits a viewer, and an update must pass USING before WITH CHECK is reached";
 const ROLE_ONLY_INSIDE_ORGANIZATION =
   "only the role helper changes, and every table of this design is isolated by organization through rls.active_organization_id(), which still returns NULL for this principal: no row passes the firewall, so the role reaches nothing";
 const RETURN_UNCHANGED = "the changed line sets a variable this function does not return (or returns only together with an organization that is NULL here)";
@@ -96,6 +100,26 @@ const EXPLICIT: Record<string, Record<string, string>> = {
   todos: publicAddsNothing("todos_firewall", "todos_select", "todos_insert", "todos_update", "todos_delete"),
   // reviews has no signed-out access: the anonymous role holds no privilege on it.
   marketplace: publicAddsNothing("reviews_select"),
+  tracker: {
+    ...publicAddsNothing("projects_firewall", "projects_select", "projects_insert", "projects_update", "projects_delete", "tasks_firewall", "tasks_select", "tasks_insert", "tasks_update", "tasks_delete", "comments_firewall", "comments_select", "comments_insert", "comments_update", "comments_delete"),
+    "helper:bypass_organization_id:role-without-organization": UNCALLED_HELPER,
+    "helper:bypass_organization_id:claim-of-any-type": UNCALLED_HELPER,
+    "policy:projects_update:check-true": "its WITH CHECK names only roles, the same lists USING already requires of the row, and the update-rules trigger still requires some rule to admit the new row",
+    "policy:projects_update:using-roles2-add-owner": "owner is admitted anything by the first rule already",
+    "policy:projects_update:using-boundary1-lte": "on a boolean, closed <= false holds exactly when closed = false",
+    "policy:projects_update:withCheck-roles2-add-viewer": VIEWER_FAILS_USING,
+    "policy:tasks_update:using-roles2-add-viewer": "a viewer then passes USING on the tasks assigned to them, but WITH CHECK and the update-rules trigger admit no rule for viewer: refused (42501) instead of no rows, both a refusal",
+    "policy:tasks_update:withCheck-drop-or-2-and-1": "USING already requires member (or owner, admin) of the row, so dropping the role from the second rule's WITH CHECK admits no one new; the update-rules trigger still checks each rule whole",
+    "policy:tasks_update:withCheck-roles1-add-viewer": VIEWER_FAILS_USING,
+    "policy:tasks_update:withCheck-roles2-add-admin": "admin is admitted anything by the first rule already",
+    "policy:projects_update:using-drop-or-2-and-1": "a viewer then passes USING on open projects, but WITH CHECK names only owner, admin and member, and the update-rules trigger admits no rule for viewer: refused (42501) instead of no rows, both a refusal",
+    "policy:projects_update:using-roles1-add-viewer": "a viewer then passes USING, but WITH CHECK and the update-rules trigger admit no rule for viewer: refused (42501) instead of no rows, both a refusal",
+    "policy:projects_update:using-roles2-add-admin": "admin is admitted anything by the first rule already",
+    "policy:projects_update:withCheck-roles1-add-member": "the second rule's WITH CHECK already admits member with no condition",
+    "policy:projects_update:withCheck-roles2-add-owner": "owner is admitted anything by the first rule already",
+    "policy:tasks_update:check-true": TRIGGER_CHECKS_RULES,
+    "policy:tasks_update:using-roles2-add-owner": "owner is admitted anything by the first rule already",
+  },
   blog: {
     ...publicAddsNothing("posts_insert", "posts_update", "posts_delete"),
     "policy:posts_anonymous_select:to-public": "it adds the signed-in role, whose own select policy is already USING (true) under the owner firewall",
