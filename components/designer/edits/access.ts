@@ -197,7 +197,7 @@ export function setRuleSharedVia(design: Design, tableIndex: number, op: Operati
  * The tables that can hold the shares of `tableName`'s rows: those with a column referencing its
  * primary key. Each comes with the column holding the row key and a guess at the user column.
  */
-export function sharingCandidates(design: Design, tableName: string): { table: string; row: string; user: string }[] {
+export function sharingCandidates(design: Pick<Design, "tables">, tableName: string): { table: string; row: string; user: string }[] {
   const shared = design.tables.find((t) => t.name === tableName);
   const key = shared?.columns.filter((c) => c.primaryKey) ?? [];
   if (key.length !== 1) return [];

@@ -67,7 +67,7 @@ export function setPublicFirewall(design: Design, tableIndex: number, on: boolea
  * The columns a table's firewall may go through (spec §4): those referencing another table's
  * primary key. Whether the chain ends somewhere (no cycle) is the validator's to say.
  */
-export function parentColumns(design: Design, table: Pick<Table, "name" | "columns">): string[] {
+export function parentColumns(design: Pick<Design, "tables">, table: Pick<Table, "name" | "columns">): string[] {
   return table.columns
     .filter((c) => {
       const ref = c.references;
