@@ -6,6 +6,7 @@ import {
   addRule,
   conditionListPath,
   matrixCell,
+  removeCondition,
   removeRule,
   rulePath,
   rulesOf,
@@ -287,5 +288,17 @@ describe("rule lists, parent firewalls and sharing (spec §4)", () => {
     expect(rulesOf(design.tables[1]!, "delete")[1]).toEqual({ sharedVia: { table: "documents_shares", row: "document_id", user: "user_id" } });
     expect(valid(design)).toEqual([]);
     expect(rulesOf(setRuleSharedVia(design, 1, "delete", 1, undefined).tables[1]!, "delete")[1]).toEqual({});
+  });
+});
+
+describe("rule edits leave what they do not touch", () => {
+  it("keep an operation's other rules when one rule's condition is removed, and ignore a rule that is not there", () => {
+    const design = template("tracker") as Design;
+    const memberRule = { scope: "access", op: "update", list: "where", rule: 1 } as const;
+    const next = removeCondition(design, 1, memberRule, 0);
+    expect(rulesOf(next.tables[1]!, "update")[0]).toEqual(rulesOf(design.tables[1]!, "update")[0]);
+    expect(rulesOf(next.tables[1]!, "update")[1]!.where).toBeUndefined();
+    expect(removeRule(design, 1, "update", 5)).toBe(design);
+    expect(setRuleRole(design, 1, "update", 5, { kind: "anyone" }, true)).toBe(design);
   });
 });

@@ -15,6 +15,12 @@ import { ConditionsEditor } from "./ConditionsEditor";
  * operation is allowed when any rule admits; a rule admits when all of its parts hold.
  */
 
+/** Parts a design file may give a rule of `op` that the form has no field for: their problems show on the rule. */
+function misplaced(op: Operation): string[] {
+  const lists = CONDITION_LISTS[op].map((l) => l.list as string);
+  return [...["where", "check"].filter((l) => !lists.includes(l)), ...(op === "update" ? [] : ["columns"]), ...(op === "insert" ? ["sharedVia"] : [])];
+}
+
 const CONDITION_LISTS: Record<Operation, { list: "where" | "check"; caption: string }[]> = {
   select: [{ list: "where", caption: "Only rows where" }],
   insert: [{ list: "check", caption: "New rows must have" }],
@@ -138,7 +144,7 @@ function RuleCard({
           ))}
           {op === "update" && <ColumnsAllowed path={`${path}.columns`} tableIndex={tableIndex} table={table} index={index} rule={rule} name={name} problems={at("columns")} />}
           {op !== "insert" && <SharedRows path={`${path}.sharedVia`} tableIndex={tableIndex} op={op} index={index} rule={rule} name={name} problems={at("sharedVia")} />}
-          <FieldProblems problems={problemsAt(problems, path)} />
+          <FieldProblems problems={[...problemsAt(problems, path), ...misplaced(op).flatMap((sub) => at(sub))]} />
         </div>
         <IconButton icon="x" tone="danger" label={`Remove ${name}`} onClick={() => run("removeRule", { table: tableIndex, op, rule: index })} />
       </div>
