@@ -30,8 +30,9 @@ function withFirewall(table: Table, firewall: Firewall): Table {
 
 export function setOrganizationFirewall(design: Design, tableIndex: number, on: boolean): Design {
   return updateTable(design, tableIndex, (table) => {
-    const { public: _public, ...firewall } = table.firewall ?? {};
+    const { public: _public, parent: _parent, ...firewall } = table.firewall ?? {};
     void _public;
+    void _parent;
     if (!on) {
       delete firewall.organization;
       return withFirewall(table, firewall);
@@ -44,8 +45,9 @@ export function setOrganizationFirewall(design: Design, tableIndex: number, on: 
 
 export function setOwnerFirewall(design: Design, tableIndex: number, on: boolean): Design {
   return updateTable(design, tableIndex, (table) => {
-    const { public: _public, ...firewall } = table.firewall ?? {};
+    const { public: _public, parent: _parent, ...firewall } = table.firewall ?? {};
     void _public;
+    void _parent;
     if (!on) {
       delete firewall.owner;
       return withFirewall(table, firewall);
@@ -59,6 +61,39 @@ export function setOwnerFirewall(design: Design, tableIndex: number, on: boolean
 /** A public table has no isolation at all: every signed-in user who passes access shares its rows. */
 export function setPublicFirewall(design: Design, tableIndex: number, on: boolean): Design {
   return updateTable(design, tableIndex, (table) => withFirewall(table, on ? { public: true } : {}));
+}
+
+/**
+ * The columns a table's firewall may go through (spec §4): those referencing another table's
+ * primary key. Whether the chain ends somewhere (no cycle) is the validator's to say.
+ */
+export function parentColumns(design: Pick<Design, "tables">, table: Pick<Table, "name" | "columns">): string[] {
+  return table.columns
+    .filter((c) => {
+      const ref = c.references;
+      if (!ref || ref.table === table.name) return false;
+      const parent = design.tables.find((t) => t.name === ref.table);
+      const key = parent?.columns.filter((k) => k.primaryKey) ?? [];
+      return key.length === 1 && key[0]!.name === ref.column;
+    })
+    .map((c) => c.name);
+}
+
+/**
+ * Tenancy through a parent stands alone (the row belongs wherever its parent row belongs), so
+ * turning it on replaces organization, owner and public; `column` undefined turns it off.
+ */
+export function setParentFirewall(design: Design, tableIndex: number, column: string | undefined): Design {
+  return updateTable(design, tableIndex, (table) => {
+    if (column === undefined) {
+      if (!table.firewall?.parent) return table;
+      const { parent: _parent, ...rest } = table.firewall;
+      void _parent;
+      return withFirewall(table, rest);
+    }
+    if (table.firewall?.parent?.column === column && Object.keys(table.firewall).length === 1) return table;
+    return withFirewall(table, { parent: { column } });
+  });
 }
 
 export function setFirewallColumn(design: Design, tableIndex: number, which: "organization" | "owner", column: string): Design {

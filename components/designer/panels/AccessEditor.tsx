@@ -1,17 +1,18 @@
 "use client";
-import { Fragment, memo, useMemo } from "react";
+import { memo, useMemo } from "react";
 import { OPERATIONS, type Operation } from "@/lib/design";
 import type { TableParts } from "./TableEditor";
-import { ruleAt, ruleCount, type Grantee } from "../edits/access";
+import { matrixCell, ruleCount, type Grantee } from "../edits/access";
 import { run } from "../state/commands";
 import { problemsAt } from "../state/compiled";
 import { NO_ROLES, useDesigner, useProblems } from "../state/hooks";
 import { Checkbox, FieldProblems, Section } from "../ui/controls";
-import { ConditionsEditor } from "./ConditionsEditor";
+import { OperationRules } from "./RuleEditor";
 
 /**
- * Who may do what: organization roles (or everyone signed in) against select, insert, update and
- * delete, with the conditions each allowed operation adds. An unticked operation is denied.
+ * Who may do what. The matrix is the quick view: a cell is ticked when some rule of the
+ * operation admits that role. Below it, every operation's rules in full (RuleEditor): the
+ * operation is allowed when any of its rules admits. An operation without a rule is denied.
  */
 
 const OP_HINTS: Record<Operation, string> = {
@@ -19,16 +20,6 @@ const OP_HINTS: Record<Operation, string> = {
   insert: "add rows",
   update: "change rows",
   delete: "remove rows",
-};
-
-const CONDITION_LISTS: Record<Operation, { list: "where" | "check"; caption: string }[]> = {
-  select: [{ list: "where", caption: "Only rows where" }],
-  insert: [{ list: "check", caption: "New rows must have" }],
-  update: [
-    { list: "where", caption: "Only rows where (before)" },
-    { list: "check", caption: "Changed rows must have (after)" },
-  ],
-  delete: [{ list: "where", caption: "Only rows where" }],
 };
 
 export const AccessEditor = memo(function AccessEditor({ tableIndex, table }: { tableIndex: number; table: TableParts }) {
@@ -50,8 +41,9 @@ export const AccessEditor = memo(function AccessEditor({ tableIndex, table }: { 
 
   const anyoneLabel = hasTenancy ? "any member" : "signed-in";
   const set = (op: Operation, grantee: Grantee, allowed: boolean) => run("setAccess", { table: tableIndex, op, grantee, allowed });
-  const roleProblems = OPERATIONS.flatMap((op) => problemsAt(problems, `${path}.${op}.roles`, true));
-  const allowedOps = OPERATIONS.filter((op) => access[op]);
+  const roles = hasTenancy ? declared : NO_ROLES;
+  // Each rule's own problems show beside it below; here only those of the access object itself.
+  const accessProblems = problemsAt(problems, path);
 
   return (
     <Section
@@ -84,13 +76,12 @@ export const AccessEditor = memo(function AccessEditor({ tableIndex, table }: { 
                 {undeclared && <span className="ml-1.5 font-sans text-[11px] text-danger">not declared</span>}
               </th>
               {OPERATIONS.map((op) => {
-                const rule = ruleAt({ access }, op);
-                const anyone = !!rule && rule.roles === undefined;
+                const anyone = matrixCell({ access }, op, { kind: "anyone" });
                 return (
                   <td key={op} className="border-b border-line py-1 text-center">
                     <Checkbox
                       label={`${role} ${op}`}
-                      checked={anyone || !!rule?.roles?.includes(role)}
+                      checked={matrixCell({ access }, op, { kind: "role", role })}
                       disabled={anyone}
                       title={anyone ? `Allowed: ${anyoneLabel} may ${op}` : `${role} may ${op}`}
                       onValue={(on) => set(op, { kind: "role", role }, on)}
@@ -107,39 +98,30 @@ export const AccessEditor = memo(function AccessEditor({ tableIndex, table }: { 
               </span>
             </th>
             {OPERATIONS.map((op) => {
-              const rule = ruleAt({ access }, op);
               return (
                 <td key={op} className="py-1 text-center">
-                  <Checkbox label={`${anyoneLabel} ${op}`} checked={!!rule && rule.roles === undefined} onValue={(on) => set(op, { kind: "anyone" }, on)} />
+                  <Checkbox label={`${anyoneLabel} ${op}`} checked={matrixCell({ access }, op, { kind: "anyone" })} onValue={(on) => set(op, { kind: "anyone" }, on)} />
                 </td>
               );
             })}
           </tr>
         </tbody>
       </table>
-      {OPERATIONS.filter((op) => ruleCount({ access }, op) > 1).map((op) => (
-        <p key={op} className="mt-1 text-[11px] text-muted">
-          {op} has {ruleCount({ access }, op)} rules: it is allowed when any one of them admits the row (they OR together). This matrix edits the first; the others stay as the design file has them.
+      {OPERATIONS.some((op) => ruleCount({ access }, op) > 1) && (
+        <p className="mt-1 text-[11px] text-muted">
+          A tick shows that some rule admits the role. With several rules, ticking adds the role to rule 1; unticking takes it out of every rule.
         </p>
-      ))}
-      <FieldProblems problems={roleProblems} />
-      {allowedOps.length > 0 && (
-        <div className="mt-3 space-y-2.5">
-          {allowedOps.map((op) => (
-            <div key={op} className="grid grid-cols-[64px_minmax(0,1fr)] gap-2">
-              <span className="pt-1.5 font-mono text-[12px] font-medium">{op}</span>
-              <div>
-                {CONDITION_LISTS[op].map(({ list, caption }) => (
-                  <Fragment key={list}>
-                    <ConditionsEditor tableIndex={tableIndex} table={table} list={{ scope: "access", op, list }} caption={caption} />
-                  </Fragment>
-                ))}
-              </div>
-            </div>
-          ))}
-        </div>
       )}
-      {allowedOps.length === 0 && <p className="mt-2 text-[12px] text-muted">Nothing is allowed yet: every operation is denied.</p>}
+      <FieldProblems problems={accessProblems} />
+      <h3 className="mt-3 mb-1 text-[12px] font-medium">Rules</h3>
+      <p className="mb-2 text-[11.5px] text-muted">
+        Each operation is allowed when any of its rules admits the row (rules OR together); a rule admits only when all of its parts hold (its roles, its conditions, its shared rows, its columns).
+      </p>
+      <div className="space-y-2">
+        {OPERATIONS.map((op) => (
+          <OperationRules key={op} tableIndex={tableIndex} table={table} op={op} roles={roles} hasTenancy={hasTenancy} problems={problemsAt(problems, `${path}.${op}`, true)} />
+        ))}
+      </div>
     </Section>
   );
 });

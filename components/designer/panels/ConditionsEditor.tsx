@@ -2,7 +2,7 @@
 import { memo, useState } from "react";
 import { CONDITION_OPS, type Condition, type ConditionOp, type Problem } from "@/lib/design";
 import type { TableParts } from "./TableEditor";
-import { conditionListPath, conditionsAt, type ConditionListRef } from "../edits/access";
+import { conditionListPath, conditionsAt, ruleCount, type ConditionListRef } from "../edits/access";
 import { run } from "../state/commands";
 import { problemsAt } from "../state/compiled";
 import { useProblems } from "../state/hooks";
@@ -60,11 +60,20 @@ export function formatValue(value: Value): string {
 
 const sameValue = (a: Value, b: Value) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+/**
+ * The words the controls are named by: "update where" for an operation's only rule,
+ * "update rule 2 where" inside a list of rules, "signed-out select where".
+ */
+export function conditionListName(table: TableParts, list: ConditionListRef): string {
+  if (list.scope === "anonymous") return `signed-out ${list.op} ${list.list}`;
+  return ruleCount(table, list.op) > 1 ? `${list.op} rule ${(list.rule ?? 0) + 1} ${list.list}` : `${list.op} ${list.list}`;
+}
+
 export function ConditionsEditor({ tableIndex, table, list, caption }: { tableIndex: number; table: TableParts; list: ConditionListRef; caption: string }) {
   const conditions = conditionsAt(table, list);
-  const path = conditionListPath(tableIndex, list);
+  const path = conditionListPath(tableIndex, list, table);
   const problems = useProblems(path, true);
-  const name = `${list.scope === "anonymous" ? "signed-out " : ""}${list.op} ${list.list}`;
+  const name = conditionListName(table, list);
   return (
     <div className="mt-1.5" data-path={path}>
       <div className="flex items-center gap-2">
@@ -111,7 +120,7 @@ const ConditionRow = memo(function ConditionRow({
   name: string;
   problems: readonly Problem[];
 }) {
-  const path = `${conditionListPath(tableIndex, list)}[${index}]`;
+  const path = `${conditionListPath(tableIndex, list, table)}[${index}]`;
   const column = table.columns.find((c) => c.name === condition.column);
   const kind = family(column?.type);
   const set = (next: Condition, typing = false) => run("setCondition", { table: tableIndex, list, index, condition: next, typing });

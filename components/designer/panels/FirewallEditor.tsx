@@ -1,12 +1,16 @@
 "use client";
-import { memo } from "react";
+import { memo, useMemo } from "react";
 import type { TableParts } from "./TableEditor";
+import { parentColumns } from "../edits/firewall";
 import { run } from "../state/commands";
 import { problemsAt } from "../state/compiled";
 import { NO_ROLES, useDesigner, useProblems, useWarnings } from "../state/hooks";
 import { Checkbox, FieldProblems, Section, Select } from "../ui/controls";
 
-/** Tenant isolation: organization column, owner column (with mode and bypass roles), or public. */
+/**
+ * Tenant isolation: organization column, owner column (with mode and bypass roles), through a
+ * parent row (spec §4: offered when a column references another table's primary key), or public.
+ */
 export const FirewallEditor = memo(function FirewallEditor({ tableIndex, table }: { tableIndex: number; table: TableParts }) {
   const roles = useDesigner((s) => s.design.roles ?? NO_ROLES);
   const hasTenancy = useDesigner((s) => s.design.auth.tenancy !== undefined);
@@ -17,6 +21,11 @@ export const FirewallEditor = memo(function FirewallEditor({ tableIndex, table }
   const org = firewall?.organization;
   const owner = firewall?.owner;
   const isPublic = firewall?.public === true;
+  const parent = firewall?.parent;
+  const tables = useDesigner((s) => s.design.tables);
+  const tableName = useDesigner((s) => s.design.tables[tableIndex]?.name ?? "");
+  const parentChoices = useMemo(() => parentColumns({ tables }, { name: tableName, columns: table.columns }), [tables, tableName, table.columns]);
+  const referencedTable = (column: string) => table.columns.find((c) => c.name === column)?.references?.table;
   const set = (part: "organization" | "owner" | "public", on: boolean) => run("setFirewall", { table: tableIndex, part, on });
   const columnOptions = (current: string | undefined) => {
     const names = table.columns.map((c) => c.name);
@@ -126,6 +135,44 @@ export const FirewallEditor = memo(function FirewallEditor({ tableIndex, table }
           )}
           <FieldProblems problems={[...own("owner.column"), ...own("owner.mode"), ...own("owner.bypassRoles")]} warnings={ownerWarnings} className="px-3 pb-2" />
         </div>
+
+        {(parent || parentChoices.length > 0) && (
+          <div className="rounded-md border border-line">
+            <div className="flex min-h-10 items-center gap-x-3 px-3 py-1.5">
+              <Checkbox
+                label="Parent firewall"
+                visibleLabel={<span className="font-medium">Through a parent</span>}
+                className="w-36"
+                checked={!!parent}
+                onValue={(on) => run("setParentFirewall", { table: tableIndex, column: on ? parentChoices[0] : undefined })}
+                title="Rows belong wherever the parent row they reference belongs (the parent's firewall decides)"
+              />
+              <span className="flex-1 text-[12px] text-muted">
+                {parent && referencedTable(parent.column) ? `a row belongs wherever its ${referencedTable(parent.column)} row belongs` : "rows belong wherever their parent row belongs"}
+              </span>
+              {parent && (
+                <span className="w-48">
+                  <Select
+                    label="Parent column"
+                    value={parent.column}
+                    invalid={own("parent").length > 0}
+                    onValue={(column) => run("setParentFirewall", { table: tableIndex, column })}
+                    className="font-mono text-[12.5px]"
+                    data-path={`${path}.parent.column`}
+                  >
+                    {!parentChoices.includes(parent.column) && <option value={parent.column}>{parent.column} (no reference to a key)</option>}
+                    {parentChoices.map((column) => (
+                      <option key={column} value={column}>
+                        {column} → {referencedTable(column)}
+                      </option>
+                    ))}
+                  </Select>
+                </span>
+              )}
+            </div>
+            <FieldProblems problems={own("parent")} className="px-3 pb-2" />
+          </div>
+        )}
 
         <div className="rounded-md border border-line">
           <div className="flex min-h-10 items-center gap-x-3 px-3 py-1.5">

@@ -9,6 +9,7 @@ import { AnonymousEditor } from "./AnonymousEditor";
 import { ColumnsEditor } from "./ColumnsEditor";
 import { ConditionTokenList } from "./ConditionsEditor";
 import { FirewallEditor } from "./FirewallEditor";
+import { SharingEditor } from "./SharingEditor";
 
 /** What the sections below the name edit: a rename leaves this object (and those sections) alone. */
 export type TableParts = Pick<Table, "columns" | "firewall" | "access" | "anonymous">;
@@ -59,6 +60,7 @@ export function TableEditor({ index }: { index: number }) {
       <ColumnsEditor tableIndex={index} table={parts} />
       <FirewallEditor tableIndex={index} table={parts} />
       <AccessEditor tableIndex={index} table={parts} />
+      <SharingEditor tableIndex={index} table={parts} />
       <AnonymousEditor tableIndex={index} table={parts} />
       <ConditionTokenList />
     </div>

@@ -1,8 +1,9 @@
-import { TEMPLATES, type Design, type Operation, type Provider, type Target, type Condition, type TemplateName } from "@/lib/design";
+import { TEMPLATES, type Design, type Operation, type SharedVia, type Provider, type Target, type Condition, type TemplateName } from "@/lib/design";
 import * as tables from "../edits/tables";
 import * as columns from "../edits/columns";
 import * as access from "../edits/access";
 import * as firewall from "../edits/firewall";
+import * as sharing from "../edits/sharing";
 import * as project from "../edits/project";
 import { compiled, downloadFor } from "./compiled";
 import { addDesign, parseDesign, readDesignList, removeDesign, shareFragment, writeBaseline } from "./persistence";
@@ -342,6 +343,53 @@ export const commands = {
     label: "Signed-out access",
     history: "record",
     perform: (s, a) => ({ design: access.setAnonymous(s.design, a.table, a.op, a.allowed), selection: table(a.table) }),
+  }),
+
+  // Spec §4: rule lists, parent firewalls, sharing (components/designer/edits)
+  addRule: define<{ table: number; op: Operation }>({
+    label: "Add rule",
+    history: "record",
+    perform: (s, a) => ({ design: access.addRule(s.design, a.table, a.op), selection: table(a.table) }),
+  }),
+  removeRule: define<{ table: number; op: Operation; rule: number }>({
+    label: "Remove rule",
+    history: "record",
+    perform: (s, a) => ({ design: access.removeRule(s.design, a.table, a.op, a.rule), selection: table(a.table) }),
+  }),
+  setRuleRole: define<{ table: number; op: Operation; rule: number; grantee: access.Grantee; on: boolean }>({
+    label: "Rule roles",
+    history: "record",
+    perform: (s, a) => ({ design: access.setRuleRole(s.design, a.table, a.op, a.rule, a.grantee, a.on), selection: table(a.table) }),
+  }),
+  setRuleColumns: define<{ table: number; rule: number; columns: readonly string[] | undefined }>({
+    label: "Columns an update may change",
+    history: "record",
+    perform: (s, a) => ({ design: access.setRuleColumns(s.design, a.table, a.rule, a.columns), selection: table(a.table) }),
+  }),
+  setRuleColumn: define<{ table: number; rule: number; column: string; on: boolean }>({
+    label: "Column an update may change",
+    history: "record",
+    perform: (s, a) => ({ design: access.setRuleColumn(s.design, a.table, a.rule, a.column, a.on), selection: table(a.table) }),
+  }),
+  setRuleSharedVia: define<{ table: number; op: Operation; rule: number; sharedVia: SharedVia | undefined }>({
+    label: "Shared rows",
+    history: "record",
+    perform: (s, a) => ({ design: access.setRuleSharedVia(s.design, a.table, a.op, a.rule, a.sharedVia), selection: table(a.table) }),
+  }),
+  setParentFirewall: define<{ table: number; column: string | undefined }>({
+    label: "Firewall through a parent",
+    history: "record",
+    perform: (s, a) => ({ design: firewall.setParentFirewall(s.design, a.table, a.column), selection: table(a.table) }),
+  }),
+  shareRows: define<{ table: number }>({
+    label: "Share rows with users",
+    history: "record",
+    perform: (s, a) => {
+      const outcome = sharing.shareRows(s.design, a.table);
+      if ("reason" in outcome) return notify(`Cannot share: ${outcome.reason}`, "error");
+      notify(`Added table "${outcome.design.tables[outcome.sharingIndex]!.name}": one row per share (undo with Ctrl+Z)`);
+      return { design: outcome.design, selection: table(a.table) };
+    },
   }),
 } as const;
 
