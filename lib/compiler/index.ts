@@ -18,6 +18,12 @@ export type { DatabaseState } from "./state";
 export interface BundleFile {
   readonly path: string;
   readonly contents: string;
+  /**
+   * Written when first read: its contents cost more than the rest of the bundle together (the
+   * pgTAP file of a 100-table design is about 50 MB), so the designer, which compiles on every
+   * keystroke, reads it only when its tab is opened or the bundle is downloaded.
+   */
+  readonly onDemand?: true;
 }
 /** The compiled output: files in a fixed order, each path relative to the bundle's root. */
 export type Bundle = readonly BundleFile[];
@@ -74,6 +80,7 @@ function pgtapBundleFile(model: Model): BundleFile {
   let contents: string | null = null;
   return {
     path: pgtapPath(model),
+    onDemand: true,
     get contents() {
       return (contents ??= pgtapFile(model));
     },

@@ -118,6 +118,8 @@ const EXPLICIT: Record<string, Record<string, string>> = {
     "policy:projects_update:withCheck-roles1-add-member": "the second rule's WITH CHECK already admits member with no condition",
     "policy:projects_update:withCheck-roles2-add-owner": "owner is admitted anything by the first rule already",
     "policy:tasks_update:check-true": TRIGGER_CHECKS_RULES,
+    "policy:tasks_update:withCheck-drop-or-2-and-2": TRIGGER_CHECKS_RULES,
+    "policy:tasks_update:withCheck-roles2-add-viewer": VIEWER_FAILS_USING,
     "policy:tasks_update:using-roles2-add-owner": "owner is admitted anything by the first rule already",
   },
   blog: {

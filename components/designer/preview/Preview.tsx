@@ -39,7 +39,8 @@ export function Preview() {
   const active = shownFile(bundle, chosen);
   const changed = useMemo(() => {
     if (!baseline || !bundle) return new Set<string>();
-    const paths = bundle.filter((f) => baseline.files[f.path] !== f.contents).map((f) => f.path);
+    // Files written on demand (the pgTAP tests) are not read to compare: they follow the rest.
+    const paths = bundle.filter((f) => !f.onDemand && baseline.files[f.path] !== f.contents).map((f) => f.path);
     return new Set(paths);
   }, [baseline, bundle]);
   const removed = baseline && bundle ? Object.keys(baseline.files).filter((p) => !bundle.some((f) => f.path === p)) : [];
@@ -145,7 +146,7 @@ export function Preview() {
         {result.ok && (
           <>
             <span>
-              {result.bundle.length} files · {formatBytes(result.bundle.reduce((n, f) => n + f.contents.length, 0))}
+              {result.bundle.length} files · {formatBytes(result.bundle.reduce((n, f) => n + (f.onDemand ? 0 : f.contents.length), 0))}
             </span>
             {result.warnings.length > 0 && (
               <span className="text-warn">

@@ -71,6 +71,8 @@ export function syncBundle(bundle: Bundle, first?: string): Map<string, monaco.R
   const paths = new Set<string>();
   for (const file of bundle) {
     paths.add(file.path);
+    // Written when first read (lib/compiler): only once its tab is on screen, never in the background.
+    if (file.onDemand) continue;
     const range = upsert(bundleUri(file.path), file.path, file.contents, shown);
     if (range) changes.set(file.path, range);
   }

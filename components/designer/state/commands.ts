@@ -128,7 +128,8 @@ export const commands = {
       void zipWriter().then(({ bundleToZip }) => {
         saveFile(`${fileStem(s.design.name)}-bundle.zip`, bundleToZip(download.bundle, { folder: s.design.name || "design", design: s.design }), "application/zip");
         if (download.note) notify(`Downloaded ${download.note}`);
-        const baseline = { at: Date.now(), files: Object.fromEntries(download.bundle.map((f) => [f.path, f.contents])) };
+        // Files written on demand (the pgTAP tests) stay out: the next version is computed from the rest, and they can be large.
+        const baseline = { at: Date.now(), files: Object.fromEntries(download.bundle.filter((f) => !f.onDemand).map((f) => [f.path, f.contents])) };
         writeBaseline(baseline, designId);
         // The baseline belongs to the design it was downloaded for, even if another was opened meanwhile.
         if (designerStore.getState().designId === designId) designerStore.setState({ baseline });
