@@ -104,6 +104,8 @@ const EXPLICIT: Record<string, Record<string, string>> = {
     ...publicAddsNothing("projects_firewall", "projects_select", "projects_insert", "projects_update", "projects_delete", "tasks_firewall", "tasks_select", "tasks_insert", "tasks_update", "tasks_delete", "comments_firewall", "comments_select", "comments_insert", "comments_update", "comments_delete"),
     "helper:bypass_organization_id:role-without-organization": UNCALLED_HELPER,
     "helper:bypass_organization_id:claim-of-any-type": UNCALLED_HELPER,
+    "helper:bypass_organization_id:bypass-ignores-role": UNCALLED_HELPER,
+    "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
     "policy:projects_update:check-true": "its WITH CHECK names only roles, the same lists USING already requires of the row, and the update-rules trigger still requires some rule to admit the new row",
     "policy:projects_update:using-roles2-add-owner": "owner is admitted anything by the first rule already",
     "policy:projects_update:using-boundary1-lte": "on a boolean, closed <= false holds exactly when closed = false",

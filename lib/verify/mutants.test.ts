@@ -44,14 +44,7 @@ function spread(mutants: readonly Mutant[], limit: number): Mutant[] {
   return Array.from({ length: limit }, (_, i) => mutants[Math.floor(i * step)]);
 }
 
-/**
- * The shapes templates (rule lists, parents, sharing) are mutated only when asked
- * (MUTANTS_SHAPES=1): on tracker, 4 of a PostgreSQL sample's 13 non-equivalent mutants survive
- * verify, not yet argued equivalent or killed (docs/proof.md, "open").
- */
-const SHAPES_TEMPLATES = new Set(["tracker", "documents", "marketplace"]);
-const mutatedTemplates = TEMPLATE_NAMES.filter((name) => process.env.MUTANTS_SHAPES === "1" || !SHAPES_TEMPLATES.has(name));
-const designs: [string, () => Design][] = [...mutatedTemplates.map((name) => [name, () => template(name)] as [string, () => Design]), ...Object.entries(MUTATION_DESIGNS)];
+const designs: [string, () => Design][] = [...TEMPLATE_NAMES.map((name) => [name, () => template(name)] as [string, () => Design]), ...Object.entries(MUTATION_DESIGNS)];
 
 describe.each(testDatabases())("mutation testing of verify on $name", ({ name, open }) => {
   let db: Database;
