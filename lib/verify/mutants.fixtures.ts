@@ -86,6 +86,8 @@ const publicAddsNothing = (...policies: string[]) => Object.fromEntries(policies
 const UNCALLED_HELPER = "no policy or helper of this design calls it (no table has an optional owner with bypass roles)";
 const TRIGGER_CHECKS_RULES =
   "the update-rules trigger checks each rule whole (old row, new row, columns changed), so a new row outside every rule's check is still refused with 42501";
+const VIEWER_REFUSED =
+  "a viewer then passes USING on some rows, but no rule's WITH CHECK admits a viewer, nor does the update-rules trigger: refused (42501) instead of no rows, both a refusal";
 const VIEWER_FAILS_USING = "no rule's USING admits a viewer, and an update must pass USING before WITH CHECK is reached";
 const ROLE_ONLY_INSIDE_ORGANIZATION =
   "only the role helper changes, and every table of this design is isolated by organization through rls.active_organization_id(), which still returns NULL for this principal: no row passes the firewall, so the role reaches nothing";
@@ -106,6 +108,18 @@ const EXPLICIT: Record<string, Record<string, string>> = {
     "helper:bypass_organization_id:claim-of-any-type": UNCALLED_HELPER,
     "helper:bypass_organization_id:bypass-ignores-role": UNCALLED_HELPER,
     "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
+    "helper:active_organization_role:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "helpers:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "helper:active_organization_role:claim-of-any-type": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "policy:projects_update:using-roles2-add-viewer": VIEWER_REFUSED,
+    "policy:projects_update:withCheck-roles1-add-viewer": VIEWER_FAILS_USING,
+    "policy:projects_update:withCheck-roles2-add-admin": "admin is admitted anything by the first rule already",
+    "policy:tasks_update:using-drop-or-2-and-1": VIEWER_REFUSED,
+    "policy:tasks_update:using-roles1-add-viewer": VIEWER_REFUSED,
+    "policy:tasks_update:using-roles2-add-admin": "admin is admitted anything by the first rule already",
+    "policy:tasks_update:withCheck-roles1-add-member": TRIGGER_CHECKS_RULES,
+    "policy:tasks_update:withCheck-roles2-add-owner": "owner is admitted anything by the first rule already",
+    "policy:tasks_update:withCheck-list1-widen": TRIGGER_CHECKS_RULES,
     "policy:projects_update:check-true": "its WITH CHECK names only roles, the same lists USING already requires of the row, and the update-rules trigger still requires some rule to admit the new row",
     "policy:projects_update:using-roles2-add-owner": "owner is admitted anything by the first rule already",
     "policy:projects_update:using-boundary1-lte": "on a boolean, closed <= false holds exactly when closed = false",
