@@ -36,7 +36,9 @@ describe.each(testDatabases())("verify in groups on $name", ({ open }) => {
     const whole = await verifyBundle(result.model, bundle ?? result.bundle, db, undefined, [], { tablesPerGroup: 10_000 });
     const groups: string[][] = [];
     const split = await verifyBundle(result.model, bundle ?? result.bundle, db, undefined, [], { tablesPerGroup: 1, onGroup: (g) => groups.push([...g.tables]) });
-    expect(groups.length).toBe(Math.max(1, result.model.tables.length));
+    expect(groups.flat().sort()).toEqual(result.model.tables.map((t) => t.name).sort());
+    const bound = result.model.tables.some((t) => t.firewall.kind === "parent" || Object.values(t.access).flat().some((r) => r?.sharedVia));
+    if (!bound) expect(groups.length).toBe(Math.max(1, result.model.tables.length));
     expect(split).toEqual(whole);
     return split;
   };
@@ -72,6 +74,29 @@ describe("grouping", () => {
     ]);
     expect(groupTables(model, 4).map((g) => g.length)).toEqual([4, 4, 2]);
     expect(groupTables(model, 1).flat()).toEqual(model.tables.map((t) => t.name));
+  });
+
+  it("never splits a table from the parent its firewall goes through, nor from its sharing table", () => {
+    const { model } = compiled(template("tracker"));
+    expect(groupTables(model, 1)).toEqual([["projects", "tasks", "comments"]]);
+    const { model: documents } = compiled(template("documents"));
+    expect(groupTables(documents, 1)).toEqual([["documents", "document_shares"]]);
+  });
+
+  it("keeps every parent firewall and sharing table in its table's group, for random designs (property)", () => {
+    fc.assert(
+      fc.property(arbitraryDesignFor(), fc.integer({ min: 1, max: 4 }), (design, size) => {
+        const { model } = compiled(design);
+        const groups = groupTables(model, size);
+        const groupOf = (name: string) => groups.findIndex((g) => g.includes(name));
+        expect(groups.flat().sort()).toEqual(model.tables.map((t) => t.name).sort());
+        for (const t of model.tables) {
+          if (t.firewall.kind === "parent") expect(groupOf(t.firewall.table)).toBe(groupOf(t.name));
+          for (const rule of Object.values(t.access).flat()) if (rule?.sharedVia) expect(groupOf(rule.sharedVia.table)).toBe(groupOf(t.name));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("sizes groups well inside PostgreSQL's default lock table (64 x 100 entries)", () => {

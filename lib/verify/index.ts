@@ -45,41 +45,63 @@ export function tablesPerGroup(lockTable: LockTable): number {
  */
 export function groupTables(model: Model, size: number): string[][] {
   const index = new Map(model.tables.map((t, i) => [t.name, i]));
-  const parent = model.tables.map((_, i) => i);
-  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+  const unionFind = () => {
+    const parent = model.tables.map((_, i) => i);
+    const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+    return { root, join: (i: number, j: number) => void (parent[root(i)] = root(j)) };
+  };
+  // Linked: a foreign key. Bound: the meaning of one reads the other's rows (a parent firewall,
+  // a sharing table; spec §4), so a group without the other would prove less.
+  const linked = unionFind();
+  const bound = unionFind();
   for (const [i, t] of model.tables.entries()) {
     for (const c of t.columns) {
       const j = c.references ? index.get(c.references.table) : undefined;
-      if (j !== undefined) parent[root(i)] = root(j);
+      if (j !== undefined) linked.join(i, j);
     }
-    // A sharing table is read by the meaning of the table it shares (spec §4): keep them together too.
+    const parentTable = t.firewall.kind === "parent" ? index.get(t.firewall.table) : undefined;
+    if (parentTable !== undefined) {
+      linked.join(i, parentTable);
+      bound.join(i, parentTable);
+    }
     for (const rule of Object.values(t.access).flat()) {
       const j = rule?.sharedVia ? index.get(rule.sharedVia.table) : undefined;
-      if (j !== undefined) parent[root(i)] = root(j);
+      if (j !== undefined) {
+        linked.join(i, j);
+        bound.join(i, j);
+      }
     }
   }
-  const clusters = new Map<number, ModelTable[]>();
-  for (const [i, t] of model.tables.entries()) {
-    const r = root(i);
-    if (!clusters.has(r)) clusters.set(r, []);
-    clusters.get(r)!.push(t);
-  }
+  const clustersOf = (tables: readonly ModelTable[], root: (i: number) => number) => {
+    const clusters = new Map<number, string[]>();
+    for (const t of tables) {
+      const r = root(index.get(t.name)!);
+      if (!clusters.has(r)) clusters.set(r, []);
+      clusters.get(r)!.push(t.name);
+    }
+    return [...clusters.values()];
+  };
   const groups: string[][] = [];
   let current: string[] = [];
   const flush = () => {
     if (current.length) groups.push(current);
     current = [];
   };
-  for (const cluster of clusters.values()) {
-    const names = cluster.map((t) => t.name);
-    if (names.length > size) {
-      // Larger than a group: split it; verifyModel drops the keys between its groups.
-      flush();
-      for (let i = 0; i < names.length; i += size) groups.push(names.slice(i, i + size));
-      continue;
-    }
+  const add = (names: string[]) => {
     if (current.length + names.length > size) flush();
     current.push(...names);
+  };
+  for (const cluster of clustersOf(model.tables, linked.root)) {
+    if (cluster.length <= size) {
+      add(cluster);
+      continue;
+    }
+    // Larger than a group: split it between bound parts (verifyModel drops the keys between its
+    // groups); a bound part larger than a group stays whole.
+    flush();
+    const tables = model.tables.filter((t) => cluster.includes(t.name));
+    for (const part of clustersOf(tables, bound.root)) add(part);
+    flush();
   }
   flush();
   return groups;

@@ -86,6 +86,7 @@ const publicAddsNothing = (...policies: string[]) => Object.fromEntries(policies
 const UNCALLED_HELPER = "no policy or helper of this design calls it (no table has an optional owner with bypass roles)";
 const TRIGGER_CHECKS_RULES =
   "the update-rules trigger checks each rule whole (old row, new row, columns changed), so a new row outside every rule's check is still refused with 42501";
+const NO_UPDATE_RULE = "the table has no update rule: 0 rows or 42501, both a refusal";
 const VIEWER_REFUSED =
   "a viewer then passes USING on some rows, but no rule's WITH CHECK admits a viewer, nor does the update-rules trigger: refused (42501) instead of no rows, both a refusal";
 const VIEWER_FAILS_USING = "no rule's USING admits a viewer, and an update must pass USING before WITH CHECK is reached";
@@ -101,7 +102,14 @@ const saasCommon: Record<string, string> = {
 const EXPLICIT: Record<string, Record<string, string>> = {
   todos: publicAddsNothing("todos_firewall", "todos_select", "todos_insert", "todos_update", "todos_delete"),
   // reviews has no signed-out access: the anonymous role holds no privilege on it.
-  marketplace: publicAddsNothing("reviews_select"),
+  marketplace: {
+    ...publicAddsNothing("reviews_firewall", "reviews_select", "reviews_insert", "reviews_delete", "products_insert", "products_update", "products_delete"),
+    "table:reviews:revoke-update-signed-in": NO_UPDATE_RULE,
+  },
+  documents: {
+    ...publicAddsNothing("documents_firewall", "documents_select", "documents_insert", "documents_update", "documents_delete", "document_shares_firewall", "document_shares_select", "document_shares_insert", "document_shares_delete"),
+    "table:document_shares:revoke-update-signed-in": NO_UPDATE_RULE,
+  },
   tracker: {
     ...publicAddsNothing("projects_firewall", "projects_select", "projects_insert", "projects_update", "projects_delete", "tasks_firewall", "tasks_select", "tasks_insert", "tasks_update", "tasks_delete", "comments_firewall", "comments_select", "comments_insert", "comments_update", "comments_delete"),
     "helper:bypass_organization_id:role-without-organization": UNCALLED_HELPER,
