@@ -1,5 +1,5 @@
 import { compileDesign } from "@/lib/compiler";
-import { currentDesign, expect, openDesigner, previewFiles, startFrom, test } from "./fixtures/test";
+import { currentDesign, expect, openDesigner, previewedFiles, previewFiles, startFrom, test } from "./fixtures/test";
 
 test("builds a design from an empty page through the forms and sees its policies in the preview", async ({ page }) => {
   await openDesigner(page);
@@ -66,9 +66,15 @@ test("builds a design from an empty page through the forms and sees its policies
   });
   const compiled = compileDesign(design);
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
-  expect(files).toEqual(Object.fromEntries(compiled.bundle.map((f) => [f.path, f.contents])));
+  expect(files).toEqual(previewedFiles(compiled.bundle));
 
   // And the editor on screen shows the policies file.
   await expect(page.getByRole("tab", { name: /_policies\.sql/ })).toHaveAttribute("aria-selected", "true");
   await expect(preview.locator(".view-lines")).toContainText(/CREATE\sPOLICY/);
+
+  // The pgTAP tests are written when their tab is opened, and then they are the compiler's too.
+  const tests = compiled.bundle.find((f) => f.onDemand)!;
+  await page.getByRole("tab", { name: /rls\.test\.sql/ }).click();
+  await expect.poll(async () => (await previewFiles(page))[tests.path]).toBe(tests.contents);
+  await expect(preview.locator(".view-lines")).toContainText(/pgTAP/);
 });

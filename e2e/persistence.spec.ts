@@ -26,7 +26,7 @@ test("a share link carries the design to a fresh browser, and import reads an ex
   await page.getByRole("textbox", { name: "Table name" }).fill("chores");
   const design = await currentDesign(page);
 
-  await page.getByRole("button", { name: "Share" }).click();
+  await page.getByRole("button", { name: "Share", exact: true }).click();
   // The link is made once the compressor has loaded (on demand).
   await expect(page.getByRole("textbox", { name: "Share link" })).toHaveValue(/#design=/);
   const link = await page.getByRole("textbox", { name: "Share link" }).inputValue();

@@ -1,6 +1,6 @@
 import { compileDesign } from "@/lib/compiler";
 import type { Design } from "@/lib/design";
-import { currentDesign, expect, openDesigner, previewFiles, startFrom, test } from "./fixtures/test";
+import { currentDesign, expect, openDesigner, previewedFiles, previewFiles, startFrom, test } from "./fixtures/test";
 
 /**
  * Spec §4 in the designer: a second update rule limited to some columns, a firewall through a
@@ -14,7 +14,7 @@ const all = (files: Record<string, string>) => Object.values(files).join("\n");
 async function expectPreviewOf(page: import("@playwright/test").Page, design: Design) {
   const compiled = compileDesign(design);
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
-  const expected = Object.fromEntries(compiled.bundle.map((f) => [f.path, f.contents]));
+  const expected = previewedFiles(compiled.bundle);
   await expect.poll(() => previewFiles(page)).toEqual(expected);
 }
 

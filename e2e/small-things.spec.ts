@@ -49,7 +49,7 @@ test("a share link opens as a new design beside the autosaved one, and both surv
   await startFrom(page, "Template: todos");
   await page.getByRole("textbox", { name: "Table name" }).fill("chores");
   const theirs = await currentDesign(page);
-  await page.getByRole("button", { name: "Share" }).click();
+  await page.getByRole("button", { name: "Share", exact: true }).click();
   // The link is made once the compressor has loaded (on demand).
   await expect(page.getByRole("textbox", { name: "Share link" })).toHaveValue(/#design=/);
   const link = await page.getByRole("textbox", { name: "Share link" }).inputValue();

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { compileDesign } from "@/lib/compiler";
 import type { Design } from "@/lib/design";
-import { currentDesign, expect, openDesigner, previewFiles, startFrom, test } from "./fixtures/test";
+import { currentDesign, expect, openDesigner, previewedFiles, previewFiles, startFrom, test } from "./fixtures/test";
 
 /** Target and provider pickers: switching keeps the design and changes only the output. */
 
@@ -11,7 +11,7 @@ const tabs = (page: Page, prefix: string) => page.locator(`[role="tab"][title^="
 async function expectPreviewOf(page: Page, design: Design) {
   const result = compileDesign(design);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  const expected = Object.fromEntries(result.bundle.map((f) => [f.path, f.contents]));
+  const expected = previewedFiles(result.bundle);
   await expect.poll(() => previewFiles(page)).toEqual(expected);
   return expected;
 }

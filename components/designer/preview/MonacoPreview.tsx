@@ -113,6 +113,10 @@ export default function MonacoPreview({ path, mode }: { path: string; mode: "fil
   useEffect(() => {
     pathRef.current = path;
     activePath = path;
+    // A file written on demand (the pgTAP tests) has no model until its tab is opened: write it now.
+    const state = designerStore.getState();
+    const bundle = previewFor(state.design, state.baseline).bundle;
+    if (bundle?.some((f) => f.path === path && f.onDemand)) syncBundle(bundle, path);
   }, [path]);
 
   useEffect(() => {
