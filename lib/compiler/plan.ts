@@ -1,4 +1,4 @@
-import { OPERATIONS, type Model, type ModelTable, type Operation } from "../design";
+import { columnOf, OPERATIONS, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
 import type { TargetDialect } from "../targets";
 import type { ModelAccessRule } from "../design";
 import { and, conditionsSql, expressionsFor, firewallSql, or, ordersText, rolesSql, sharedSql } from "./expressions";
@@ -98,7 +98,15 @@ function planPolicies(table: ModelTable, dialect: TargetDialect): PolicyPlan[] {
       // One policy whose USING and WITH CHECK OR the rules: PostgreSQL ORs several permissive policies into
       // one expression anyway, so more policies would plan the same and only be more to read. A rule's
       // roles go into WITH CHECK too, or another role's check could admit the new row.
-      const usingOf = (rule: ModelAccessRule) => and(rolesSql(rule.roles, exprs), conditionsSql(table, rule.where, exprs), sharedSql(table, rule.sharedVia));
+      // With a shared-rows rule beside it, a rule's roles read as "the organization column is the bypass
+      // organization of those roles": the same rows under the organization firewall, but an index
+      // condition, so PostgreSQL scans the key index for the shared rows and the organization index
+      // for the role in one BitmapOr, instead of the tenant's rows filtered (bench:rls, sharing).
+      const organization = table.firewall.kind === "isolated" && table.firewall.organization ? columnOf(table, table.firewall.organization) : null;
+      const indexedRoles = organization && rules.some((r) => r.sharedVia) ? organization : null;
+      const rolesOf = (roles: readonly string[] | null) =>
+        indexedRoles && roles ? `${quoteIdent(indexedRoles.name)} = ${exprs.bypassOrgId(indexedRoles.type, roles)}` : rolesSql(roles, exprs);
+      const usingOf = (rule: ModelAccessRule) => and(rolesOf(rule.roles), conditionsSql(table, rule.where, exprs), sharedSql(table, rule.sharedVia));
       const checkOf = (rule: ModelAccessRule) => and(rolesSql(rule.roles, exprs), conditionsSql(table, rule.check, exprs));
       using = op === "insert" ? null : (or(rules.map(usingOf)) ?? "true");
       withCheck = op === "insert" || op === "update" ? (or(rules.map(checkOf)) ?? "true") : null;

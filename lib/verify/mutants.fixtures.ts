@@ -109,6 +109,13 @@ const EXPLICIT: Record<string, Record<string, string>> = {
   documents: {
     ...publicAddsNothing("documents_firewall", "documents_select", "documents_insert", "documents_update", "documents_delete", "document_shares_firewall", "document_shares_select", "document_shares_insert", "document_shares_delete"),
     "table:document_shares:revoke-update-signed-in": NO_UPDATE_RULE,
+    // Every table is isolated by organization (document_shares through its document), as in saas.
+    "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
+    "helper:bypass_organization_id:role-without-organization": RETURN_UNCHANGED,
+    "helper:active_organization_role:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "helpers:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "helper:active_organization_role:claim-of-any-type": ROLE_ONLY_INSIDE_ORGANIZATION,
+    "helper:bypass_organization_id:claim-of-any-type": "the bypass organization becomes the claim's JSON text, but the firewall's rls.active_organization_id() (unchanged) still returns NULL for a claim that is not a string, so no row passes",
   },
   tracker: {
     ...publicAddsNothing("projects_firewall", "projects_select", "projects_insert", "projects_update", "projects_delete", "tasks_firewall", "tasks_select", "tasks_insert", "tasks_update", "tasks_delete", "comments_firewall", "comments_select", "comments_insert", "comments_update", "comments_delete"),
