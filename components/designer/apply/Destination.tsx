@@ -1,7 +1,8 @@
 "use client";
-import { useId, useState, type InputHTMLAttributes } from "react";
+import { useState, type InputHTMLAttributes } from "react";
 import { useDesigner } from "../state/hooks";
 import { Button, Checkbox, FieldRow, IconButton, Section, Select, TextInput, fieldClass } from "../ui/controls";
+import { ChoiceCards } from "../ui/ChoiceCards";
 import { Icon } from "../ui/icons";
 import * as act from "./actions";
 import { useApply } from "./hooks";
@@ -18,37 +19,11 @@ const KINDS: { kind: DestinationKind; label: string; hint: string }[] = [
 export function Destination() {
   const kind = useApply((s) => s.kind);
   const running = useApply((s) => s.run.state === "running");
-  const hintId = useId();
   return (
     <Section title="Destination">
       <fieldset disabled={running}>
         <legend className="sr-only">Destination</legend>
-        <div className="grid grid-cols-3 gap-1.5">
-          {KINDS.map((k) => (
-            <label
-              key={k.kind}
-              className={`flex cursor-pointer flex-col rounded-md border px-3 py-2 transition-colors has-focus-visible:outline-2 has-focus-visible:outline-focus has-disabled:cursor-not-allowed has-disabled:opacity-60 ${kind === k.kind ? "border-accent bg-accent-soft" : "border-line hover:border-line-strong"}`}
-            >
-              <span className="flex items-center gap-2 font-medium">
-                <input
-                  type="radio"
-                  name="apply-destination"
-                  value={k.kind}
-                  aria-label={k.label}
-                  aria-describedby={`${hintId}-${k.kind}`}
-                  checked={kind === k.kind}
-                  data-autofocus={kind === k.kind || undefined}
-                  onChange={() => act.setKind(k.kind)}
-                  className="size-3.5"
-                />
-                {k.label}
-              </span>
-              <span id={`${hintId}-${k.kind}`} className="mt-0.5 text-[11.5px] leading-snug text-muted">
-                {k.hint}
-              </span>
-            </label>
-          ))}
-        </div>
+        <ChoiceCards name="apply-destination" choices={KINDS} value={kind} onChange={act.setKind} />
         <div className="mt-3">
           {kind === "embedded" && <EmbeddedFields />}
           {kind === "postgres" && <UrlFields />}

@@ -1,9 +1,10 @@
 "use client";
-import { useId, useRef } from "react";
+import { useRef } from "react";
 import { SECRET_HINT, SecretInput } from "../apply/Destination";
 import { useApply } from "../apply/hooks";
 import * as apply from "../apply/actions";
 import { Button, Checkbox, FieldRow, Section, TextInput, fieldClass } from "../ui/controls";
+import { ChoiceCards } from "../ui/ChoiceCards";
 import { Icon } from "../ui/icons";
 import * as act from "./actions";
 import { useAdopt } from "./hooks";
@@ -23,38 +24,12 @@ const KINDS: { kind: SourceKind; label: string; hint: string }[] = [
 export function SourceFields({ busy, problem, onSubmit }: { busy: boolean; problem: Problem | null; onSubmit: () => void }) {
   const kind = useAdopt((s) => s.kind);
   const schema = useAdopt((s) => s.schema);
-  const hintId = useId();
   const invalid = (field: Problem["field"]) => problem?.field === field;
   return (
     <Section title="Source">
       <fieldset disabled={busy}>
         <legend className="sr-only">Source</legend>
-        <div className="grid grid-cols-3 gap-1.5">
-          {KINDS.map((k) => (
-            <label
-              key={k.kind}
-              className={`flex cursor-pointer flex-col rounded-md border px-3 py-2 transition-colors has-focus-visible:outline-2 has-focus-visible:outline-focus has-disabled:cursor-not-allowed has-disabled:opacity-60 ${kind === k.kind ? "border-accent bg-accent-soft" : "border-line hover:border-line-strong"}`}
-            >
-              <span className="flex items-center gap-2 font-medium">
-                <input
-                  type="radio"
-                  name="adopt-source"
-                  value={k.kind}
-                  aria-label={k.label}
-                  aria-describedby={`${hintId}-${k.kind}`}
-                  checked={kind === k.kind}
-                  data-autofocus={kind === k.kind || undefined}
-                  onChange={() => act.setKind(k.kind)}
-                  className="size-3.5"
-                />
-                {k.label}
-              </span>
-              <span id={`${hintId}-${k.kind}`} className="mt-0.5 text-[11.5px] leading-snug text-muted">
-                {k.hint}
-              </span>
-            </label>
-          ))}
-        </div>
+        <ChoiceCards name="adopt-source" choices={KINDS} value={kind} onChange={act.setKind} />
         <div className="mt-3">
           {kind === "sql" && <SqlFields invalid={invalid("source.text")} />}
           {kind === "postgres" && <UrlFields invalid={invalid("source.url")} onSubmit={onSubmit} />}
