@@ -3,7 +3,6 @@ import { openDatabase, type Database } from "../db";
 import { PROVIDERS, TARGETS, validateDesign, type Design, type Provider, type Target } from "../design";
 import { describeFailure } from "../apply/errors";
 import { errorResponse, jsonResponse, readRequest } from "../apply/http";
-import type { Redactor } from "../apply/redact";
 import { destinationSchema } from "../apply/request";
 import { serverEnvironment } from "../apply/server";
 import type { ApplyEnvironment } from "../apply/workflow";
@@ -36,7 +35,8 @@ export const sourceSchema = z.discriminatedUnion("kind", [
 ]);
 export type ImportSource = z.infer<typeof sourceSchema>;
 
-const schemaName = z
+/** The schema a request reads (import and lint alike). */
+export const schemaName = z
   .string()
   .min(1, "name the schema, e.g. public")
   .max(63, "a schema name has at most 63 characters")
@@ -148,13 +148,20 @@ export function readFailure(error: unknown, source: ImportSource): SourceError {
   });
 }
 
-/** 200 with `ok: false`, as the plan answers: the request was fine, the database was not. */
-export function sourceFailureResponse(failure: SourceFailure, redactor: Redactor): Response {
-  return jsonResponse(200, { ok: false, error: failure }, redactor);
-}
-
-export function unexpectedResponse(error: unknown, redactor: Redactor): Response {
-  return errorResponse(500, "internal", redactor.redact(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));
+/**
+ * A POST that reads a source (import, lint): the body checked as Apply's are, then `answer`; a
+ * SourceError is 200 with `ok: false` (the request was fine, the database was not), as the plan
+ * answers; everything passes through the request's redactor.
+ */
+export async function handleSourceRequest<S extends z.ZodType>(request: Request, schema: S, answer: (body: z.infer<S>) => Promise<object>): Promise<Response> {
+  const parsed = await readRequest(request, schema, MAX_SQL_BYTES + 100_000);
+  if (!parsed.ok) return parsed.response;
+  try {
+    return jsonResponse(200, await answer(parsed.body), parsed.redactor);
+  } catch (error) {
+    if (error instanceof SourceError) return jsonResponse(200, { ok: false, error: error.failure }, parsed.redactor);
+    return errorResponse(500, "internal", parsed.redactor.redact(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));
+  }
 }
 
 function firewallInWords(design: Design["tables"][number]): string {
@@ -209,13 +216,6 @@ export async function importFrom(body: ImportRequestBody, env: Pick<ApplyEnviron
 }
 
 /** POST /api/import `{ source, schema?, target?, provider?, name? }`: `{ ok: true, design, tables, warnings, ... }` or `{ ok: false, error: { field, message, fix } }`. */
-export async function handleImportRequest(request: Request, env: Pick<ApplyEnvironment, "embedded"> = serverEnvironment()): Promise<Response> {
-  const parsed = await readRequest(request, importRequestSchema, MAX_SQL_BYTES + 100_000);
-  if (!parsed.ok) return parsed.response;
-  try {
-    return jsonResponse(200, await importFrom(parsed.body, env), parsed.redactor);
-  } catch (error) {
-    if (error instanceof SourceError) return sourceFailureResponse(error.failure, parsed.redactor);
-    return unexpectedResponse(error, parsed.redactor);
-  }
+export function handleImportRequest(request: Request, env: Pick<ApplyEnvironment, "embedded"> = serverEnvironment()): Promise<Response> {
+  return handleSourceRequest(request, importRequestSchema, (body) => importFrom(body, env));
 }

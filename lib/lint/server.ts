@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { jsonResponse, readRequest } from "../apply/http";
 import { serverEnvironment } from "../apply/server";
 import type { ApplyEnvironment } from "../apply/workflow";
-import { MAX_SQL_BYTES, SourceError, openSource, readFailure, sourceFailureResponse, sourceSchema, unexpectedResponse } from "../import/server";
+import { handleSourceRequest, openSource, readFailure, schemaName, sourceSchema } from "../import/server";
 import { lintDatabase, RULES, type Finding } from "./checks";
 import { formatSarif } from "./format";
 
@@ -14,12 +13,7 @@ import { formatSarif } from "./format";
 
 export const lintRequestSchema = z.strictObject({
   source: sourceSchema,
-  schema: z
-    .string()
-    .min(1, "name the schema, e.g. public")
-    .max(63, "a schema name has at most 63 characters")
-    .regex(/^\P{Cc}+$/u, "a schema name, without control characters")
-    .optional(),
+  schema: schemaName.optional(),
 });
 export type LintRequestBody = z.infer<typeof lintRequestSchema>;
 
@@ -58,13 +52,6 @@ export async function lintSource(body: LintRequestBody, env: Pick<ApplyEnvironme
 }
 
 /** POST /api/lint `{ source, schema? }`: `{ ok: true, findings, sarif }` or `{ ok: false, error: { field, message, fix } }`. */
-export async function handleLintRequest(request: Request, env: Pick<ApplyEnvironment, "embedded"> = serverEnvironment()): Promise<Response> {
-  const parsed = await readRequest(request, lintRequestSchema, MAX_SQL_BYTES + 100_000);
-  if (!parsed.ok) return parsed.response;
-  try {
-    return jsonResponse(200, await lintSource(parsed.body, env), parsed.redactor);
-  } catch (error) {
-    if (error instanceof SourceError) return sourceFailureResponse(error.failure, parsed.redactor);
-    return unexpectedResponse(error, parsed.redactor);
-  }
+export function handleLintRequest(request: Request, env: Pick<ApplyEnvironment, "embedded"> = serverEnvironment()): Promise<Response> {
+  return handleSourceRequest(request, lintRequestSchema, (body) => lintSource(body, env));
 }
