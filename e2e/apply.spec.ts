@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import type { Page } from "@playwright/test";
 import { currentDesign, emptyEmbedded as emptyEmbeddedAsThePage, expect, openDesigner, startFrom, test } from "./fixtures/test";
@@ -23,6 +25,23 @@ async function openApply(page: Page) {
   };
 }
 
+/**
+ * The web server's embedded database folder, as playwright.config.ts gave it to the server
+ * (RLSD_PGLITE_DIR); the workers inherit the variable the config set.
+ */
+function serverPgliteDir(): string {
+  const dir = process.env.RLSD_E2E_PGLITE_DIR;
+  if (!dir) throw new Error("RLSD_E2E_PGLITE_DIR is unset: run the browser tests through playwright.config.ts");
+  return dir;
+}
+
+/** When anything under `dir` last changed (ms since the epoch): PGlite writes its files there as it commits. */
+function lastChangeUnder(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .reduce((latest, entry) => Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs), 0);
+}
+
 /** Empties the server's embedded database the way the panel does (the folder may hold an earlier test's design). */
 async function emptyEmbedded(page: Page) {
   expect(await emptyEmbeddedAsThePage(page)).toBe(200);
@@ -40,9 +59,17 @@ test("applies a template to the embedded database and verifies it; again finds n
   await expect(plan).toContainText("5 of 5 migrations to apply", { timeout: 30_000 });
   await expect(plan.getByRole("row", { name: /0003_policies/ })).toContainText(/to apply.*12 policies/);
   await expect(applyNow).toBeEnabled();
+  // The panel names the folder the server really uses: the one the server was started with, not the default.
+  const folder = serverPgliteDir();
+  await expect(panel.getByTestId("embedded-folder")).toHaveText(folder);
 
+  const applyStarted = Date.now();
   await applyNow.click();
   await expect(progress).toHaveText(/applied 5 migrations to PGlite in .*; verified$/, { timeout: 90_000 });
+  await expect(progress).toContainText(`PGlite in ${folder}`);
+  // ...and the apply really wrote there: a PostgreSQL data folder, changed while the apply ran.
+  expect(existsSync(join(folder, "PG_VERSION")), `${folder} holds a PGlite database`).toBe(true);
+  expect(lastChangeUnder(folder)).toBeGreaterThan(applyStarted);
   for (const step of ["Connect", "Lock", "Plan", "Migrations", "Verify"]) await expect(progress).toContainText(`done: ${step}`);
   await expect(progress).toContainText("a local stand-in");
   await expect(matrix.getByRole("table")).toHaveCount(2);

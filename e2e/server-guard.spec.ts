@@ -22,7 +22,7 @@ import { template } from "@/lib/design";
 const TOKEN_HEADER = "x-rlsd-page-token";
 const design = template("todos");
 
-/** app/api/**\/route.ts and the methods each exports. */
+/** app/api/**\/route.ts and the methods each serves (its own handlers; the refusals of otherMethods, `export const { ... }`, are not counted). */
 function apiRoutes(): { path: string; methods: string[] }[] {
   const files = readdirSync("app/api", { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith("route.ts"));
   return files.map((file) => {
@@ -47,7 +47,10 @@ const VALID_BODY: Record<string, unknown> = {
   "/api/playground/run": { design, sql: "select 1" },
 };
 
-type Answer = { status: number; body: { ok?: boolean; token?: string; error?: { code: string } } | null };
+type Answer = { status: number; headers: Record<string, string | string[] | undefined>; body: { ok?: boolean; token?: string; error?: { code: string; message?: string } } | null };
+
+/** The methods a route may be asked for with an answer that has a body (HEAD never has one). */
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 /** An HTTP request to the server with exactly these headers, Host included. */
 function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
@@ -63,7 +66,7 @@ function send(port: number, method: string, path: string, headers: Record<string
         } catch {
           parsed = null;
         }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
       });
     });
     req.on("error", reject);
@@ -142,6 +145,39 @@ test.describe("the app's server answers its own page only", () => {
     ] as const) {
       const answer = await send(port, "GET", "/api/token", { ...headers });
       expect({ name, status: answer.status, code: answer.body?.error?.code, token: answer.body?.token }).toEqual({ name, status: 403, code, token: undefined });
+    }
+  });
+
+  test("every API route answers a method it does not serve with the API's JSON error (405), even from the page", async ({ baseURL }) => {
+    const port = portOf(baseURL);
+    const headers = pageHeaders(port, await pageToken(port));
+    const routes = apiRoutes();
+    expect(routes.length).toBeGreaterThan(1);
+    for (const route of routes) {
+      expect(route.methods, `${route.path} serves one method`).toHaveLength(1);
+      for (const method of METHODS.filter((m) => !route.methods.includes(m))) {
+        const body = method === "GET" || method === "OPTIONS" ? undefined : JSON.stringify(VALID_BODY[route.path] ?? {});
+        const answer = await send(port, method, route.path, headers, body);
+        expect({
+          route: route.path,
+          method,
+          status: answer.status,
+          type: answer.headers["content-type"],
+          allow: answer.headers.allow,
+          ok: answer.body?.ok,
+          code: answer.body?.error?.code,
+          message: answer.body?.error?.message,
+        }).toEqual({
+          route: route.path,
+          method,
+          status: 405,
+          type: "application/json; charset=utf-8",
+          allow: route.methods[0],
+          ok: false,
+          code: "method-not-allowed",
+          message: `this route answers ${route.methods[0]} only, not ${method}`,
+        });
+      }
     }
   });
 

@@ -29,13 +29,43 @@ function expectOneFailure(result: Awaited<ReturnType<typeof cli>>, message: RegE
   expect(result.stderr).toMatch(/^fix: /m);
 }
 
-const COMMANDS = [["plan"], ["apply"], ["verify"]] as const;
+/**
+ * Every command that connects to a database server, with the arguments that name one. `reset`
+ * takes none (it empties the embedded database only; servers are never emptied), so it has its
+ * bad-input case below and its folder cases further down.
+ */
+const DATABASE_COMMANDS: readonly { name: string; args: (url: string) => string[] }[] = [
+  { name: "plan", args: (url) => ["plan", "design.json", "--database-url", url] },
+  { name: "apply", args: (url) => ["apply", "design.json", "--database-url", url] },
+  { name: "verify", args: (url) => ["verify", "design.json", "--database-url", url] },
+  { name: "verify --current", args: (url) => ["verify", "design.json", "--current", "--database-url", url] },
+  { name: "lint", args: (url) => ["lint", "--database-url", url] },
+  { name: "import", args: (url) => ["import", "--database-url", url] },
+];
+const cases = DATABASE_COMMANDS.map((command) => [command.name, command] as const);
 
 describe("every database command against an unreachable server: one message, exit 1", () => {
-  it.each(COMMANDS)("%s", async (command) => {
-    const result = await cli([command, "design.json", "--database-url", `postgres://someone:${PASSWORD}@127.0.0.1:1/app`]);
+  it.each(cases)("%s", async (_name, command) => {
+    const result = await cli(command.args(`postgres://someone:${PASSWORD}@127.0.0.1:1/app`));
     expectOneFailure(result, /ECONNREFUSED|connect/);
     expect(result.stderr).toMatch(/Nothing answers at that host and port/);
+  });
+});
+
+describe("every database command given a connection string that is not one: bad input, exit 2, nothing connected", () => {
+  it.each(cases)("%s", async (_name, command) => {
+    const result = await cli(command.args(`mysql://someone:${PASSWORD}@127.0.0.1:1/app`));
+    expect(result.exitCode, result.all).toBe(2);
+    expect(result.stderr).toMatch(/^--database-url: expected .*postgres:\/\/user(:password)?@host:port\/database/m);
+    expect(result.all).not.toMatch(/^\s+at /m);
+    expect(result.all).not.toContain(PASSWORD);
+  });
+
+  it("reset, which never empties a server, refuses --database-url as bad input", async () => {
+    const result = await cli(["reset", "--database-url", `postgres://someone:${PASSWORD}@127.0.0.1:1/app`]);
+    expect(result.exitCode, result.all).toBe(2);
+    expect(result.stderr).toMatch(/database-url/);
+    expect(result.all).not.toContain(PASSWORD);
   });
 });
 
@@ -47,8 +77,8 @@ describe.skipIf(!adminUrl)("against PostgreSQL", () => {
     return url.toString();
   };
 
-  it.each(COMMANDS)("%s on a database that does not exist: SQLSTATE 3D000 and the fix", async (command) => {
-    const result = await cli([command, "design.json", "--database-url", missing()]);
+  it.each(cases)("%s on a database that does not exist: SQLSTATE 3D000 and the fix", async (_name, command) => {
+    const result = await cli(command.args(missing()));
     expectOneFailure(result, /3D000/);
     expect(result.stderr).toMatch(/does not exist: create it/);
   });

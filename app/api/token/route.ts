@@ -1,4 +1,5 @@
 import { handleTokenRequest } from "@/lib/apply/guard";
+import { otherMethods } from "@/lib/apply/methods";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -7,3 +8,6 @@ export const dynamic = "force-dynamic";
 export function GET(request: Request): Response {
   return handleTokenRequest(request);
 }
+
+/** Any other method: the API's JSON error (405), not Next's empty answer. */
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -1,4 +1,5 @@
 import { guardApi } from "@/lib/apply/guard";
+import { otherMethods } from "@/lib/apply/methods";
 import { handleNeonProjectsRequest } from "@/lib/apply/server";
 
 export const runtime = "nodejs";
@@ -6,3 +7,6 @@ export const dynamic = "force-dynamic";
 
 /** POST { apiKey }: the Neon projects the key can see. Only the page's own requests reach it (lib/apply/guard.ts). */
 export const POST = guardApi((request) => handleNeonProjectsRequest(request));
+
+/** Any other method: the API's JSON error (405), not Next's empty answer. */
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");
