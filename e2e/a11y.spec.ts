@@ -3,7 +3,8 @@ import { expectAccessible } from "./fixtures/axe";
 import { emptyEmbedded, expect, openDesigner, startFrom, test } from "./fixtures/test";
 
 /**
- * Every screen the designer has (light and dark, and in a 390 px window) passes axe-core's WCAG 2.1 A and AA rules with no serious or
+ * Every screen the designer has (light and dark, and in a 390 px window: its panels, its menus,
+ * the preview's changes view) passes axe-core's WCAG 2.1 A and AA rules with no serious or
  * critical violation (e2e/fixtures/axe.ts prints each violation with its selector). A new screen
  * (the canvas, the playground, the database check view) adds one `expectAccessible` line here.
  */
@@ -33,11 +34,33 @@ async function designerScreens(page: Page, suffix: string) {
   await expectAccessible(page, `Share menu${suffix}`);
   await page.keyboard.press("Escape");
 
+  await page.getByRole("button", { name: "Designs", exact: true }).click();
+  await expect(page.getByRole("dialog", { name: "Designs" })).toBeVisible();
+  await expectAccessible(page, `Designs menu${suffix}`);
+  await page.keyboard.press("Escape");
+
+  await page.getByRole("button", { name: "Existing database", exact: true }).click();
+  await expect(page.getByRole("dialog", { name: "Existing database" })).toBeVisible();
+  await expectAccessible(page, `Existing database menu${suffix}`);
+  await page.keyboard.press("Escape");
+
   // An invalid design: the problems list takes the preview's place.
   await page.getByRole("textbox", { name: "Table name" }).fill("");
   await expect(page.getByRole("region", { name: "Problems" })).toBeVisible();
   await expectAccessible(page, `designer, problems${suffix}`);
   await page.keyboard.press("Control+z");
+
+  // The preview's Changes view: the SQL diff and the access changes since a download.
+  await openTable(page, "projects");
+  await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download bundle" }).click()]);
+  await page.getByRole("checkbox", { name: "viewer delete" }).check();
+  const preview = page.getByRole("region", { name: "SQL preview" });
+  await expect(preview.getByText(/\d+ changed since the last download/)).toBeVisible();
+  await preview.getByRole("button", { name: "Changes" }).click();
+  await expect(page.locator(".monaco-diff-editor")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Access changes since the last download" })).toContainText(/may now delete from projects/);
+  await expectAccessible(page, `preview, changes since the download${suffix}`);
+  await preview.getByRole("button", { name: "File", exact: true }).click();
 
   await startFrom(page, "New empty design");
   await expect(page.getByText("No tables yet.")).toBeVisible();

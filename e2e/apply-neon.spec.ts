@@ -22,11 +22,16 @@ test("creates a Neon branch from the Apply panel, applies there and verifies; th
     await panel.getByRole("radio", { name: "Neon branch" }).check();
     const key = panel.getByRole("textbox", { name: "Neon API key" });
     await expect(key).toHaveAttribute("type", "password");
+    // A key Neon refuses: the failure is an alert, with what to do.
+    await key.fill(`${API_KEY}-wrong`);
+    await panel.getByRole("button", { name: "Load projects" }).click();
+    // The server's first Neon request loads its API route, which a busy machine takes a while to do.
+    await expect(panel.getByRole("alert")).toContainText("Neon refused the API key", { timeout: 45_000 });
     await key.fill(API_KEY);
     await panel.getByRole("button", { name: "Load projects" }).click();
-    // The key's one project is picked, and its default branch as the parent.
-    // The server's first Neon request loads its API route, which a busy machine takes a while to do.
+    // The key's one project is picked, and its default branch as the parent; the alert is gone.
     await expect(panel.getByRole("combobox", { name: "Neon project" })).toHaveValue(standIn.projectId, { timeout: 45_000 });
+    await expect(panel.getByRole("alert")).toHaveCount(0);
     await expect(panel.getByRole("combobox", { name: "Parent branch" })).toHaveValue(standIn.defaultBranchId);
     await expect(panel.getByRole("combobox", { name: "Parent branch" }).locator("option:checked")).toHaveText(/\(default\)/);
     await panel.getByRole("textbox", { name: "Branch name" }).fill("rls/e2e-try");

@@ -18,6 +18,25 @@ ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "crud-authenticated-policy-select" ON notes FOR SELECT TO authenticated USING ((select auth.user_id() = user_id));
 `;
 
+/**
+ * Holds the next request to `path` (then lets it through to the server) until `seen` resolves: on
+ * a fast machine the dialogs' progress line lasts too short a time to be seen otherwise.
+ */
+async function holdNextRequest(page: Page, path: string, seen: () => Promise<void>, start: () => Promise<void>) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`**${path}`, async (route) => {
+    await released;
+    await route.continue();
+  }, { times: 1 });
+  await start();
+  try {
+    await seen();
+  } finally {
+    release();
+  }
+}
+
 async function openFromMenu(page: Page, item: RegExp, dialog: string) {
   await page.getByRole("button", { name: "Existing database" }).click();
   await page.getByRole("button", { name: item }).click();
@@ -47,9 +66,13 @@ test("imports pasted SQL with its guesses, opens it as one undo step; checks the
   expect(await applyToEmbedded(page)).toBe(true);
   const check = await openFromMenu(page, /^Check database/, "Check a database");
   await check.getByRole("radio", { name: "Embedded database" }).check();
-  await check.getByRole("button", { name: "Check", exact: true }).click();
+  // The footer line is a live region: its progress and then its summary are announced.
+  const checkStatus = check.getByRole("status");
+  await expect(checkStatus).toHaveText("Nothing is changed in the database.");
+  await holdNextRequest(page, "/api/lint", () => expect(checkStatus).toHaveText("Checking…"), () => check.getByRole("button", { name: "Check", exact: true }).click());
   const finding = check.getByRole("listitem", { name: /Row-level security is not forced.*: public\.todos$/ });
   await expect(finding).toBeVisible({ timeout: 30_000 });
+  await expect(checkStatus).toHaveText(/: \d+ errors, [1-9]\d* warnings, \d+ notes\.$/);
   await expect(check.getByRole("region", { name: /^Warnings \(\d+\)$/ })).toContainText("public.todos");
   await expect(finding).toContainText("Why: you connect as");
   await expect(finding).toContainText("Fix: ALTER TABLE public.todos FORCE ROW LEVEL SECURITY");
@@ -78,7 +101,8 @@ test("imports pasted SQL with its guesses, opens it as one undo step; checks the
   expect((await currentDesign(page)).name).toBe("todos");
 
   await sql.fill(SCHEMA);
-  await dialog.getByRole("button", { name: "Read tables" }).click();
+  const importStatus = dialog.getByRole("status");
+  await holdNextRequest(page, "/api/import", () => expect(importStatus).toHaveText("Reading the tables…"), () => dialog.getByRole("button", { name: "Read tables" }).click());
   const tables = dialog.getByRole("table", { name: "Imported tables" });
   await expect(tables.getByRole("row", { name: /^projects 3 organization \(org_id\) disabled 0$/ })).toBeVisible({ timeout: 30_000 });
   await expect(tables.getByRole("row", { name: /^notes 3 owner \(user_id\) enabled 1$/ })).toBeVisible();
@@ -86,6 +110,7 @@ test("imports pasted SQL with its guesses, opens it as one undo step; checks the
   await expect(warnings).toContainText("guessed from the organization column org_id");
   await expect(warnings).toContainText("guessed from the owner column user_id");
   await expect(dialog.getByRole("list", { name: "Existing policies" })).toContainText("crud-authenticated-policy-select");
+  await expect(importStatus).toHaveText(/^Opening it replaces the design in the designer/);
   await expectAccessible(page, "import result");
 
   await dialog.getByRole("button", { name: "Open in the designer" }).click();

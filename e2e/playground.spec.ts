@@ -1,3 +1,4 @@
+import { expectAccessible } from "./fixtures/axe";
 import { emptyEmbedded, expect, openDesigner, startFrom, test } from "./fixtures/test";
 
 /**
@@ -31,6 +32,17 @@ test("views the embedded database as a principal, explains a cell, and runs a st
   // A cell explains itself.
   await rows.locator('button[data-op="delete"][data-may="no"]').first().click();
   await expect(viewAs.getByRole("list", { name: "Rows explained" })).toBeVisible({ timeout: 30_000 });
+
+  // The rows, their edit buttons, the sample inserts and their "why" buttons, the explanation: AA in light and dark.
+  for (const samples of await viewAs.locator("details").all()) await samples.locator("summary").click();
+  await expect(viewAs.getByRole("button", { name: "why" }).first()).toBeVisible();
+  await expect(rows.getByRole("button", { name: /^Edit row / }).first()).toBeVisible();
+  await expectAccessible(page, "playground, rows and an explanation");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  await expectAccessible(page, "playground, rows and an explanation (dark)");
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
 
   // A statement as the principal: the rows it sees; a delete, rolled back; an escape, refused.
   const sql = viewAs.getByLabel("SQL statement");

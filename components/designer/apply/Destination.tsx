@@ -224,8 +224,9 @@ function placeholderFor(load: Load<unknown>, idle: string, loaded: string): stri
 
 function LoadProblem({ load }: { load: Load<unknown> }) {
   if (load.state !== "failed") return null;
+  // An alert: the failure comes while the user is elsewhere in the form (a key typed, a project picked).
   return (
-    <div className="mt-1 text-[12px] leading-snug">
+    <div role="alert" className="mt-1 text-[12px] leading-snug">
       <p className="flex gap-1 text-danger">
         <Icon name="alert" className="mt-px size-3.5 shrink-0" />
         <span>{load.message}</span>

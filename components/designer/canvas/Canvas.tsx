@@ -1,6 +1,6 @@
 "use client";
 import "@xyflow/react/dist/style.css";
-import { memo, useCallback, useMemo, useState, type KeyboardEvent } from "react";
+import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import {
   Background,
   Controls,
@@ -20,13 +20,17 @@ import {
 import type { Design, Table } from "@/lib/design";
 import { run } from "../state/commands";
 import { useDesigner } from "../state/hooks";
+import { notify } from "../state/store";
+import { Button, Select } from "../ui/controls";
 import { useDark } from "../ui/theme";
 
 /**
  * The ER view (issue 13): a card per table with its columns and a badge for its firewall and who
  * may do what, foreign keys as edges. Dragging a card moves it (saved in the design's optional
  * `position`, one undo step per drag); dragging from a column's dot onto a table makes the column
- * reference that table. Arrow keys move between cards, Enter or a click opens the table's form.
+ * reference that table, and so does a card's "Reference…" button (a column and a table picked
+ * with the keyboard: dragging is the mouse's only). Arrow keys move between cards, Enter or a
+ * click opens the table's form.
  * Loaded lazily (next/dynamic): the library is not part of the page's first load.
  */
 
@@ -142,6 +146,7 @@ const TableCard = memo(function TableCard({ data }: NodeProps<CardNode>) {
                 </span>
               )}
               {column.name}
+              {column.references && <span className="sr-only">, references {column.references.table}</span>}
             </span>
             <span className="shrink-0 text-muted">{column.type}</span>
             <Handle
@@ -154,9 +159,108 @@ const TableCard = memo(function TableCard({ data }: NodeProps<CardNode>) {
           </li>
         ))}
       </ul>
+      <ReferencePicker table={table} index={index} tables={design.tables} />
     </div>
   );
 });
+
+/** The column a new reference starts from: the first that is neither the key nor a reference yet. */
+function defaultColumn(table: Table): number {
+  const free = table.columns.findIndex((c) => !c.primaryKey && !c.references);
+  return Math.max(0, free);
+}
+
+/**
+ * The keyboard's way to what dragging a column's dot does: a column and a table chosen in two
+ * selects, then the same `addReference` command. Focus goes into the form when it opens and back
+ * to its button when it closes (Add, Cancel or Escape); the change is announced as a notice.
+ * `nodrag nopan nokey` keep React Flow from treating clicks and keys here as the canvas's own.
+ */
+function ReferencePicker({ table, index, tables }: { table: Table; index: number; tables: readonly Table[] }) {
+  const [open, setOpen] = useState(false);
+  const [column, setColumn] = useState(0);
+  const [target, setTarget] = useState(0);
+  const opener = useRef<HTMLButtonElement>(null);
+  const name = table.name || "untitled table";
+  if (table.columns.length === 0) return null;
+
+  const show = () => {
+    setColumn(defaultColumn(table));
+    const other = tables.findIndex((_, i) => i !== index);
+    setTarget(other === -1 ? index : other);
+    setOpen(true);
+  };
+  const close = () => {
+    setOpen(false);
+    requestAnimationFrame(() => opener.current?.focus());
+  };
+  const add = () => {
+    const columnName = table.columns[column]?.name;
+    const targetName = tables[target]?.name;
+    if (columnName === undefined || targetName === undefined) return;
+    run("addReference", { table: index, column, target });
+    notify(`${name}.${columnName} now references ${targetName} (undo with Ctrl+Z)`);
+    close();
+  };
+
+  if (!open) {
+    return (
+      <div className="nodrag nopan nokey border-t border-line px-2.5 py-1">
+        <button
+          ref={opener}
+          type="button"
+          onClick={show}
+          aria-label={`Add a reference from a column of ${name}`}
+          className="cursor-pointer rounded text-[11px] font-medium text-accent-text hover:underline"
+        >
+          Reference…
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div
+      role="group"
+      aria-label={`Add a reference from ${name}`}
+      className="nodrag nopan nokey flex flex-col gap-1 border-t border-line px-2.5 py-1.5 text-[11px]"
+      onKeyDown={(e) => {
+        if (e.key !== "Escape") return;
+        e.stopPropagation();
+        close();
+      }}
+    >
+      <label className="flex items-center gap-1.5">
+        <span className="w-16 shrink-0 text-muted">Column</span>
+        <Select label="Column" value={String(column)} onValue={(v) => setColumn(Number(v))} autoFocus className="font-mono text-[11.5px]">
+          {table.columns.map((c, j) => (
+            <option key={j} value={j}>
+              {c.name || "untitled"}
+            </option>
+          ))}
+        </Select>
+      </label>
+      <label className="flex items-center gap-1.5">
+        <span className="w-16 shrink-0 text-muted">references</span>
+        <Select label="References table" value={String(target)} onValue={(v) => setTarget(Number(v))} className="font-mono text-[11.5px]">
+          {tables.map((t, i) => (
+            <option key={i} value={i}>
+              {t.name || "untitled"}
+              {i === index ? " (this table)" : ""}
+            </option>
+          ))}
+        </Select>
+      </label>
+      <div className="flex justify-end gap-1">
+        <Button size="sm" tone="ghost" onClick={close}>
+          Cancel
+        </Button>
+        <Button size="sm" tone="primary" onClick={add}>
+          Add reference
+        </Button>
+      </div>
+    </div>
+  );
+}
 
 const NODE_TYPES = { table: TableCard };
 
@@ -170,10 +274,18 @@ function CanvasInner({ onOpen }: { onOpen: (index: number) => void }) {
   // While a card is dragged, its position lives here; the design gets it when the drag ends.
   const [nodes, setNodes] = useState<CardNode[]>(designNodes);
   // A new design (an edit, undo) replaces them, adjusted while rendering rather than in an effect.
+  // Each card keeps its measured size: React Flow hides a node it has no size for until it measures
+  // it again, and a hidden card drops the keyboard focus (its "Reference…" button, its name).
   const [shown, setShown] = useState(designNodes);
   if (shown !== designNodes) {
     setShown(designNodes);
-    setNodes(designNodes);
+    setNodes((current) => {
+      const measured = new Map(current.map((node) => [node.id, node.measured]));
+      return designNodes.map((node) => {
+        const size = measured.get(node.id);
+        return size ? { ...node, measured: size } : node;
+      });
+    });
   }
   const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => setNodes((current) => applyNodeChanges(changes, current)), []);
 

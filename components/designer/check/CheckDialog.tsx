@@ -45,7 +45,7 @@ function CheckBody() {
         {answer && <Findings answer={answer} />}
       </div>
       <footer className="flex shrink-0 flex-wrap items-center gap-3 border-t border-line bg-subtle px-5 py-2.5">
-        <p id="check-reason" className="min-w-0 flex-1 basis-48 text-[12px] leading-snug text-muted">
+        <p id="check-reason" role="status" className="min-w-0 flex-1 basis-48 text-[12px] leading-snug text-muted">
           {answer ? summary(answer) : busy ? "Checking…" : "Nothing is changed in the database."}
         </p>
         <Button icon="download" disabled={!answer} onClick={act.downloadSarif} title="The findings as SARIF 2.1.0, for code scanning">

@@ -43,7 +43,7 @@ function ImportBody() {
         {answer && <ImportResult answer={answer} />}
       </div>
       <footer className="flex shrink-0 flex-wrap items-center gap-3 border-t border-line bg-subtle px-5 py-2.5">
-        <p id="import-reason" className="min-w-0 flex-1 basis-48 text-[12px] leading-snug text-muted">
+        <p id="import-reason" role="status" className="min-w-0 flex-1 basis-48 text-[12px] leading-snug text-muted">
           {answer
             ? `Opening it replaces the design in the designer; the current one stays one undo away.`
             : busy

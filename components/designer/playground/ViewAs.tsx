@@ -246,7 +246,7 @@ function TableRows({ table, onExplain, onEdit, explainable }: { table: TableView
                   </td>
                 ))}
                 <td className="px-1">
-                  <button type="button" className="text-accent underline" onClick={() => onEdit(r.values)} aria-label={`Edit row ${r.key}`}>
+                  <button type="button" className="text-accent-text underline" onClick={() => onEdit(r.values)} aria-label={`Edit row ${r.key}`}>
                     edit
                   </button>
                 </td>
@@ -264,7 +264,7 @@ function TableRows({ table, onExplain, onEdit, explainable }: { table: TableView
                 {i.database.inserted ? "✓ inserted" : `✗ ${i.database.sqlstate ?? ""} ${i.database.message ?? ""}`} · {table.columns.map((c) => `${c}=${show(i.values[c])}`).join(" ")}
                 {(i.database.inserted === i.meaning ? "" : " (the design says otherwise)")}
                 {explainable ? (
-                  <button type="button" className="ml-1 text-accent underline" onClick={() => onExplain("insert")}>
+                  <button type="button" className="ml-1 text-accent-text underline" onClick={() => onExplain("insert")}>
                     why
                   </button>
                 ) : null}

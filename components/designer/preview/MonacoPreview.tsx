@@ -147,6 +147,13 @@ export default function MonacoPreview({ path, mode }: { path: string; mode: "fil
         beforeMount={() => follow()}
         theme={theme}
         options={DIFF_OPTIONS}
+        onMount={(diff) => {
+          // Each of the diff's two editors is a text field to a screen reader and needs a name.
+          // Set on each editor: the diff editor's originalAriaLabel and modifiedAriaLabel options
+          // are lost on its first options pass (monaco 0.57), which leaves aria-label="".
+          diff.getOriginalEditor().updateOptions({ ariaLabel: `${path} at the last download (read-only)` });
+          diff.getModifiedEditor().updateOptions({ ariaLabel: `${path} now (generated, read-only)` });
+        }}
         loading={null}
       />
     );
