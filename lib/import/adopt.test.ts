@@ -38,6 +38,8 @@ async function expectAdopted(db: Database, cli: (argv: string[]) => ReturnType<t
   const applied = await cli(["apply", "design.json", ...(once ? ["--drop-foreign-policies"] : []), ...destination]);
   expect(applied.all).not.toMatch(/migration failed|already exists/);
   expect(applied.stdout).toMatch(/^applied 5 migrations: /m);
+  // The proof runs on the adopted tables as they are, Better Auth's own columns and keys included.
+  expect(applied.stdout).toMatch(/^verified: 4 tables x \d+ principals x 4 operations, \d+ statements, 0 mismatches$/m);
   const rls = await db.query<{ relname: string; relrowsecurity: boolean }>(
     `select relname, relrowsecurity from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`,
   );
