@@ -224,6 +224,33 @@ describe.each(testDatabases())("attacks on $name", ({ open }) => {
   });
 });
 
+describe.each(testDatabases())("functions of the shapes (parents, shared rows, update columns) on $name", ({ open }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  // The parent and sharing helpers and the columns trigger are written apart from the organization helpers.
+  it.each(["tracker", "documents", "marketplace"].flatMap((name) => TARGETS.map((target) => [name, target] as const)))(
+    "every function the %s template creates pins search_path to pg_catalog, pg_temp (target %s)",
+    async (name, target) => {
+      await resetBundleSchemas(db);
+      await apply(compiled({ ...template(name), target }).bundle, db);
+      const functions = await db.query<{ name: string; trigger: boolean; config: string[] | null }>(
+        `select n.nspname || '.' || p.proname as name, p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype as trigger, p.proconfig as config
+           from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+          where n.nspname in ('rls', 'auth', 'public') order by 1`,
+      );
+      expect(functions.rows.length).toBeGreaterThan(3);
+      for (const f of functions.rows) expect(f.config, f.name).toEqual(["search_path=pg_catalog, pg_temp"]);
+      if (name === "tracker") expect(functions.rows.some((f) => f.trigger), "tracker's update columns are kept by a trigger").toBe(true);
+    },
+  );
+});
+
 describe.each(testDatabases())("privileges around the policies on $name", ({ open }) => {
   let db: Database;
   beforeAll(async () => {
@@ -245,6 +272,43 @@ describe.each(testDatabases())("privileges around the policies on $name", ({ ope
     const dialect = dialectFor(model);
     const outcome = await inRolledBackTransaction(db, async (tx) => {
       await tx.query(`insert into public."projects" ("organization_id", "name") values ('org-a', 'secret')`);
+      await tx.query(`create table public."created_later" ("id" integer primary key, "secret" text)`);
+      await tx.query(`insert into public."created_later" values (1, 'org-a only')`);
+      await tx.query(`create view public."projects_view" as select * from public."projects"`);
+      await signIn(tx, dialect.signedInRole, { sub: "u-b", org_id: "org-b", org_role: "owner" });
+      const attempt = async (sql: string) => {
+        await tx.query("savepoint attempt");
+        try {
+          const rows = (await tx.query(sql)).rows.length;
+          await tx.query("release savepoint attempt");
+          return `${rows} rows`;
+        } catch (error) {
+          await tx.query("rollback to savepoint attempt");
+          return (error as { sqlstate?: string }).sqlstate ?? "unknown";
+        }
+      };
+      return {
+        table: await attempt(`select * from public."created_later"`),
+        view: await attempt(`select * from public."projects_view"`),
+        write: await attempt(`insert into public."created_later" values (2, 'mine')`),
+      };
+    });
+    expect(outcome).toEqual({ table: "42501", view: "42501", write: "42501" });
+  });
+
+  it.each(TARGETS)("keeps tables created later closed where the database granted new tables to the roles, as a Supabase project does (target %s)", async (target) => {
+    const design: Design = { ...template("saas"), target };
+    const dialect = dialectFor(compiled(design).model);
+    const roles = `"${dialect.signedInRole}", "${dialect.anonymousRole}"`;
+    await resetBundleSchemas(db);
+    // What Supabase's own setup does for the role that owns the tables (and Neon's guides once did).
+    for (const role of [dialect.signedInRole, dialect.anonymousRole]) {
+      await db.exec(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '${role}') THEN CREATE ROLE "${role}" NOLOGIN; END IF; END $$;`);
+    }
+    await db.exec(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO ${roles};`);
+    const result = compiled(design);
+    await apply(result.bundle, db);
+    const outcome = await inRolledBackTransaction(db, async (tx) => {
       await tx.query(`create table public."created_later" ("id" integer primary key, "secret" text)`);
       await tx.query(`insert into public."created_later" values (1, 'org-a only')`);
       await tx.query(`create view public."projects_view" as select * from public."projects"`);

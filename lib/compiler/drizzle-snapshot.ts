@@ -130,7 +130,11 @@ export type DrizzleSnapshot = ReturnType<typeof drizzleSnapshot>;
 /** The snapshot file drizzle-kit would write after the migration at `idx`. */
 export function snapshotFile(content: DrizzleSnapshot, idx: number, prevId: string): { path: string; contents: string; id: string } {
   const id = stableUuid(`${prevId}\n${JSON.stringify(content)}`);
-  return { path: `drizzle/meta/${String(idx).padStart(4, "0")}_snapshot.json`, contents: JSON.stringify({ ...content, id, prevId }, null, 2) + "\n", id };
+  return { path: snapshotPath(idx), contents: JSON.stringify({ ...content, id, prevId }, null, 2) + "\n", id };
+}
+
+export function snapshotPath(idx: number): string {
+  return `drizzle/meta/${String(idx).padStart(4, "0")}_snapshot.json`;
 }
 
 export const NO_SNAPSHOT_ID = "00000000-0000-0000-0000-000000000000";

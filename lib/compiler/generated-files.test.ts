@@ -28,7 +28,7 @@ const hostileSuffix = (t: string) =>
 const hostileProject = (t: string) => `acme${hostileSuffix(t)} ${STATEMENT_BREAKPOINT} CREATE TABLE public.pwned (); --${t}`;
 
 const MARK = "\u00a7"; // §: allowed in names, so the marked design validates; replaced after validation.
-const NAME_KEYS = new Set(["name", "column", "table", "user", "org", "role", "orgClaim", "roleClaim", "roles", "bypassRoles", "signedInRole", "anonymousRole"]);
+const NAME_KEYS = new Set(["name", "column", "columns", "row", "table", "user", "org", "role", "orgClaim", "roleClaim", "roles", "bypassRoles", "signedInRole", "anonymousRole"]);
 
 /** Every name in the design, marked: tables, columns, references, firewall columns, roles, claims, membership names. */
 function mark(value: unknown, key = ""): unknown {
@@ -255,6 +255,27 @@ describe("generated files with hostile names", () => {
       await apply(bundle, db);
       const pwned = await db.query<{ found: string | null }>("select to_regclass('public.pwned')::text as found");
       expect(pwned.rows).toEqual([{ found: null }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  // Table names reach SQL comments through the parent, sharing and update-columns helpers too.
+  it.each(["tracker", "documents"] as const)("the %s template's shapes keep names with every line terminator inside comments and quotes: the bundle applies as it is", async (name) => {
+    const db = await freshPglite();
+    try {
+      for (const [terminatorName, t] of Object.entries(TERMINATORS)) {
+        const result = validateDesign(mark(template(name)));
+        if (!result.ok) throw new Error(JSON.stringify(result.problems));
+        // Short, so that each name stays within PostgreSQL's 63 bytes; every quote and comment opener of SQL.
+        const model = withNames(result.model, `${t}PWNED();${t}' " */ -- $$${t}`, "acme");
+        const bundle = compile(model);
+        await db.exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS rls CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS auth CASCADE; DROP SCHEMA IF EXISTS rls_designer CASCADE;");
+        // A name that left its comment would be a syntax error or call PWNED(); apply runs every statement.
+        await apply(bundle, db);
+        const tables = await db.query<{ name: string }>("select relname as name from pg_catalog.pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1");
+        expect(tables.rows.map((r) => r.name), terminatorName).toEqual(model.tables.map((t) => t.name).sort());
+      }
     } finally {
       await db.close();
     }

@@ -5,7 +5,7 @@ import { planTables } from "./plan";
 import { schemaTs } from "./schema-ts";
 import { migrationFile, migrations, type Migration } from "./sql";
 import { databaseState, type DatabaseState } from "./state";
-import { drizzleSnapshot, NO_SNAPSHOT_ID, snapshotFile, type DrizzleSnapshot } from "./drizzle-snapshot";
+import { drizzleSnapshot, NO_SNAPSHOT_ID, snapshotFile, snapshotPath, type DrizzleSnapshot } from "./drizzle-snapshot";
 import { nextVersion, recordFile, RECORD_PATH, type NextVersion } from "./versions";
 import { pgtapFile, pgtapPath } from "../verify/pgtap";
 
@@ -51,24 +51,51 @@ function supabaseVersion(index: number): string {
   return new Date(MIGRATION_EPOCH + index * 1000).toISOString().replace(/\D/g, "").slice(0, 14);
 }
 
-function migrationFiles(model: Model, steps: readonly Migration[], dialect: TargetDialect, snapshot: DrizzleSnapshot): BundleFile[] {
+/**
+ * A file written when first read, then kept. The designer compiles on every keystroke but shows
+ * one file at a time: the file on screen is written at once, the others when the browser is idle
+ * (a 100-table design's snapshot and record alone cost more than its policies).
+ */
+function lazyFile(path: string, write: () => string): BundleFile {
+  let contents: string | null = null;
+  return {
+    path,
+    get contents() {
+      return (contents ??= write());
+    },
+  };
+}
+
+/** Computes once, when first asked. */
+function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+function migrationFiles(model: Model, steps: readonly Migration[], dialect: TargetDialect, snapshot: () => DrizzleSnapshot): BundleFile[] {
   if (dialect.layout === "supabase") {
-    return steps.map((m, idx) => ({
-      path: `${SUPABASE_MIGRATIONS_FOLDER}/${supabaseVersion(idx)}_${m.tag.replace(/^\d+_/, "")}.sql`,
-      contents: migrationFile(model, m, dialect),
-    }));
+    return steps.map((m, idx) =>
+      lazyFile(`${SUPABASE_MIGRATIONS_FOLDER}/${supabaseVersion(idx)}_${m.tag.replace(/^\d+_/, "")}.sql`, () => migrationFile(model, m, dialect)),
+    );
   }
   const journal = {
     version: "7",
     dialect: "postgresql",
     entries: steps.map((m, idx) => ({ idx, version: "7", when: MIGRATION_EPOCH + idx * 1000, tag: m.tag, breakpoints: true })),
   };
-  return [
-    ...steps.map((m) => ({ path: `${MIGRATIONS_FOLDER}/${m.tag}.sql`, contents: migrationFile(model, m, dialect) })),
-    { path: `${MIGRATIONS_FOLDER}/meta/_journal.json`, contents: JSON.stringify(journal, null, 2) + "\n" },
+    return [
+    ...steps.map((m) => lazyFile(`${MIGRATIONS_FOLDER}/${m.tag}.sql`, () => migrationFile(model, m, dialect))),
+    lazyFile(`${MIGRATIONS_FOLDER}/meta/_journal.json`, () => JSON.stringify(journal, null, 2) + "\n"),
     // drizzle-kit generate diffs schema.ts against the newest snapshot: this one says nothing is left to generate.
-    snapshotFile(snapshot, steps.length - 1, NO_SNAPSHOT_ID),
-  ].map(({ path, contents }) => ({ path, contents }));
+    lazyFile(snapshotPath(steps.length - 1), () => snapshotFile(snapshot(), steps.length - 1, NO_SNAPSHOT_ID).contents),
+  ];
 }
 
 /**
@@ -92,20 +119,23 @@ export function compile(model: Model): Bundle {
   return compileWithState(model).bundle;
 }
 
-function compileWithState(model: Model): { bundle: Bundle; state: DatabaseState } {
+/** The bundle's files, each written when first read (see lazyFile), and the state it leads to, computed when first asked. */
+function compileWithState(model: Model): { bundle: Bundle; state: () => DatabaseState } {
   const dialect = dialectFor(model);
   const plans = planTables(model, dialect);
+  const snapshot = once(() => drizzleSnapshot(model, plans, dialect));
   const files: BundleFile[] = [
-    ...migrationFiles(model, migrations(model, plans, dialect), dialect, drizzleSnapshot(model, plans, dialect)),
-    { path: "src/db/schema.ts", contents: schemaTs(model, plans, dialect) },
-    ...(dialect.layout === "drizzle" ? [{ path: "drizzle.config.ts", contents: drizzleConfig() }] : []),
-    { path: ".env.example", contents: dialect.envExample() },
+    ...migrationFiles(model, migrations(model, plans, dialect), dialect, snapshot),
+    lazyFile("src/db/schema.ts", () => schemaTs(model, plans, dialect)),
+    ...(dialect.layout === "drizzle" ? [lazyFile("drizzle.config.ts", drizzleConfig)] : []),
+    lazyFile(".env.example", () => dialect.envExample()),
     ...dialect.devFiles(),
     authorizedQueryExample(model),
     pgtapBundleFile(model),
   ];
-  const readme = { path: "README.md", contents: bundleReadme(model, plans, dialect, [...files.map((f) => f.path), "README.md", RECORD_PATH]) };
-  return { bundle: [...files, readme], state: databaseState(model, plans, dialect, drizzleSnapshot(model, plans, dialect)) };
+  const paths = [...files.map((f) => f.path), "README.md", RECORD_PATH];
+  const readme = lazyFile("README.md", () => bundleReadme(model, plans, dialect, paths));
+  return { bundle: [...files, readme], state: once(() => databaseState(model, plans, dialect, snapshot())) };
 }
 
 /** Validates any input (parsed JSON) and compiles it; problems come back with their paths, never half a bundle. */
@@ -113,8 +143,18 @@ export function compileDesign(input: unknown): CompileResult {
   const result = validateDesign(input);
   if (!result.ok) return result;
   const { bundle, state } = compileWithState(result.model);
-  const record = recordFile({ rlsDesigner: 1, version: 1, design: withoutLayout(result.design), state });
-  return { ok: true, design: result.design, model: result.model, bundle: [...bundle, record], state, warnings: result.warnings };
+  const design = withoutLayout(result.design);
+  const record = lazyFile(RECORD_PATH, () => recordFile({ rlsDesigner: 1, version: 1, design, state: state() }).contents);
+  return {
+    ok: true,
+    design: result.design,
+    model: result.model,
+    bundle: [...bundle, record],
+    get state() {
+      return state();
+    },
+    warnings: result.warnings,
+  };
 }
 
 /** The design without the canvas's positions: moving a card changes no byte of the bundle. */

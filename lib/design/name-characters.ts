@@ -49,20 +49,32 @@ export interface NameCharacterProblem {
  */
 export function nameCharacterProblems(design: Design): NameCharacterProblem[] {
   const problems: NameCharacterProblem[] = [];
-  const visit = (value: unknown, path: string, isData: boolean) => {
+  // The path is written out only for a problem: the designer checks every string on every keystroke.
+  const at: (string | number)[] = [];
+  const pathOf = () => at.reduce<string>((path, key) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key), "");
+  const visit = (value: unknown, isData: boolean) => {
     if (typeof value === "string") {
       const forbidden = isData ? null : FORBIDDEN_IN_NAMES.exec(value);
       if (forbidden) {
-        problems.push({ path, message: `contains ${describe(forbidden[0])}; names may not contain control characters, line or paragraph separators, bidirectional controls or lone surrogates` });
+        problems.push({ path: pathOf(), message: `contains ${describe(forbidden[0])}; names may not contain control characters, line or paragraph separators, bidirectional controls or lone surrogates` });
       } else if (value.includes(DRIZZLE_BREAKPOINT)) {
-        problems.push({ path, message: `contains "${DRIZZLE_BREAKPOINT}", which drizzle-kit reads as the end of a statement` });
+        problems.push({ path: pathOf(), message: `contains "${DRIZZLE_BREAKPOINT}", which drizzle-kit reads as the end of a statement` });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, `${path}[${i}]`, isData));
+      for (let i = 0; i < value.length; i++) {
+        at.push(i);
+        visit(value[i], isData);
+        at.pop();
+      }
     } else if (value !== null && typeof value === "object") {
-      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key, isData || DATA_KEYS.has(key));
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        at.push(key);
+        visit((value as Record<string, unknown>)[key], isData || DATA_KEYS.has(key));
+        at.pop();
+      }
     }
   };
-  visit(design, "", false);
+  visit(design, false);
   return problems;
 }

@@ -19,6 +19,10 @@ export function schemaGrants(signedIn: string, anonymous: string): string[] {
     createRoleIfMissing(signedIn),
     createRoleIfMissing(anonymous),
     `GRANT USAGE ON SCHEMA public TO ${roles};`,
+    // Supabase grants every table its owner creates in public to anon and authenticated (and older
+    // Neon guides did the same): a table or view created next month would be open, with no policy.
+    // The bundle grants per table instead; this undoes such defaults for the role that applies it.
+    `-- Tables and views created later stay closed until a migration grants them (see docs/design-file.md).\nALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM ${roles};`,
     `-- The policies' helper functions live in a schema no API exposes.\nCREATE SCHEMA IF NOT EXISTS ${schema};`,
     `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC;`,
     `GRANT USAGE ON SCHEMA ${schema} TO ${roles};`,

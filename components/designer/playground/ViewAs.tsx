@@ -1,6 +1,5 @@
 "use client";
 import { useMemo, useState } from "react";
-import { compileDesign } from "@/lib/compiler";
 import { quoteIdent, sqlLiteral, type Design, type Operation } from "@/lib/design";
 import { ApiRequestError, postApi, requestExplain } from "@/lib/apply/client";
 import type { ExplainReport } from "@/lib/apply/explain";
@@ -8,6 +7,7 @@ import type { PlaygroundPrincipal, PlaygroundView, StatementResult, TableView } 
 import { principalsFor } from "@/lib/verify/principals";
 import { Explanation } from "../apply/CellExplanation";
 import { Spinner } from "../apply/FailureCard";
+import { compiled as compiledDesign } from "../state/compiled";
 import { Button } from "../ui/controls";
 
 type Answer<K extends string, T> = { ok: true } & Record<K, T>;
@@ -24,7 +24,8 @@ const messageOf = (error: unknown) => (error instanceof ApiRequestError ? error.
  * statement the user writes.
  */
 export function ViewAs({ design }: { design: Design }) {
-  const compiled = useMemo(() => compileDesign(design), [design]);
+  // The designer's own compilation of this design object: one compile per edit, not two.
+  const compiled = compiledDesign(design);
   const model = compiled.ok ? compiled.model : null;
   const names = useMemo(() => (model ? principalsFor(model).map((p) => p.name) : []), [model]);
   const [choice, setChoice] = useState(names[0] ?? CUSTOM);

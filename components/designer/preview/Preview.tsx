@@ -1,6 +1,7 @@
 "use client";
 import dynamic from "next/dynamic";
-import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { Bundle } from "@/lib/compiler";
 import { run } from "../state/commands";
 import { previewFor, shownFile } from "../state/compiled";
 import { useCompiled, useDesigner } from "../state/hooks";
@@ -37,12 +38,14 @@ export function Preview() {
   const bundle = preview.bundle;
   const stale = preview.stale;
   const active = shownFile(bundle, chosen);
+  // Comparing reads every file: done in a render after the keystroke's own has painted.
+  const compared = useDeferredValue(bundle);
   const changed = useMemo(() => {
-    if (!baseline || !bundle) return new Set<string>();
+    if (!baseline || !compared) return new Set<string>();
     // Files written on demand (the pgTAP tests) are not read to compare: they follow the rest.
-    const paths = bundle.filter((f) => !f.onDemand && baseline.files[f.path] !== f.contents).map((f) => f.path);
+    const paths = compared.filter((f) => !f.onDemand && baseline.files[f.path] !== f.contents).map((f) => f.path);
     return new Set(paths);
-  }, [baseline, bundle]);
+  }, [baseline, compared]);
   const removed = baseline && bundle ? Object.keys(baseline.files).filter((p) => !bundle.some((f) => f.path === p)) : [];
   const showChanges = mode === "changes" && !!baseline;
   const tabs = useRef<HTMLDivElement>(null);
@@ -146,7 +149,8 @@ export function Preview() {
         {result.ok && (
           <>
             <span>
-              {result.bundle.length} files · {formatBytes(result.bundle.reduce((n, f) => n + (f.onDemand ? 0 : f.contents.length), 0))}
+              {result.bundle.length} files
+              <BundleSize bundle={result.bundle} />
             </span>
             {result.warnings.length > 0 && (
               <span className="text-warn">
@@ -167,6 +171,25 @@ export function Preview() {
 
 function tabId(path: string) {
   return `tab-${path.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+}
+
+/**
+ * The bundle's size, counted when the browser is idle: the compiler writes each file when first
+ * read, and a keystroke should pay only for the file on screen (the others follow when idle too).
+ */
+function BundleSize({ bundle }: { bundle: Bundle }) {
+  const [size, setSize] = useState<{ bundle: Bundle; bytes: number } | null>(null);
+  useEffect(() => {
+    const count = () => setSize({ bundle, bytes: bundle.reduce((n, f) => n + (f.onDemand ? 0 : f.contents.length), 0) });
+    if (typeof requestIdleCallback !== "function") {
+      const timer = setTimeout(count, 60);
+      return () => clearTimeout(timer);
+    }
+    const handle = requestIdleCallback(count, { timeout: 1000 });
+    return () => cancelIdleCallback(handle);
+  }, [bundle]);
+  // The last size stays while the next is counted, so the line does not jump on every keystroke.
+  return size ? <> · {formatBytes(size.bytes)}</> : null;
 }
 
 function formatBytes(n: number) {
