@@ -1,4 +1,4 @@
-import { numberText, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
+import { numberText, quoteIdent, sqlLiteral, type Model, type ModelTable, type Operation } from "../design";
 import { forcesRowLevelSecurity } from "../compiler/sql";
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value, type World } from "./oracle";
@@ -10,6 +10,8 @@ import { failingAssignment, filler, generateSamples, literalsOf, nthValue, passi
 /** The part of a database connection verification needs; lib/db's Session fits it. */
 export interface VerifySession {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /** Statements without parameters in one round trip. */
+  exec(script: string): Promise<void>;
 }
 
 export interface Cell {
@@ -362,11 +364,15 @@ export async function withVerification<T>(
     }
     const world: World = { rowsOf: (name) => [...(tableRows.get(name)?.values() ?? [])] };
 
-    const become = async (p: Principal) => {
+    /**
+     * The statements that make the session act as `p`: literals rather than parameters, so they
+     * travel in one round trip with the savepoint (PGlite pays per round trip, not per statement).
+     */
+    const become = (p: Principal) => {
       const role = p.signedIn ? dialect.signedInRole : dialect.anonymousRole;
       const claims = claimsFor(model, p);
-      await session.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, claimsSetting(model, p)]);
-      return { role, claims };
+      const sql = `SELECT pg_catalog.set_config('role', ${sqlLiteral(role)}, true), pg_catalog.set_config('request.jwt.claims', ${sqlLiteral(claimsSetting(model, p))}, true);`;
+      return { who: { role, claims }, sql };
     };
     /**
      * One statement as `p`, in a savepoint that is rolled back; `after` reads its effect as the
@@ -382,15 +388,28 @@ export async function withVerification<T>(
       only?: { table: ModelTable; keys: readonly string[] },
     ) => {
       checks++;
-      await session.query("SAVEPOINT rlsd_check");
       const outcome: Outcome = {};
       let who = { role: "", claims: {} as Claims };
+      const acting = become(p);
+      let inSavepoint = false;
       try {
-        if (only) await session.query(`DELETE FROM ${table(only.table.name)} WHERE NOT (${keyExpression(only.table)} = ANY ($1::text[]))`, [only.keys]);
-        who = await become(p);
+        if (only) {
+          await session.exec("SAVEPOINT rlsd_check;");
+          inSavepoint = true;
+          await session.query(`DELETE FROM ${table(only.table.name)} WHERE NOT (${keyExpression(only.table)} = ANY ($1::text[]))`, [only.keys]);
+          await session.exec(acting.sql);
+        } else {
+          // On a failure of the savepoint itself the transaction is lost anyway; of set_config, rolled back below.
+          inSavepoint = true;
+          await session.exec(`SAVEPOINT rlsd_check; ${acting.sql}`);
+        }
+        who = acting.who;
         const result = await session.query<{ k: string }>(sql, params.map(param));
-        await session.query("RESET ROLE");
-        if (after) await after(outcome, result.rows);
+        // ROLLBACK TO below restores the role and claims on its own; only a read as the session's role needs them back now.
+        if (after) {
+          await session.query("RESET ROLE");
+          await after(outcome, result.rows);
+        }
       } catch (error) {
         outcome.sqlstate = sqlstateOf(error);
         outcome.message = (error as Error).message;
@@ -400,8 +419,7 @@ export async function withVerification<T>(
       } finally {
         // ROLLBACK TO keeps the savepoint: without RELEASE, each check would nest one level deeper
         // and hold a transaction-id lock until the end (the lock table overflowed at ~40 tables).
-        await session.query("ROLLBACK TO SAVEPOINT rlsd_check");
-        await session.query("RELEASE SAVEPOINT rlsd_check");
+        if (inSavepoint) await session.exec("ROLLBACK TO SAVEPOINT rlsd_check; RELEASE SAVEPOINT rlsd_check;");
       }
       return { outcome, who };
     };
