@@ -234,7 +234,7 @@ describe.each(testDatabases())("functions of the shapes (parents, shared rows, u
   });
 
   // The parent and sharing helpers and the columns trigger are written apart from the organization helpers.
-  it.each(["tracker", "documents", "marketplace"].flatMap((name) => TARGETS.map((target) => [name, target] as const)))(
+  it.each((["tracker", "documents", "marketplace"] as const).flatMap((name) => TARGETS.map((target) => [name, target] as const)))(
     "every function the %s template creates pins search_path to pg_catalog, pg_temp (target %s)",
     async (name, target) => {
       await resetBundleSchemas(db);
