@@ -174,19 +174,23 @@ function tabId(path: string) {
 }
 
 /**
- * The bundle's size, counted when the browser is idle: the compiler writes each file when first
- * read, and a keystroke should pay only for the file on screen (the others follow when idle too).
+ * The bundle's size, counted once typing pauses: the compiler writes each file when first read,
+ * and a keystroke should pay only for the file on screen (the others follow in the background).
  */
 function BundleSize({ bundle }: { bundle: Bundle }) {
   const [size, setSize] = useState<{ bundle: Bundle; bytes: number } | null>(null);
   useEffect(() => {
     const count = () => setSize({ bundle, bytes: bundle.reduce((n, f) => n + (f.onDemand ? 0 : f.contents.length), 0) });
-    if (typeof requestIdleCallback !== "function") {
-      const timer = setTimeout(count, 60);
-      return () => clearTimeout(timer);
-    }
-    const handle = requestIdleCallback(count, { timeout: 1000 });
-    return () => cancelIdleCallback(handle);
+    let idle: number | null = null;
+    // After typing pauses (each keystroke starts the wait again), when the preview's own models have read the files.
+    const quiet = setTimeout(() => {
+      if (typeof requestIdleCallback === "function") idle = requestIdleCallback(count, { timeout: 2000 });
+      else count();
+    }, 800);
+    return () => {
+      clearTimeout(quiet);
+      if (idle !== null) cancelIdleCallback(idle);
+    };
   }, [bundle]);
   // The last size stays while the next is counted, so the line does not jump on every keystroke.
   return size ? <> · {formatBytes(size.bytes)}</> : null;

@@ -44,17 +44,74 @@ function upsert(uri: monaco.Uri, path: string, contents: string, cache: Map<stri
 }
 
 let pending: Bundle | null = null;
-let idle: ReturnType<typeof setTimeout> | number | null = null;
+/** The files of `pending` already brought up to date in the background. */
+let pendingDone = new Set<string>();
+let quiet: ReturnType<typeof setTimeout> | null = null;
+let idle: number | null = null;
 
-// Safari has no requestIdleCallback: a short timeout does the same job there.
-const whenIdle = (fn: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 60));
-const cancelIdle = (handle: ReturnType<typeof setTimeout> | number) =>
-  typeof cancelIdleCallback === "function" && typeof handle === "number" ? cancelIdleCallback(handle) : clearTimeout(handle as ReturnType<typeof setTimeout>);
+/**
+ * The other files follow once typing pauses, one file per idle moment: each is written when first
+ * read (lib/compiler), and a 100-table design's snapshot or record takes longer than a frame, so
+ * doing them all after every keystroke would delay the next one.
+ */
+const QUIET_MS = 300;
+
+function scheduleBackground(): void {
+  if (quiet !== null) clearTimeout(quiet);
+  if (idle !== null && typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
+  idle = null;
+  quiet = setTimeout(() => {
+    quiet = null;
+    nextIdle();
+  }, QUIET_MS);
+}
+
+function nextIdle(): void {
+  // Safari has no requestIdleCallback: a short timeout does the same job there.
+  if (typeof requestIdleCallback !== "function") {
+    quiet = setTimeout(() => {
+      quiet = null;
+      backgroundStep(() => 8);
+    }, 60);
+    return;
+  }
+  idle = requestIdleCallback((deadline) => {
+    idle = null;
+    backgroundStep(() => deadline.timeRemaining());
+  }, { timeout: 2000 });
+}
+
+function backgroundStep(timeLeft: () => number): void {
+  if (!pending) return;
+  do {
+    const file = pending.find((f) => !f.onDemand && !pendingDone.has(f.path));
+    if (!file) {
+      const paths = new Set(pending.map((f) => f.path));
+      for (const path of [...shown.keys()]) {
+        if (paths.has(path)) continue;
+        monaco.editor.getModel(bundleUri(path))?.dispose();
+        shown.delete(path);
+      }
+      pending = null;
+      return;
+    }
+    upsert(bundleUri(file.path), file.path, file.contents, shown);
+    pendingDone.add(file.path);
+  } while (timeLeft() > 4);
+  nextIdle();
+}
+
+function cancelBackground(): void {
+  if (quiet !== null) clearTimeout(quiet);
+  if (idle !== null && typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
+  quiet = null;
+  idle = null;
+}
 
 /**
  * Brings the models up to date with a bundle; returns the changed line span of each file it
- * updated. With `first`, only that file (the one on screen) is updated now and the rest when
- * the browser is idle, so a keystroke pays for one model, not eleven.
+ * updated. With `first`, only that file (the one on screen) is updated now and the rest in the
+ * background once typing pauses, so a keystroke pays for one model, not fifteen.
  */
 export function syncBundle(bundle: Bundle, first?: string): Map<string, monaco.Range> {
   if (first !== undefined && bundle.some((f) => f.path === first)) {
@@ -62,10 +119,14 @@ export function syncBundle(bundle: Bundle, first?: string): Map<string, monaco.R
     const file = bundle.find((f) => f.path === first)!;
     const range = upsert(bundleUri(file.path), file.path, file.contents, shown);
     if (range) changes.set(file.path, range);
-    pending = bundle;
-    if (idle === null) idle = whenIdle(() => flushPending());
+    if (pending !== bundle) {
+      pending = bundle;
+      pendingDone = new Set([file.path]);
+    }
+    scheduleBackground();
     return changes;
   }
+  cancelBackground();
   pending = null;
   const changes = new Map<string, monaco.Range>();
   const paths = new Set<string>();
@@ -84,10 +145,9 @@ export function syncBundle(bundle: Bundle, first?: string): Map<string, monaco.R
   return changes;
 }
 
-/** Updates every model still behind the newest bundle (before another file is shown, or when idle). */
+/** Updates every model still behind the newest bundle (before another file is shown, or for a reader of them all). */
 export function flushPending(): void {
-  if (idle !== null) cancelIdle(idle);
-  idle = null;
+  cancelBackground();
   if (pending) syncBundle(pending);
 }
 
