@@ -18,10 +18,10 @@ const count = (name: string, fallback: number): number => {
 };
 
 /** Random designs per target that verify must prove (lib/verify/verify.test.ts), and the base of the other property runs. */
-export const PROPERTY_RUNS = { pglite: count("PROPERTY_RUNS_PGLITE", 12), postgres: count("PROPERTY_RUNS_POSTGRES", 6) } as const;
+export const PROPERTY_RUNS = { pglite: count("PROPERTY_RUNS_PGLITE", 8), postgres: count("PROPERTY_RUNS_POSTGRES", 4) } as const;
 
 /** Mutants per design that verify must kill (lib/verify/mutants.test.ts), spread over the kinds; "all" for every one. */
-export const MUTANTS = { pglite: count("MUTANTS_PGLITE", 3), postgres: count("MUTANTS_POSTGRES", 8) } as const;
+export const MUTANTS = { pglite: count("MUTANTS_PGLITE", 2), postgres: count("MUTANTS_POSTGRES", 6) } as const;
 
 /** Version 1 -> random edit runs through the real drizzle-kit migrate and Supabase CLI (lib/compiler/versions.test.ts). */
 export const DRIZZLE_KIT_RUNS = count("DRIZZLE_KIT_RUNS", 2);
