@@ -138,3 +138,16 @@ test("the keyboard alone moves between the canvas's tables, adds a reference and
   await expect(page.getByRole("textbox", { name: "Table name" })).toHaveValue("documents");
   await expect(page.getByRole("main", { name: "Table editor" })).toBeVisible();
 });
+
+test("a table isolated through its parent says so on its card and in the table list", async ({ page }) => {
+  await openDesigner(page);
+  await startFrom(page, "Template: tracker" as Parameters<typeof startFrom>[1]);
+  const list = page.getByRole("list", { name: "Tables" });
+  await expect(list.getByRole("listitem").filter({ hasText: "tasks" })).toContainText("parent");
+  await expect(list.getByRole("listitem").filter({ hasText: "comments" })).toContainText("parent");
+  await page.getByRole("button", { name: "Canvas", exact: true }).click();
+  const canvas = page.getByRole("region", { name: "Tables canvas" });
+  await expect(canvas.getByText("via project_id")).toBeVisible();
+  await expect(canvas.getByText("via task_id")).toBeVisible();
+  await expect(canvas.getByText("no firewall")).toHaveCount(0);
+});

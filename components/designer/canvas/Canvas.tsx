@@ -51,7 +51,8 @@ function firewallBadge(table: Table): string {
   const f = table.firewall;
   if (!f) return "no firewall";
   if (f.public) return "public";
-  return [f.organization && "org", f.owner && (f.owner.mode === "optional" ? "owner?" : "owner")].filter(Boolean).join("+") || "no firewall";
+  // A parent firewall isolates the row wherever its parent row belongs (spec §4).
+  return [f.organization && "org", f.owner && (f.owner.mode === "optional" ? "owner?" : "owner"), f.parent && `via ${f.parent.column}`].filter(Boolean).join("+") || "no firewall";
 }
 
 const OPS = ["select", "insert", "update", "delete"] as const;

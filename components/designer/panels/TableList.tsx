@@ -78,7 +78,7 @@ function firewallBadge(table: Table): string {
   const f = table.firewall;
   if (!f) return "";
   if (f.public) return "public";
-  return [f.organization && "org", f.owner && "owner"].filter(Boolean).join("+");
+  return [f.organization && "org", f.owner && "owner", f.parent && "parent"].filter(Boolean).join("+");
 }
 
 function focusRow(from: HTMLElement, delta: number) {
