@@ -53,13 +53,14 @@ function supabaseVersion(index: number): string {
 
 /**
  * A file written when first read, then kept. The designer compiles on every keystroke but shows
- * one file at a time: the file on screen is written at once, the others when the browser is idle
- * (a 100-table design's snapshot and record alone cost more than its policies).
+ * one file at a time: the file on screen is written at once, the others in the background once
+ * typing pauses (a 100-table design's snapshot and record alone cost more than its policies).
  */
-function lazyFile(path: string, write: () => string): BundleFile {
+function lazyFile(path: string, write: () => string, options: { onDemand?: true } = {}): BundleFile {
   let contents: string | null = null;
   return {
     path,
+    ...options,
     get contents() {
       return (contents ??= write());
     },
@@ -90,7 +91,7 @@ function migrationFiles(model: Model, steps: readonly Migration[], dialect: Targ
     dialect: "postgresql",
     entries: steps.map((m, idx) => ({ idx, version: "7", when: MIGRATION_EPOCH + idx * 1000, tag: m.tag, breakpoints: true })),
   };
-    return [
+  return [
     ...steps.map((m) => lazyFile(`${MIGRATIONS_FOLDER}/${m.tag}.sql`, () => migrationFile(model, m, dialect))),
     lazyFile(`${MIGRATIONS_FOLDER}/meta/_journal.json`, () => JSON.stringify(journal, null, 2) + "\n"),
     // drizzle-kit generate diffs schema.ts against the newest snapshot: this one says nothing is left to generate.
@@ -99,19 +100,12 @@ function migrationFiles(model: Model, steps: readonly Migration[], dialect: Targ
 }
 
 /**
- * The verify matrix as pgTAP tests, for any CI (pg_prove, supabase test db). Written when first
- * read: it costs as much as the rest of the bundle (a sample run of the meaning per principal),
- * and the designer compiles on every edit but rarely opens this file.
+ * The verify matrix as pgTAP tests, for any CI (pg_prove, supabase test db). On demand: it costs
+ * as much as the rest of the bundle (a sample run of the meaning per principal), and the designer
+ * reads it only when its tab is opened, never in the background.
  */
 function pgtapBundleFile(model: Model): BundleFile {
-  let contents: string | null = null;
-  return {
-    path: pgtapPath(model),
-    onDemand: true,
-    get contents() {
-      return (contents ??= pgtapFile(model));
-    },
-  };
+  return lazyFile(pgtapPath(model), () => pgtapFile(model), { onDemand: true });
 }
 
 /** Compiles a validated model. Pure and deterministic: the same model gives byte-identical files. */

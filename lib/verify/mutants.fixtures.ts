@@ -99,6 +99,15 @@ const saasCommon: Record<string, string> = {
   "policy:documents_firewall:withCheck-roles1-add-viewer": "the bypass list of WITH CHECK only matters for insert and update, which a viewer may not do at all (no rule names viewer)",
 };
 
+/** Helper mutants that change nothing where every table is isolated by organization and every rule names roles. */
+const everyTableByOrganization: Record<string, string> = {
+  "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
+  "helper:bypass_organization_id:role-without-organization": RETURN_UNCHANGED,
+  "helper:active_organization_role:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
+  "helpers:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
+  "helper:active_organization_role:claim-of-any-type": ROLE_ONLY_INSIDE_ORGANIZATION,
+};
+
 const EXPLICIT: Record<string, Record<string, string>> = {
   todos: publicAddsNothing("todos_firewall", "todos_select", "todos_insert", "todos_update", "todos_delete"),
   // reviews has no signed-out access: the anonymous role holds no privilege on it.
@@ -110,11 +119,7 @@ const EXPLICIT: Record<string, Record<string, string>> = {
     ...publicAddsNothing("documents_firewall", "documents_select", "documents_insert", "documents_update", "documents_delete", "document_shares_firewall", "document_shares_select", "document_shares_insert", "document_shares_delete"),
     "table:document_shares:revoke-update-signed-in": NO_UPDATE_RULE,
     // Every table is isolated by organization (document_shares through its document), as in saas.
-    "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
-    "helper:bypass_organization_id:role-without-organization": RETURN_UNCHANGED,
-    "helper:active_organization_role:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
-    "helpers:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
-    "helper:active_organization_role:claim-of-any-type": ROLE_ONLY_INSIDE_ORGANIZATION,
+    ...everyTableByOrganization,
     "helper:bypass_organization_id:claim-of-any-type": "the bypass organization becomes the claim's JSON text, but the firewall's rls.active_organization_id() (unchanged) still returns NULL for a claim that is not a string, so no row passes",
   },
   tracker: {
@@ -160,11 +165,7 @@ const EXPLICIT: Record<string, Record<string, string>> = {
   },
   saas: {
     ...saasCommon,
-    "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
-    "helper:bypass_organization_id:role-without-organization": RETURN_UNCHANGED,
-    "helper:active_organization_role:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
-    "helpers:role-without-organization": ROLE_ONLY_INSIDE_ORGANIZATION,
-    "helper:active_organization_role:claim-of-any-type": ROLE_ONLY_INSIDE_ORGANIZATION,
+    ...everyTableByOrganization,
     "helper:bypass_organization_id:claim-of-any-type": "the bypass organization is the list's JSON text, which no row of this design's organization columns may reach without the role helper, still NULL here",
     "helper:active_organization_id:claim-of-any-type": "the organization becomes the list's JSON text, but the role helper (unchanged) still sees no organization, and every rule of this design names roles",
   },

@@ -391,16 +391,13 @@ export async function withVerification<T>(
       const outcome: Outcome = {};
       let who = { role: "", claims: {} as Claims };
       const acting = become(p);
-      let inSavepoint = false;
       try {
         if (only) {
+          // The other rows go as the session's own role, before it acts as `p`.
           await session.exec("SAVEPOINT rlsd_check;");
-          inSavepoint = true;
           await session.query(`DELETE FROM ${table(only.table.name)} WHERE NOT (${keyExpression(only.table)} = ANY ($1::text[]))`, [only.keys]);
           await session.exec(acting.sql);
         } else {
-          // On a failure of the savepoint itself the transaction is lost anyway; of set_config, rolled back below.
-          inSavepoint = true;
           await session.exec(`SAVEPOINT rlsd_check; ${acting.sql}`);
         }
         who = acting.who;
@@ -419,7 +416,7 @@ export async function withVerification<T>(
       } finally {
         // ROLLBACK TO keeps the savepoint: without RELEASE, each check would nest one level deeper
         // and hold a transaction-id lock until the end (the lock table overflowed at ~40 tables).
-        if (inSavepoint) await session.exec("ROLLBACK TO SAVEPOINT rlsd_check; RELEASE SAVEPOINT rlsd_check;");
+        await session.exec("ROLLBACK TO SAVEPOINT rlsd_check; RELEASE SAVEPOINT rlsd_check;");
       }
       return { outcome, who };
     };

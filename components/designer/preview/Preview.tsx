@@ -178,9 +178,9 @@ function tabId(path: string) {
  * and a keystroke should pay only for the file on screen (the others follow in the background).
  */
 function BundleSize({ bundle }: { bundle: Bundle }) {
-  const [size, setSize] = useState<{ bundle: Bundle; bytes: number } | null>(null);
+  const [bytes, setBytes] = useState<number | null>(null);
   useEffect(() => {
-    const count = () => setSize({ bundle, bytes: bundle.reduce((n, f) => n + (f.onDemand ? 0 : f.contents.length), 0) });
+    const count = () => setBytes(bundle.reduce((n, f) => n + (f.onDemand ? 0 : f.contents.length), 0));
     let idle: number | null = null;
     // After typing pauses (each keystroke starts the wait again), when the preview's own models have read the files.
     const quiet = setTimeout(() => {
@@ -193,7 +193,7 @@ function BundleSize({ bundle }: { bundle: Bundle }) {
     };
   }, [bundle]);
   // The last size stays while the next is counted, so the line does not jump on every keystroke.
-  return size ? <> · {formatBytes(size.bytes)}</> : null;
+  return bytes === null ? null : <> · {formatBytes(bytes)}</>;
 }
 
 function formatBytes(n: number) {

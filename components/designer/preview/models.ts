@@ -57,9 +57,7 @@ let idle: number | null = null;
 const QUIET_MS = 300;
 
 function scheduleBackground(): void {
-  if (quiet !== null) clearTimeout(quiet);
-  if (idle !== null && typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
-  idle = null;
+  cancelBackground();
   quiet = setTimeout(() => {
     quiet = null;
     nextIdle();
