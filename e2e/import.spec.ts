@@ -4,7 +4,8 @@ import { currentDesign, emptyEmbedded, expect, openDesigner, startFrom, test } f
 
 /**
  * Adopting an existing database in the designer (issue 10): "Import from database or SQL" with
- * pasted SQL (read in the server's throwaway PGlite), its guesses, opening it as one undo step;
+ * pasted SQL (read in the server's throwaway PGlite), its guesses, its own policies verified
+ * there, opening it as one undo step;
  * "Check database" on the embedded database, a finding and its one-click design fix. The
  * fixture's guard fails the test if any request leaves localhost.
  */
@@ -101,7 +102,7 @@ test("imports pasted SQL with its guesses, opens it as one undo step; checks the
   expect((await currentDesign(page)).name).toBe("todos");
 
   await sql.fill(SCHEMA);
-  const importStatus = dialog.getByRole("status");
+  const importStatus = dialog.locator("#import-reason");
   await holdNextRequest(page, "/api/import", () => expect(importStatus).toHaveText("Reading the tables…"), () => dialog.getByRole("button", { name: "Read tables" }).click());
   const tables = dialog.getByRole("table", { name: "Imported tables" });
   await expect(tables.getByRole("row", { name: /^projects 3 organization \(org_id\) disabled 0$/ })).toBeVisible({ timeout: 30_000 });
@@ -112,6 +113,13 @@ test("imports pasted SQL with its guesses, opens it as one undo step; checks the
   await expect(dialog.getByRole("list", { name: "Existing policies" })).toContainText("crud-authenticated-policy-select");
   await expect(importStatus).toHaveText(/^Opening it replaces the design in the designer/);
   await expectAccessible(page, "import result");
+
+  // Verify the dump's own policies (loaded again in a throwaway PGlite): no role may use notes today (no grant), so the design's owner rules are changes; the signed-out visitor gets nothing either way.
+  await dialog.getByRole("button", { name: "Verify current policies" }).click();
+  await expect(dialog.locator("#adopt-verify-status")).toHaveText(/^Applying the design changes \d+ of \d+ cells/, { timeout: 60_000 });
+  const notes = dialog.getByRole("region", { name: "What the policies allow today" }).getByRole("table", { name: "notes" });
+  await expect(notes.getByRole("button", { name: /^select as member of org A today: no privilege\W+changes\W+with the design: [1-9]\d* of \d+ rows$/ })).toBeVisible();
+  await expect(notes.getByRole("button", { name: /^select as signed-out visitor today: no privilege\W+the design allows the same$/ })).toBeVisible();
 
   await dialog.getByRole("button", { name: "Open in the designer" }).click();
   await expect(dialog).toBeHidden();

@@ -42,6 +42,7 @@ const VALID_BODY: Record<string, unknown> = {
   "/api/neon/databases": { apiKey: "napi_guardtest0123456789abcdefghijklmnop", projectId: "soft-dew-12345678", branchId: "br-small-term-683261" },
   "/api/explain": { design, destination: { kind: "embedded" }, table: "todos", principal: "owner", operation: "select" },
   "/api/import": { source: { kind: "sql", text: "create table t (id int primary key);" } },
+  "/api/import/verify": { source: { kind: "sql", text: "create table todos (id uuid primary key);" }, design },
   "/api/lint": { source: { kind: "embedded" } },
   "/api/playground/view": { design },
   "/api/playground/run": { design, sql: "select 1" },

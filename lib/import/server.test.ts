@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lend } from "../apply/test-helpers";
 import type { Database } from "../db";
 import { createPostgresTestDatabase, testDatabases } from "../db/test-databases";
-import { validateDesign } from "../design";
+import { template, validateDesign } from "../design";
 import { designFixFor, type DesignFix } from "../lint/design-fixes";
 import { handleLintRequest, type LintAnswer } from "../lint/server";
-import { handleImportRequest, type ImportAnswer, type SourceFailure } from "./server";
+import { sharedWsProxy, PROXY_ALLOWED_ADDRESS } from "../db/test-ws-proxy";
+import { startNeonStandIn, type NeonStandIn } from "../neon/test-stand-in";
+import { handleImportRequest, type ImportAnswer, type SourceEnvironment, type SourceFailure } from "./server";
+import { handleVerifyCurrentRequest, type VerifyCurrentEvent } from "./verify-server";
 
 /** The designer's "Import from database / from SQL" and "Check database", through the handlers the routes call. */
 
@@ -22,14 +25,25 @@ function post(path: string, body: unknown): Request {
 
 type Reply<T> = T | { ok: false; error: SourceFailure };
 
-async function importing(body: unknown, db?: Database): Promise<{ status: number; text: string; reply: Reply<ImportAnswer> }> {
-  const response = await handleImportRequest(post("/api/import", body), db ? lend(db) : { embedded: () => Promise.reject(new Error("no embedded database in this test")) });
+/** The server's environment for a test: its own database lent as the embedded one, or another environment (Neon's stand-in). */
+const envOf = (db?: Database | SourceEnvironment): SourceEnvironment =>
+  db && "embedded" in db ? db : db ? lend(db) : { embedded: () => Promise.reject(new Error("no embedded database in this test")) };
+
+async function importing(body: unknown, db?: Database | SourceEnvironment): Promise<{ status: number; text: string; reply: Reply<ImportAnswer> }> {
+  const response = await handleImportRequest(post("/api/import", body), envOf(db));
   const text = await response.text();
   return { status: response.status, text, reply: JSON.parse(text) };
 }
 
-async function linting(body: unknown, db?: Database): Promise<{ status: number; text: string; reply: Reply<LintAnswer> }> {
-  const response = await handleLintRequest(post("/api/lint", body), db ? lend(db) : { embedded: () => Promise.reject(new Error("no embedded database in this test")) });
+/** POST /api/import/verify: every event of the stream, the last one `done`. */
+async function verifying(body: unknown, db?: Database | SourceEnvironment): Promise<{ status: number; text: string; events: VerifyCurrentEvent[] }> {
+  const response = await handleVerifyCurrentRequest(post("/api/import/verify", body), envOf(db));
+  const text = await response.text();
+  return { status: response.status, text, events: response.status === 200 ? text.trim().split("\n").map((line) => JSON.parse(line)) : [] };
+}
+
+async function linting(body: unknown, db?: Database | SourceEnvironment): Promise<{ status: number; text: string; reply: Reply<LintAnswer> }> {
+  const response = await handleLintRequest(post("/api/lint", body), envOf(db));
   const text = await response.text();
   return { status: response.status, text, reply: JSON.parse(text) };
 }
@@ -142,8 +156,40 @@ describe.each(testDatabases())("import and check on $name, as the embedded datab
     expect(fixOf("rls_not_forced_for_owner")).toMatchObject({ kind: "command", command: "setForceRowLevelSecurity" });
     expect(designFixFor(reply.findings.find((f) => f.rule === "rls_not_forced_for_owner")!, { ...design, forceRowLevelSecurity: true })).toMatchObject({ kind: "note" });
     expect(fixOf("rls_disabled_in_exposed")).toMatchObject({ kind: "note", text: expect.stringContaining("enables row-level security") });
-    expect(fixOf("auth_rls_initplan")).toBeNull();
+    expect(fixOf("auth_rls_initplan")).toMatchObject({ kind: "note", text: expect.stringMatching(/^No design field changes it/) });
+    // The policy compares user_id, which the design isolates notes by: applying it creates the index.
+    expect(fixOf("unindexed_policy_column")).toMatchObject({ kind: "note", text: expect.stringMatching(/^The design indexes notes \(user_id\): applying it creates /) });
   });
+
+  it("verifies the database's own policies against the imported design, with progress, then what the design changes; nothing is left behind", async () => {
+    const catalogNow = () => db.query("select tablename, policyname from pg_policies union all select 'fn', proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname not in ('pg_catalog', 'information_schema') order by 1, 2");
+    await db.exec("GRANT SELECT ON projects TO authenticated");
+    const before = (await catalogNow()).rows;
+    const imported = await importing({ source: { kind: "embedded" } }, db);
+    if (!imported.reply.ok) throw new Error("import failed");
+    const { status, events } = await verifying({ source: { kind: "embedded" }, design: imported.reply.design }, db);
+    expect(status).toBe(200);
+    expect(events.map((e) => `${e.step}:${e.status}`).filter((s, i, all) => all.indexOf(s) === i)).toEqual(["open:running", "open:done", "verify:running", "verify:done", "done:done"]);
+    expect(events.filter((e) => e.step === "verify" && e.status === "running").map((e) => e.detail).slice(1)).toEqual(["table 1 of 2: notes", "table 2 of 2: projects"]);
+    const last = events.at(-1)!;
+    if (last.step !== "done" || last.status !== "done") throw new Error(JSON.stringify(last));
+    const { report, changes } = last.answer;
+    expect(report.tables).toEqual(["notes", "projects"]);
+    // Today every signed-in user reads every project (no row-level security, SELECT granted below); the design shows each organization its own.
+    expect(changes).toContainEqual(expect.objectContaining({ table: "projects", principal: "member of org A", operation: "select", direction: "narrows", text: expect.stringMatching(/^member of org A may read projects less than today \(today: all (\d+) rows; with the design: \d+ of \1 rows\)$/) }));
+    // Nobody signed in may insert notes today (no privilege: each insert fails); the design lets each user insert their own.
+    expect(changes.filter((c) => c.table === "notes" && c.operation === "insert").every((c) => c.direction === "widens" && /^0 of \d+ new rows$/.test(c.today))).toBe(true);
+    expect(changes.length).toBe(report.cells.filter((c) => !c.ok).length);
+    expect(last.answer.matrix).toContain("table projects");
+    // Rolled back: the same policies and functions, and none of verify's sample rows.
+    expect((await catalogNow()).rows).toEqual(before);
+    expect((await db.query("select (select count(*) from notes)::int + (select count(*) from projects)::int as n")).rows).toEqual([{ n: 0 }]);
+
+    // A design whose tables the database lacks is refused in words, before anything runs.
+    const other = await verifying({ source: { kind: "embedded" }, design: validateDesign(template("todos")).ok ? template("todos") : {} }, db);
+    const refused = other.events.at(-1)!;
+    expect(refused).toMatchObject({ step: "done", status: "failed", error: { code: "not-in-database", message: expect.stringContaining("table todos") } });
+  }, 120_000);
 });
 
 describe.skipIf(!adminUrl)("PostgreSQL by URL (DATABASE_URL)", () => {
@@ -175,4 +221,46 @@ describe.skipIf(!adminUrl)("PostgreSQL by URL (DATABASE_URL)", () => {
     expect(error.message).toMatch(/may not use schema "hidden"/);
     expect(error.fix).toMatch(/GRANT USAGE ON SCHEMA/);
   });
+});
+
+describe.skipIf(!adminUrl || new URL(adminUrl).host !== PROXY_ALLOWED_ADDRESS)("a Neon branch as the source, through the API key (the stand-in's branches are real databases)", () => {
+  const API_KEY = "napi_importStandIn0123456789abcdefghijklmnop";
+  const PASSWORD = "npg_ImportStandInPassw0rd";
+  let standIn: NeonStandIn;
+  let env: SourceEnvironment;
+  let branch: Database;
+  beforeAll(async () => {
+    standIn = await startNeonStandIn({ adminUrl: adminUrl!, apiKey: API_KEY, password: PASSWORD });
+    env = { embedded: () => Promise.reject(new Error("not used")), neon: { baseURL: standIn.baseURL, proxy: (await sharedWsProxy()).url } };
+    const url = new URL(adminUrl!);
+    url.pathname = `/${standIn.databaseOf(standIn.defaultBranchId)}`;
+    branch = await (await import("../db")).openDatabase({ url: url.toString() });
+    await branch.exec(SCHEMA);
+  });
+  afterAll(async () => {
+    await branch?.close();
+    await standIn?.close();
+  });
+
+  it("imports, checks and verifies the branch where it is; the key and the branch's password never come back", async () => {
+    const source = { kind: "neon", apiKey: API_KEY, projectId: standIn.projectId };
+    const imported = await importing({ source }, env);
+    if (!imported.reply.ok) throw new Error(JSON.stringify(imported.reply.error));
+    expect(imported.reply.location).toBe(`neondb on Neon branch main (${standIn.projectId})`);
+    expect(imported.reply.tables.map((t) => t.name)).toEqual(["notes", "projects"]);
+    const checked = await linting({ source: { ...source, branchId: standIn.defaultBranchId, databaseName: "neondb", roleName: "postgres" } }, env);
+    if (!checked.reply.ok) throw new Error(JSON.stringify(checked.reply.error));
+    expect(checked.reply.findings.map((f) => f.rule)).toContain("rls_disabled_in_exposed");
+    const verified = await verifying({ source, design: imported.reply.design }, env);
+    expect(verified.events.at(-1)).toMatchObject({ step: "done", status: "done", answer: { ok: true, report: { tables: ["notes", "projects"] } } });
+    expect((await branch.query("select count(*)::int as n from notes")).rows).toEqual([{ n: 0 }]);
+    // A wrong key: the field, Neon's refusal and what to do.
+    const refused = await importing({ source: { ...source, apiKey: "napi_wrongKey0123456789abcdefghijklmnop" } }, env);
+    expect(expectFailure(refused.reply)).toMatchObject({ field: "source.neon", code: "neon-api", fix: expect.stringMatching(/refused the API key/) });
+    for (const text of [imported.text, checked.text, verified.text, refused.text]) {
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain(PASSWORD);
+    }
+    expect(standIn.branches()).toHaveLength(1);
+  }, 120_000);
 });

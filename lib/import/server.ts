@@ -3,18 +3,21 @@ import { openDatabase, type Database } from "../db";
 import { PROVIDERS, TARGETS, validateDesign, type Design, type Provider, type Target } from "../design";
 import { describeFailure } from "../apply/errors";
 import { errorResponse, jsonResponse, readRequest } from "../apply/http";
+import type { Redactor } from "../apply/redact";
 import { destinationSchema } from "../apply/request";
 import { serverEnvironment } from "../apply/server";
 import type { ApplyEnvironment } from "../apply/workflow";
+import { connectionForBranch, neonApi } from "../neon";
 import { CatalogError, readCatalog } from "./catalog";
 import { DumpError, loadSqlDump, openDumpDatabase } from "./dump";
 import { proposeDesign, type ImportWarning } from "./propose";
 
 /**
- * POST /api/import (and the source half of POST /api/lint): where the tables come from, as the
- * Apply panel names a database (the embedded one, a PostgreSQL URL), plus a SQL script loaded
- * into a throwaway PGlite. Framework-free like lib/apply/server.ts; never logs; every answer
- * passes through the request's redactor, so a connection string's password is never echoed.
+ * POST /api/import (and the source half of POST /api/lint and POST /api/import/verify): where the
+ * tables come from, as the Apply panel names a database (the embedded one, a PostgreSQL URL, an
+ * existing Neon branch through an API key), plus a SQL script loaded into a throwaway PGlite.
+ * Framework-free like lib/apply/server.ts; never logs; every answer passes through the request's
+ * redactor, so a connection string's password or an API key is never echoed.
  */
 
 /** A dump is larger than a design: up to 5 MB of SQL. */
@@ -22,9 +25,33 @@ export const MAX_SQL_BYTES = 5_000_000;
 
 const [embeddedSource, postgresSource] = destinationSchema.options;
 
+/** Neon's IDs, as the Apply panel's requests check them. */
+const NEON_ID = /^[a-z0-9-]{1,60}$/;
+const pgName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^\P{Cc}+$/u, "a database or role name, without control characters");
+
+/**
+ * An existing Neon branch, read where it is (never copied, never changed): the key lists it and
+ * fetches its connection string on the server, which keeps neither.
+ */
+const neonSource = z.strictObject({
+  kind: z.literal("neon"),
+  apiKey: z.string().min(1, "the Neon API key is required").max(1024),
+  projectId: z.string().regex(NEON_ID, "a Neon project ID, e.g. soft-dew-12345678"),
+  /** The project's default branch when absent. */
+  branchId: z.string().regex(NEON_ID, "a Neon branch ID, e.g. br-small-term-683261").optional(),
+  /** `neondb` (or the branch's first database) and its owner when absent. */
+  databaseName: pgName.optional(),
+  roleName: pgName.optional(),
+});
+
 export const sourceSchema = z.discriminatedUnion("kind", [
   embeddedSource,
   postgresSource,
+  neonSource,
   z.strictObject({
     kind: z.literal("sql"),
     /** A `pg_dump --schema-only` file, or migrations' .sql files one after the other. */
@@ -52,7 +79,7 @@ export const importRequestSchema = z.strictObject({
 export type ImportRequestBody = z.infer<typeof importRequestSchema>;
 
 /** Which request field a failure is about, so the form can point at it. */
-export type SourceField = "source.url" | "source.text" | "schema";
+export type SourceField = "source.url" | "source.text" | "source.neon" | "schema";
 
 /** A refusal the user can act on: which field, what went wrong, what to do. */
 export interface SourceFailure {
@@ -100,27 +127,50 @@ export class SourceError extends Error {
   }
 }
 
+/** What a source needs of the server: the embedded database, and where Neon's API and proxy are. */
+export type SourceEnvironment = Pick<ApplyEnvironment, "embedded" | "neon">;
+
+/** Connects to a URL and asks something (connecting may be lazy), so an unreachable server fails here, as a connection failure of `field`. */
+async function connect(url: string, field: SourceField, driver?: "neon-serverless", proxy?: string): Promise<Database> {
+  let db: Database | undefined;
+  try {
+    db = await openDatabase({ url, ...(driver ? { driver } : {}), ...(proxy ? { neon: { proxy } } : {}) });
+    await db.query("select 1");
+    return db;
+  } catch (error) {
+    await db?.close().catch(() => {});
+    const failure = describeFailure("connect", error);
+    throw new SourceError({ field, code: failure.sqlstate ?? failure.code ?? "connection", message: `could not connect: ${failure.message}`, ...(failure.fix ? { fix: failure.fix } : {}), ...(failure.sqlstate ? { sqlstate: failure.sqlstate } : {}) });
+  }
+}
+
 /**
- * Opens the source: the embedded database is leased (other runs wait), a URL is connected, a SQL
- * script is loaded into a throwaway in-memory PGlite (it never touches a real database). A
- * failure is a SourceError naming the field and the cause.
+ * Opens the source: the embedded database is leased (other runs wait), a URL is connected, a Neon
+ * branch's connection string is fetched with the key and connected (the string is added to
+ * `redactor`: it holds the role's password), a SQL script is loaded into a throwaway in-memory
+ * PGlite (it never touches a real database). A failure is a SourceError naming the field and the cause.
  */
-export async function openSource(source: ImportSource, env: Pick<ApplyEnvironment, "embedded">): Promise<OpenedSource> {
+export async function openSource(source: ImportSource, env: SourceEnvironment, redactor?: Redactor): Promise<OpenedSource> {
   if (source.kind === "embedded") {
     const lease = await env.embedded();
     return { db: lease.db, location: lease.db.location, release: () => lease.release() };
   }
   if (source.kind === "postgres") {
-    let db: Database;
-    try {
-      db = await openDatabase({ url: source.url });
-      // Connecting may be lazy: ask something, so an unreachable server fails here, as a connection failure.
-      await db.query("select 1");
-    } catch (error) {
-      const failure = describeFailure("connect", error);
-      throw new SourceError({ field: "source.url", code: failure.sqlstate ?? failure.code ?? "connection", message: `could not connect: ${failure.message}`, ...(failure.fix ? { fix: failure.fix } : {}), ...(failure.sqlstate ? { sqlstate: failure.sqlstate } : {}) });
-    }
+    const db = await connect(source.url, "source.url");
     return { db, location: db.location, release: () => db.close().catch(() => {}) };
+  }
+  if (source.kind === "neon") {
+    const api = neonApi({ apiKey: source.apiKey, baseURL: env.neon?.baseURL });
+    let branch;
+    try {
+      branch = await connectionForBranch(api, { projectId: source.projectId, branchId: source.branchId, databaseName: source.databaseName, roleName: source.roleName });
+    } catch (error) {
+      const failure = describeFailure("connection-string", error);
+      throw new SourceError({ field: "source.neon", code: failure.code ?? "neon-api", message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) });
+    }
+    redactor?.add(branch.connectionUri);
+    const db = await connect(branch.connectionUri, "source.neon", "neon-serverless", env.neon?.proxy);
+    return { db, location: `${branch.databaseName} on Neon branch ${branch.branchName} (${branch.projectId})`, release: () => db.close().catch(() => {}) };
   }
   const db = await openDumpDatabase();
   const name = source.fileName?.trim() || "the SQL";
@@ -140,7 +190,7 @@ export function readFailure(error: unknown, source: ImportSource): SourceError {
   if (error instanceof CatalogError) return new SourceError({ field: "schema", code: "schema", message: error.message, fix: error.fix });
   const failure = describeFailure("plan", error);
   return new SourceError({
-    field: source.kind === "sql" ? "source.text" : "source.url",
+    field: source.kind === "sql" ? "source.text" : source.kind === "neon" ? "source.neon" : "source.url",
     code: failure.sqlstate ?? failure.code ?? "read",
     message: `could not read the catalogs: ${failure.message}`,
     ...(failure.fix ? { fix: failure.fix } : {}),
@@ -153,11 +203,11 @@ export function readFailure(error: unknown, source: ImportSource): SourceError {
  * SourceError is 200 with `ok: false` (the request was fine, the database was not), as the plan
  * answers; everything passes through the request's redactor.
  */
-export async function handleSourceRequest<S extends z.ZodType>(request: Request, schema: S, answer: (body: z.infer<S>) => Promise<object>): Promise<Response> {
+export async function handleSourceRequest<S extends z.ZodType>(request: Request, schema: S, answer: (body: z.infer<S>, redactor: Redactor) => Promise<object>): Promise<Response> {
   const parsed = await readRequest(request, schema, MAX_SQL_BYTES + 100_000);
   if (!parsed.ok) return parsed.response;
   try {
-    return jsonResponse(200, await answer(parsed.body), parsed.redactor);
+    return jsonResponse(200, await answer(parsed.body, parsed.redactor), parsed.redactor);
   } catch (error) {
     if (error instanceof SourceError) return jsonResponse(200, { ok: false, error: error.failure }, parsed.redactor);
     return errorResponse(500, "internal", parsed.redactor.redact(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));
@@ -172,9 +222,9 @@ function firewallInWords(design: Design["tables"][number]): string {
 }
 
 /** Reads the source's tables into a proposed design; nothing is written anywhere. */
-export async function importFrom(body: ImportRequestBody, env: Pick<ApplyEnvironment, "embedded">): Promise<ImportAnswer> {
+export async function importFrom(body: ImportRequestBody, env: SourceEnvironment, redactor?: Redactor): Promise<ImportAnswer> {
   const schema = body.schema ?? "public";
-  const opened = await openSource(body.source, env);
+  const opened = await openSource(body.source, env, redactor);
   try {
     let result;
     try {
@@ -216,6 +266,6 @@ export async function importFrom(body: ImportRequestBody, env: Pick<ApplyEnviron
 }
 
 /** POST /api/import `{ source, schema?, target?, provider?, name? }`: `{ ok: true, design, tables, warnings, ... }` or `{ ok: false, error: { field, message, fix } }`. */
-export function handleImportRequest(request: Request, env: Pick<ApplyEnvironment, "embedded"> = serverEnvironment()): Promise<Response> {
-  return handleSourceRequest(request, importRequestSchema, (body) => importFrom(body, env));
+export function handleImportRequest(request: Request, env: SourceEnvironment = serverEnvironment()): Promise<Response> {
+  return handleSourceRequest(request, importRequestSchema, (body, redactor) => importFrom(body, env, redactor));
 }

@@ -11,6 +11,12 @@ export interface Finding {
   readonly object: string;
   readonly message: string;
   readonly fix: string;
+  /** The table the finding is about (in the linted schema, unqualified), for the designer's one-click fixes. */
+  readonly table?: string;
+  /** Column findings: the columns (a foreign key's, or the one a policy compares). */
+  readonly columns?: readonly string[];
+  /** Table and column findings: a column of the table that its policies compare with the signed-in user's id, if any (its owner column). */
+  readonly ownerColumn?: string;
 }
 
 export const RULES = {
@@ -45,7 +51,9 @@ const policyName = (schema: string, t: CatalogTable, p: CatalogPolicy) => `polic
 export async function lintDatabase(db: Session, schema = "public"): Promise<{ catalog: Catalog; findings: Finding[] }> {
   const catalog = await readCatalog(db, schema);
   const findings: Finding[] = [];
-  const add = (rule: RuleId, level: Finding["level"], object: string, message: string, fix: string) => findings.push({ rule, level, object, message, fix });
+  let about: Pick<Finding, "table" | "columns" | "ownerColumn"> = {};
+  const add = (rule: RuleId, level: Finding["level"], object: string, message: string, fix: string, columns?: readonly string[]) =>
+    findings.push({ rule, level, object, message, fix, ...about, ...(columns ? { columns } : {}) });
   const roles = await db.query<{ rolname: string; rolbypassrls: boolean; rolsuper: boolean }>(
     `select rolname, rolbypassrls, rolsuper from pg_catalog.pg_roles where rolname = any($1::pg_catalog.text[]) or rolname = current_user`,
     [API_ROLES],
@@ -55,6 +63,8 @@ export async function lintDatabase(db: Session, schema = "public"): Promise<{ ca
 
   for (const t of catalog.tables) {
     const name = tableName(schema, t);
+    const owner = t.columns.find((c) => t.policies.some((p) => [p.using, p.withCheck].some((x) => x !== null && comparesWithUser(x, c.name))))?.name;
+    about = { table: t.name, ...(owner ? { ownerColumn: owner } : {}) };
     const reachable = t.grants.filter((g) => g.grantee === "PUBLIC" || apiRoles.includes(g.grantee)).map((g) => g.grantee);
     if (!t.rlsEnabled && reachable.length > 0) {
       add("rls_disabled_in_exposed", "error", name, `${reachable.join(", ")} may use ${name}, and without row-level security every row is theirs to read and change.`, `ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY; then add policies (or import the database and design them).`);
@@ -100,14 +110,15 @@ export async function lintDatabase(db: Session, schema = "public"): Promise<{ ca
       for (const column of t.columns) {
         if (!texts.some((x) => comparesColumn(x, column.name))) continue;
         if (indexed(t, [column.name])) continue;
-        add("unindexed_policy_column", "warning", `${tableName(schema, t)}.${ident(column.name)}`, `${p.name} compares ${column.name} on every row; without an index each request scans the table.`, `CREATE INDEX ON ${name} (${quoteIdent(column.name)});`);
+        add("unindexed_policy_column", "warning", `${tableName(schema, t)}.${ident(column.name)}`, `${p.name} compares ${column.name} on every row; without an index each request scans the table.`, `CREATE INDEX ON ${name} (${quoteIdent(column.name)});`, [column.name]);
       }
     }
     for (const fk of t.foreignKeys) {
       if (indexed(t, fk.columns)) continue;
-      add("unindexed_foreign_key", "note", `${name} foreign key ${ident(fk.name)}`, `(${fk.columns.join(", ")}) has no index: deletes in ${fk.refTable} and policies that join on it scan ${t.name}.`, `CREATE INDEX ON ${name} (${fk.columns.map(quoteIdent).join(", ")});`);
+      add("unindexed_foreign_key", "note", `${name} foreign key ${ident(fk.name)}`, `(${fk.columns.join(", ")}) has no index: deletes in ${fk.refTable} and policies that join on it scan ${t.name}.`, `CREATE INDEX ON ${name} (${fk.columns.map(quoteIdent).join(", ")});`, fk.columns);
     }
   }
+  about = {};
 
   for (const r of roles.rows.filter((r) => API_ROLES.includes(r.rolname) && (r.rolbypassrls || r.rolsuper))) {
     add("app_role_bypasses_rls", "error", `role ${ident(r.rolname)}`, `${r.rolname} is ${r.rolsuper ? "a superuser" : "BYPASSRLS"}: every policy is ignored for its requests.`, `ALTER ROLE ${quoteIdent(r.rolname)} ${r.rolsuper ? "NOSUPERUSER" : "NOBYPASSRLS"};`);
@@ -199,6 +210,15 @@ export function perRowCall(expr: string): boolean {
 function comparesColumn(expr: string, column: string): boolean {
   const ident = `(?:\\w+\\.)?(?:"${column.replaceAll('"', '""').replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"|${/^[a-z_][a-z0-9_]*$/.test(column) ? column : "\\u0000"})`;
   return new RegExp(`(^|[\\s(])${ident}\\s*(=|=\\s*ANY)|=\\s*${ident}([\\s)]|$)`).test(expr);
+}
+
+/** The signed-in user's id, as policies read it: Supabase's auth.uid(), pg_session_jwt's auth.user_id(), or the claims' `sub`. */
+const USER_ID = String.raw`(?:auth\.(?:uid|user_id)\(\)|->>\s*'sub')`;
+
+/** Whether a policy text compares the column with the signed-in user's id (`user_id = (select auth.uid())`, either way round). */
+export function comparesWithUser(expr: string, column: string): boolean {
+  const name = `(?:\\w+\\.)?(?:"${column.replaceAll('"', '""').replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"${/^[a-z_][a-z0-9_]*$/.test(column) ? `|${column}` : ""})(?![\\w"])`;
+  return new RegExp(`(^|[\\s(])${name}\\s*=\\s*[^=]{0,160}?${USER_ID}`).test(expr) || new RegExp(`${USER_ID}[^=]{0,80}=\\s*${name}`).test(expr);
 }
 
 function indexed(t: CatalogTable, columns: readonly string[]): boolean {

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { serverEnvironment } from "../apply/server";
-import type { ApplyEnvironment } from "../apply/workflow";
-import { handleSourceRequest, openSource, readFailure, schemaName, sourceSchema } from "../import/server";
+import type { Redactor } from "../apply/redact";
+import { handleSourceRequest, openSource, readFailure, schemaName, sourceSchema, type SourceEnvironment } from "../import/server";
+import type { Table } from "../design";
+import { proposeDesign } from "../import/propose";
 import { lintDatabase, RULES, type Finding } from "./checks";
 import { formatSarif } from "./format";
 
@@ -24,18 +26,26 @@ export interface LintAnswer {
   readonly findings: readonly (Finding & { readonly title: string })[];
   /** The same findings as SARIF 2.1.0, for the download. */
   readonly sarif: object;
+  /**
+   * Each table of the schema as an import would propose it (existing, firewall guessed): what the
+   * designer's "Add to the design" fix adds for a finding on a table the open design lacks.
+   */
+  readonly proposed: readonly Table[];
 }
 
 /** The SARIF tool version; the command line's `lint --format sarif` writes the same. */
 const SARIF_VERSION = "1";
 
-export async function lintSource(body: LintRequestBody, env: Pick<ApplyEnvironment, "embedded">): Promise<LintAnswer> {
+export async function lintSource(body: LintRequestBody, env: SourceEnvironment, redactor?: Redactor): Promise<LintAnswer> {
   const schema = body.schema ?? "public";
-  const opened = await openSource(body.source, env);
+  const opened = await openSource(body.source, env, redactor);
   try {
     let findings: Finding[];
+    let proposed: readonly Table[];
     try {
-      findings = (await lintDatabase(opened.db, schema)).findings;
+      const linted = await lintDatabase(opened.db, schema);
+      findings = linted.findings;
+      proposed = proposeDesign(linted.catalog).design.tables;
     } catch (error) {
       throw readFailure(error, body.source);
     }
@@ -45,6 +55,7 @@ export async function lintSource(body: LintRequestBody, env: Pick<ApplyEnvironme
       schema,
       findings: findings.map((f) => ({ ...f, title: RULES[f.rule] })),
       sarif: formatSarif(findings, opened.location, SARIF_VERSION),
+      proposed,
     };
   } finally {
     await opened.release();
@@ -52,6 +63,6 @@ export async function lintSource(body: LintRequestBody, env: Pick<ApplyEnvironme
 }
 
 /** POST /api/lint `{ source, schema? }`: `{ ok: true, findings, sarif }` or `{ ok: false, error: { field, message, fix } }`. */
-export function handleLintRequest(request: Request, env: Pick<ApplyEnvironment, "embedded"> = serverEnvironment()): Promise<Response> {
-  return handleSourceRequest(request, lintRequestSchema, (body) => lintSource(body, env));
+export function handleLintRequest(request: Request, env: SourceEnvironment = serverEnvironment()): Promise<Response> {
+  return handleSourceRequest(request, lintRequestSchema, (body, redactor) => lintSource(body, env, redactor));
 }

@@ -89,7 +89,7 @@ function Findings({ answer }: { answer: LintAnswer }) {
       <Section key={level} title={`${title} (${findings.length})`}>
         <ul className="space-y-2.5" aria-label={title}>
           {findings.map((f, i) => {
-            const fix = designFixFor(f, design, answer.schema);
+            const fix = designFixFor(f, design, { schema: answer.schema, proposed: answer.proposed });
             return (
               <li key={`${f.rule}:${f.object}:${i}`} className="text-[12.5px] leading-snug" aria-label={`${f.title}: ${f.object}`}>
                 <p className="font-medium">

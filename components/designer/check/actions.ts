@@ -32,7 +32,9 @@ export function downloadSarif(): void {
   saveFile("rls-lint.sarif", `${JSON.stringify(checked.value.sarif, null, 2)}\n`, "application/sarif+json");
 }
 
-/** A finding's one-click fix, through the designer's command (an undo step like any edit). */
+/** A finding's one-click fix, through the designer's command (one undo step like any edit). */
 export function applyFix(fix: Extract<DesignFix, { kind: "command" }>): void {
-  if (run(fix.command, fix.args)) notify(`${fix.label}: done (undo with Ctrl+Z)`);
+  const done =
+    fix.command === "setForceRowLevelSecurity" ? run(fix.command, fix.args) : fix.command === "setParentFirewall" ? run(fix.command, fix.args) : run(fix.command, fix.args);
+  if (done) notify(`${fix.label}: done (undo with Ctrl+Z)`);
 }

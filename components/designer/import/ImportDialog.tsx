@@ -7,11 +7,13 @@ import { Icon } from "../ui/icons";
 import * as act from "./actions";
 import { useAdopt } from "./hooks";
 import { ProblemCard, SourceFields } from "./SourceFields";
+import { VerifyCurrent } from "./VerifyCurrent";
 
 /**
  * "Import from database or SQL": read an existing database's tables (or a dump's) through the
- * app's server, show what was read, the firewall proposed per table, every guess to review and
- * the policies kept verbatim, then open it as the design (one undo step).
+ * app's server, show what was read, the firewall proposed per table, what the policies allow
+ * today (verified on the source, rolled back) and what the design would change, every guess to
+ * review and the policies kept verbatim, then open it as the design (one undo step).
  */
 export function ImportDialog() {
   const open = useAdopt((s) => s.dialog === "import");
@@ -90,6 +92,7 @@ function ImportResult({ answer }: { answer: ImportAnswer }) {
           </tbody>
         </table>
       </Section>
+      <VerifyCurrent answer={answer} />
       <Section title={`Guesses to review (${guesses.length})`} description="Each is a warning: the firewall and access were guessed from column names and foreign keys.">
         <ul className="space-y-1 text-[12.5px] leading-snug" aria-label="Warnings to review">
           {guesses.map((w, i) => (

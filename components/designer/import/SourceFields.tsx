@@ -1,9 +1,10 @@
 "use client";
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { SECRET_HINT, SecretInput } from "../apply/Destination";
 import { useApply } from "../apply/hooks";
 import * as apply from "../apply/actions";
-import { Button, Checkbox, FieldRow, Section, TextInput, fieldClass } from "../ui/controls";
+import type { Load } from "../apply/store";
+import { Button, Checkbox, FieldRow, Section, Select, TextInput, fieldClass } from "../ui/controls";
 import { ChoiceCards } from "../ui/ChoiceCards";
 import { Icon } from "../ui/icons";
 import * as act from "./actions";
@@ -11,13 +12,15 @@ import { useAdopt } from "./hooks";
 import type { Problem, SourceKind } from "./store";
 
 /**
- * Where the tables come from, for both dialogs: the embedded database or a PostgreSQL URL (as the
- * Apply panel names them, the same connection string), or a SQL script read in a throwaway PGlite.
+ * Where the tables come from, for both dialogs: the embedded database, a PostgreSQL URL or a Neon
+ * branch (as the Apply panel names them: the same connection string, the same Neon key and
+ * project), or a SQL script read in a throwaway PGlite.
  */
 
 const KINDS: { kind: SourceKind; label: string; hint: string }[] = [
   { kind: "sql", label: "SQL file or migrations", hint: "A pg_dump --schema-only file, or drizzle/Supabase migrations, read in a throwaway PGlite." },
   { kind: "postgres", label: "PostgreSQL URL", hint: "Any PostgreSQL server, a Neon connection string included. Only the catalogs are read." },
+  { kind: "neon", label: "Neon branch", hint: "A branch of one of your Neon projects, through an API key; the server fetches its connection string." },
   { kind: "embedded", label: "Embedded database", hint: "The app's own PGlite, where Apply puts designs." },
 ];
 
@@ -33,6 +36,7 @@ export function SourceFields({ busy, problem, onSubmit }: { busy: boolean; probl
         <div className="mt-3">
           {kind === "sql" && <SqlFields invalid={invalid("source.text")} />}
           {kind === "postgres" && <UrlFields invalid={invalid("source.url")} onSubmit={onSubmit} />}
+          {kind === "neon" && <NeonFields invalid={invalid("source.neon")} />}
           {kind === "embedded" && (
             <p className="flex gap-1.5 text-[12px] text-muted">
               <Icon name="info" className="mt-px size-3.5 shrink-0" />
@@ -98,7 +102,110 @@ function UrlFields({ invalid, onSubmit }: { invalid: boolean; onSubmit: () => vo
   );
 }
 
-const FIELD_NAMES: Record<NonNullable<Problem["field"]>, string> = { "source.url": "Connection string", "source.text": "SQL", schema: "Schema" };
+/**
+ * A Neon branch: the API key and project are the Apply panel's own (typed once; kept on this
+ * device only if "remember" is ticked there or here); the branch, its database and the role are
+ * this form's, so reading a branch never changes where Apply goes.
+ */
+function NeonFields({ invalid }: { invalid: boolean }) {
+  const apiKey = useApply((s) => s.apiKey);
+  const remember = useApply((s) => s.rememberKey);
+  const projects = useApply((s) => s.projects);
+  const projectId = useApply((s) => s.projectId);
+  const branches = useApply((s) => s.branches);
+  const branchId = act.neonBranchOf(useAdopt((s) => s.neonBranchId), branches);
+  const loadedFor = useAdopt((s) => s.neonDatabasesFor);
+  const key = `${projectId} ${branchId}`;
+  const databases = useAdopt((s) => (s.neonDatabasesFor === key ? s.neonDatabases : IDLE));
+  const database = useAdopt((s) => s.neonDatabase);
+  const role = useAdopt((s) => s.neonRole);
+  // The branch's databases and roles, once there is a branch to list them for (and again for another branch).
+  useEffect(() => {
+    if (branchId && loadedFor !== key) void act.loadNeonDatabases();
+  }, [branchId, key, loadedFor]);
+  const listed = databases.state === "loaded" ? databases.value : null;
+  return (
+    <>
+      <FieldRow label="Neon API key" htmlFor="adopt-neon-key" hint="Neon Console: Account settings, API keys. The same key as the Apply panel's; held in this page's memory only, unless you tick Remember.">
+        <div className="flex gap-1.5">
+          <SecretInput id="adopt-neon-key" label="Neon API key" value={apiKey} onValue={apply.setApiKey} placeholder="napi_…" aria-invalid={invalid || undefined} onKeyDown={(e) => e.key === "Enter" && void apply.loadProjects()} />
+          <Button onClick={() => void apply.loadProjects()} disabled={apiKey.trim() === "" || projects.state === "loading"}>
+            {projects.state === "loaded" ? "Reload projects" : "Load projects"}
+          </Button>
+        </div>
+        <Checkbox label="Remember on this device" visibleLabel="Remember on this device" checked={remember} onValue={apply.setRememberKey} className="mt-1.5 text-[12px] text-muted" title="Keep the API key in this browser's storage until you untick this" />
+      </FieldRow>
+      <FieldRow label="Project" htmlFor="adopt-neon-project">
+        <Select id="adopt-neon-project" label="Neon project" value={projectId} onValue={(id) => void apply.chooseProject(id)} disabled={projects.state !== "loaded"}>
+          <option value="">{placeholderFor(projects, "Load the key's projects first", "Pick a project")}</option>
+          {projects.state === "loaded" &&
+            projects.value.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name} ({p.id}
+                {p.orgName ? `, ${p.orgName}` : ""})
+              </option>
+            ))}
+        </Select>
+        <LoadProblem load={projects} />
+      </FieldRow>
+      <FieldRow label="Branch" htmlFor="adopt-neon-branch" hint="Read where it is: nothing is copied or changed on it.">
+        <Select id="adopt-neon-branch" label="Branch to read" value={branchId} onValue={act.setNeonBranch} disabled={branches.state !== "loaded"}>
+          {branches.state !== "loaded" && <option value="">{placeholderFor(branches, "Pick a project first", "")}</option>}
+          {branches.state === "loaded" &&
+            branches.value.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name}
+                {b.isDefault ? " (default)" : ""}
+              </option>
+            ))}
+        </Select>
+        <LoadProblem load={branches} />
+      </FieldRow>
+      <FieldRow label="Database and role" htmlFor="adopt-neon-database">
+        <div className="flex gap-1.5">
+          <Select id="adopt-neon-database" label="Database" value={database} onValue={act.setNeonDatabase} disabled={!listed} className="min-w-0 flex-1">
+            {!listed && <option value="">{databases.state === "loading" ? "Loading…" : "neondb (or the first)"}</option>}
+            {listed?.databases.map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.name}
+              </option>
+            ))}
+          </Select>
+          <Select id="adopt-neon-role" label="Role" value={role} onValue={act.setNeonRole} disabled={!listed} className="min-w-0 flex-1">
+            {!listed && <option value="">{databases.state === "loading" ? "Loading…" : "its owner"}</option>}
+            {listed?.roles.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <LoadProblem load={databases} />
+      </FieldRow>
+    </>
+  );
+}
+
+const IDLE: Load<never> = { state: "idle" };
+
+function placeholderFor(load: Load<unknown>, idle: string, loaded: string): string {
+  return load.state === "loading" ? "Loading…" : load.state === "loaded" ? loaded : load.state === "failed" ? "Could not load" : idle;
+}
+
+function LoadProblem({ load }: { load: Load<unknown> }) {
+  if (load.state !== "failed") return null;
+  return (
+    <div role="alert" className="mt-1 text-[12px] leading-snug">
+      <p className="flex gap-1 text-danger">
+        <Icon name="alert" className="mt-px size-3.5 shrink-0" />
+        <span>{load.message}</span>
+      </p>
+      {load.fix && <p className="mt-0.5 ml-4.5 text-muted">{load.fix}</p>}
+    </div>
+  );
+}
+
+const FIELD_NAMES: Record<NonNullable<Problem["field"]>, string> = { "source.url": "Connection string", "source.text": "SQL", "source.neon": "Neon branch", schema: "Schema" };
 
 /** A failure in words: which field, the cause, what to do. Nothing was changed. */
 export function ProblemCard({ problem }: { problem: Problem }) {

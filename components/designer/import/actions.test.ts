@@ -4,7 +4,7 @@ import type { ImportAnswer } from "@/lib/import/client";
 import { resetApplyStore } from "../apply/store";
 import { designerStore } from "../state/store";
 import { run } from "../state/commands";
-import { openImported, schemaOf, setKind, setSql, sourceOf } from "./actions";
+import { openDesignDiffers, openImported, schemaOf, setKind, setSql, sourceOf } from "./actions";
 import { adoptStore, initialAdoptState } from "./store";
 
 /** The import dialog's own logic, without a browser: what it sends, what it refuses by field, and that opening is one undo step. */
@@ -36,11 +36,16 @@ describe("import dialog actions", () => {
   });
 
   it("opens the imported design as one undo step, and closes the dialog", () => {
-    const imported = { ...template("saas"), name: "public" };
+    const imported = { ...template("saas"), name: "public", tables: template("saas").tables.map((t) => ({ ...t, existing: true })) };
     adoptStore.setState({ dialog: "import" });
     openImported({ ok: true, location: "schema.sql", design: imported, tables: [], skipped: [], warnings: [], existingPolicies: [] } as unknown as ImportAnswer);
     expect(designerStore.getState().design).toEqual(imported);
     expect(adoptStore.getState().dialog).toBeNull();
+    // Opened, it is the design read: "verify current policies" offers no other until it is edited.
+    expect(openDesignDiffers(designerStore.getState().design, imported)).toBe(false);
+    run("setForceRowLevelSecurity", { force: true });
+    expect(openDesignDiffers(designerStore.getState().design, imported)).toBe(true);
+    run("undo");
     run("undo");
     expect(designerStore.getState().design.name).toBe("todos");
   });

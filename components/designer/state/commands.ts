@@ -174,6 +174,8 @@ export const commands = {
   adoptProviderTenancy: define({ label: "Use the provider's claims", history: "record", perform: (s) => ({ design: project.adoptProviderTenancy(s.design) }) }),
   setJwksUrl: define<{ url: string }>({ label: "JWKS URL", history: "record", mergeKey: () => "jwks", perform: (s, a) => ({ design: project.setJwksUrl(s.design, a.url) }) }),
   setForceRowLevelSecurity: define<{ force: boolean }>({ label: "Force row-level security", history: "record", perform: (s, a) => ({ design: project.setForceRowLevelSecurity(s.design, a.force) }) }),
+  /** A fix computed elsewhere from the design (a Check finding's, lib/lint/design-fixes.ts), validated there: one undo step. */
+  applyDesignFix: define<{ label: string; design: Design }>({ label: "Apply a fix to the design", history: "record", perform: (_, a) => ({ design: a.design }) }),
   setNeonTokenVia: define<{ via: project.NeonTokenVia }>({ label: "How the token reaches Neon", history: "record", perform: (s, a) => ({ design: project.setNeonTokenVia(s.design, a.via) }) }),
   setPostgresRole: define<{ key: "signedInRole" | "anonymousRole"; name: string }>({
     label: "Database role",
