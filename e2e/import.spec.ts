@@ -1,3 +1,4 @@
+import pg from "pg";
 import type { Page } from "@playwright/test";
 import { expectAccessible } from "./fixtures/axe";
 import { currentDesign, emptyEmbedded, expect, openDesigner, startFrom, test } from "./fixtures/test";
@@ -6,9 +7,12 @@ import { currentDesign, emptyEmbedded, expect, openDesigner, startFrom, test } f
  * Adopting an existing database in the designer (issue 10): "Import from database or SQL" with
  * pasted SQL (read in the server's throwaway PGlite), its guesses, its own policies verified
  * there, opening it as one undo step;
- * "Check database" on the embedded database, a finding and its one-click design fix. The
- * fixture's guard fails the test if any request leaves localhost.
+ * "Check database" on the embedded database, a finding and its one-click design fix; a
+ * PostgreSQL database adopted and applied to, its hand-written policy kept until the user
+ * confirms dropping it. The fixture's guard fails the test if any request leaves localhost.
  */
+
+const adminUrl = process.env.DATABASE_URL;
 
 const SCHEMA = `
 CREATE SCHEMA IF NOT EXISTS auth;
@@ -137,4 +141,86 @@ test("imports pasted SQL with its guesses, opens it as one undo step; checks the
   await page.reload();
   await expect(page.getByRole("button", { name: "Add table", includeHidden: true })).toBeAttached();
   await expect.poll(async () => (await currentDesign(page)).tables.map((t) => t.name)).toEqual(["notes", "projects"]);
+});
+
+/** A table an application made, with a policy written by hand that no design produces. */
+const ADOPTED = `
+DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN CREATE ROLE authenticated NOLOGIN; END IF; END $$;
+CREATE TABLE notes (id uuid PRIMARY KEY, user_id text NOT NULL, body text);
+GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO authenticated;
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY legacy_read ON notes FOR SELECT TO authenticated USING (true);
+INSERT INTO notes VALUES ('00000000-0000-4000-8000-000000000001', 'ada', 'kept');
+`;
+
+test("adopting a PostgreSQL database: the plan lists the policy the design does not produce; Apply keeps it until the drop is ticked", async ({ page }) => {
+  test.skip(!adminUrl, "DATABASE_URL is not set: no PostgreSQL server to adopt");
+  test.setTimeout(120_000);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+  } catch {
+    test.skip(true, `no PostgreSQL answers at ${adminUrl}`);
+  }
+  const name = `rlsd_e2e_adopt_${process.pid}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl!);
+  url.username ||= "postgres";
+  url.pathname = `/${name}`;
+  const db = new pg.Client({ connectionString: url.toString() });
+  try {
+    await db.connect();
+    await db.query(ADOPTED);
+    const policies = async () => (await db.query<{ policyname: string }>("select policyname from pg_policies where tablename = 'notes' order by 1")).rows.map((r) => r.policyname);
+
+    await openDesigner(page);
+    const dialog = await openFromMenu(page, /^Import from database or SQL/, "Import an existing database");
+    await dialog.getByRole("radio", { name: "PostgreSQL URL" }).check();
+    await dialog.getByRole("textbox", { name: "Connection string" }).fill(url.toString());
+    await dialog.getByRole("button", { name: "Read tables" }).click();
+    await expect(dialog.getByRole("table", { name: "Imported tables" }).getByRole("row", { name: /^notes / })).toBeVisible({ timeout: 30_000 });
+    await dialog.getByRole("button", { name: "Open in the designer" }).click();
+    await expect(dialog).toBeHidden();
+
+    // The same connection string in the Apply panel: the plan lists the hand-written policy, with why it matters, unticked.
+    await page.getByRole("button", { name: "Apply", exact: true }).click();
+    const panel = page.getByRole("dialog", { name: /^Apply .* to a database$/ });
+    await panel.getByRole("radio", { name: "PostgreSQL URL" }).check();
+    await panel.getByRole("button", { name: "Plan" }).click();
+    const plan = panel.getByRole("region", { name: "Plan" });
+    const foreign = plan.getByRole("table", { name: "Policies the design does not produce" });
+    await expect(foreign.getByRole("row", { name: /^notes legacy_read PERMISSIVE SELECT TO authenticated USING \(true\) Permissive: widens what the design allows; verify reports the rows it lets through\. kept$/ })).toBeVisible({
+      timeout: 30_000,
+    });
+    const drop = plan.getByRole("checkbox", { name: "Drop this policy the design does not produce" });
+    await expect(drop).not.toBeChecked();
+    await expect(panel.locator("#apply-reason")).toContainText("It keeps the policy the design does not produce");
+    await expectAccessible(page, "plan with a policy the design does not produce");
+
+    // Unticked: the design is applied, the policy kept.
+    const applyNow = panel.getByRole("button", { name: "Apply now" });
+    const progress = panel.getByRole("region", { name: "Apply progress" });
+    await applyNow.click();
+    await expect(progress).toHaveText(/applied \d+ migrations to .*; verified$/, { timeout: 60_000 });
+    expect(await policies()).toContain("legacy_read");
+
+    // Ticked, by keyboard: the next apply drops exactly it, and says so.
+    await expect(plan).toContainText("Nothing to apply", { timeout: 30_000 });
+    await expect(foreign.getByRole("row", { name: /^notes legacy_read .* kept$/ })).toBeVisible();
+    await drop.focus();
+    await page.keyboard.press("Space");
+    await expect(drop).toBeChecked();
+    await expect(foreign.getByRole("row", { name: /^notes legacy_read .* to drop$/ })).toBeVisible();
+    await applyNow.click();
+    await expect(progress).toContainText("dropped 1 policy the design does not produce: notes.legacy_read", { timeout: 60_000 });
+    await expect(progress).toHaveText(/nothing to apply to .*; verified$/, { timeout: 60_000 });
+    expect(await policies()).not.toContain("legacy_read");
+    expect((await db.query("select body from notes")).rows).toEqual([{ body: "kept" }]);
+    // Planned again: nothing left to drop, nothing ticked.
+    await expect(foreign).toBeHidden({ timeout: 30_000 });
+  } finally {
+    await db.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+    await admin.end().catch(() => {});
+  }
 });

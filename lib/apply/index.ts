@@ -1,5 +1,5 @@
 export { runApply, redactorFor } from "./workflow";
-export type { ApplyJob, ApplyEnvironment, Lease } from "./workflow";
+export type { ApplyJob, ApplyEnvironment, ForeignPolicyName, Lease } from "./workflow";
 export type { ApplyEvent, ApplyMode, ApplyOutcome, Destination, Rehearsal, StepName, StepStatus } from "./types";
 export type { ApplyFailure } from "./errors";
 export { planFor, planHeadline, formatPlan } from "./plan";

@@ -52,6 +52,16 @@ export const applyRequestSchema = z.strictObject({
   confirmDestructive: z.boolean().optional(),
   /** POST /api/apply to a connected Neon branch: omit to rehearse on a child branch; give the rehearsal's fingerprint to apply the same migrations to the branch. */
   rehearsal: z.string().regex(/^[0-9a-f]{64}$/, "the fingerprint of a rehearsal").optional(),
+  /**
+   * POST /api/apply: the policies the plan listed in `foreignPolicies` (table and name) that the
+   * user confirmed dropping. Dropped only when the apply finds exactly these; otherwise refused,
+   * nothing changed. Omit to keep them all.
+   */
+  dropForeignPolicies: z
+    .array(z.strictObject({ table: z.string().min(1).max(256), name: z.string().min(1).max(256) }))
+    .min(1, "omit dropForeignPolicies to keep the policies the design does not produce")
+    .max(1000)
+    .optional(),
 });
 
 /** POST /api/neon/projects. */

@@ -44,6 +44,7 @@ function compileRequest(body: ApplyRequestBody, redactor: Redactor): Compiled {
       destination: body.destination,
       confirmDestructive: body.confirmDestructive === true,
       ...(body.rehearsal ? { rehearsal: body.rehearsal } : {}),
+      ...(body.dropForeignPolicies ? { dropForeignPolicies: body.dropForeignPolicies.map(({ table, name }) => ({ table, name })) } : {}),
     },
   };
 }

@@ -4,7 +4,7 @@ import { APPLY_LOCK_KEY, applyWithin, openDatabase, readStoredBundle, redactUrl,
 import { validateDesign, type Design, type Model } from "../design";
 import { connectionForBranch, createBranchWithEndpoint, defaultBranchName, deleteBranch, neonApi, type BranchConnection } from "../neon";
 import { accessChanges, formatReport, verifyBundle } from "../verify";
-import { dropForeignPolicySql, foreignPolicies } from "./foreign-policies";
+import { dropForeignPolicySql, foreignPolicies, type ForeignPolicy } from "./foreign-policies";
 import { describeFailure, type ApplyFailure } from "./errors";
 import { planFor, planHeadline, type Plan } from "./plan";
 import { Redactor } from "./redact";
@@ -33,8 +33,19 @@ export interface ApplyJob {
    * (as `apply` recorded it there) gets just the change, compiled against that version.
    */
   readonly design?: Design;
-  /** Spec §5: drop the policies on adopted tables that the design does not produce (they are listed in the plan either way). */
-  readonly dropForeignPolicies?: boolean;
+  /**
+   * Spec §5: drop the policies on adopted tables that the design does not produce (they are
+   * listed in the plan either way). `true` drops whatever this apply finds (the command line,
+   * which plans and applies in one go); a list drops exactly the policies the user confirmed in
+   * an earlier plan, and refuses, changing nothing, when the apply finds others or misses one.
+   */
+  readonly dropForeignPolicies?: boolean | readonly ForeignPolicyName[];
+}
+
+/** A policy as the user confirmed dropping it: its table (in `public`) and its name. */
+export interface ForeignPolicyName {
+  readonly table: string;
+  readonly name: string;
 }
 
 export interface ApplyEnvironment {
@@ -186,7 +197,11 @@ function fingerprintOf(branchId: string, bundle: Bundle, plan: Plan): string {
   const contents = (path: string) => bundle.find((f) => f.path === path)?.contents ?? "";
   const pending = plan.migrations.filter((m) => m.status === "pending").map((m) => [m.file, contents(m.file)]);
   const journal = bundle.filter((f) => f.path.endsWith("/meta/_journal.json")).map((f) => f.contents);
-  return createHash("sha256").update(JSON.stringify({ branchId, pending, journal, record: contents(RECORD_PATH) })).digest("hex");
+  // The policies the apply drops are part of what was rehearsed (left out when none, so earlier fingerprints hold).
+  const dropped = (plan.foreignPolicies ?? []).filter((p) => p.dropped).map((p) => [p.table, p.name]);
+  return createHash("sha256")
+    .update(JSON.stringify({ branchId, pending, journal, record: contents(RECORD_PATH), ...(dropped.length ? { dropped } : {}) }))
+    .digest("hex");
 }
 
 async function openDestination(
@@ -282,6 +297,7 @@ async function applyAndVerify(
   let plan: Plan | undefined;
   let bundle = job.bundle;
   let result: ApplyResult;
+  let dropped: readonly ForeignPolicy[] = [];
   try {
     result = await db.transaction(async (tx) => {
       await tx.query(`select pg_advisory_xact_lock(${APPLY_LOCK_KEY})`);
@@ -291,9 +307,12 @@ async function applyAndVerify(
       bundle = version.bundle;
       plan = withVersion(await planFor(bundle, tx, db.location), version);
       const foreign = await foreignPolicies(job.model, tx);
-      if (foreign.length > 0) plan = { ...plan, foreignPolicies: foreign.map((p) => ({ ...p, dropped: job.dropForeignPolicies === true })) };
+      const differs = confirmedDiffers(job.dropForeignPolicies, foreign);
+      const drop = job.dropForeignPolicies !== undefined && job.dropForeignPolicies !== false && !differs;
+      if (foreign.length > 0) plan = { ...plan, foreignPolicies: foreign.map((p) => ({ ...p, dropped: drop })) };
       onPlan(plan);
       emit({ step: "plan", status: "done", detail: withNote(planHeadline(plan), version.note), plan });
+      if (differs) throw new Refusal(differs);
       if (fingerprint) {
         const found = fingerprintOf(fingerprint.branchId, bundle, plan);
         fingerprint.found(found);
@@ -316,21 +335,29 @@ async function applyAndVerify(
           }
         },
       });
-      if (job.dropForeignPolicies === true) for (const p of foreign) await tx.query(dropForeignPolicySql(p));
+      if (drop) {
+        for (const p of foreign) await tx.query(dropForeignPolicySql(p));
+        dropped = foreign;
+      }
       if (applied.applied.length > 0) await storeBundle(tx, bundle);
       return applied;
     });
   } catch (error) {
+    // The transaction rolled back: the outcome's plan says no policy was dropped.
+    if (plan?.foreignPolicies?.some((p) => p.dropped)) onPlan({ ...plan, foreignPolicies: plan.foreignPolicies.map((p) => ({ ...p, dropped: false })) });
     if (error instanceof Refusal) throw error;
     // The transaction rolled back: say so with the failure.
     const failure = describeFailure(currentStep(), error);
     throw new Refusal({ ...failure, message: `${failure.message}; nothing was changed` });
   }
   for (const notice of result.notices) emit({ step: "stand-in", status: "done", detail: notice });
+  const droppedNote = dropped.length
+    ? `; dropped ${dropped.length} polic${dropped.length === 1 ? "y" : "ies"} the design does not produce: ${dropped.map((p) => `${p.table}.${p.name}`).join(", ")}`
+    : "";
   emit(
     result.applied.length
-      ? { step: "migration", status: "done", detail: `applied ${result.applied.length} migration${result.applied.length === 1 ? "" : "s"}: ${result.applied.join(", ")}` }
-      : { step: "migration", status: "skipped", detail: `nothing to apply: ${result.alreadyApplied.length} migrations were already applied` },
+      ? { step: "migration", status: "done", detail: `applied ${result.applied.length} migration${result.applied.length === 1 ? "" : "s"}: ${result.applied.join(", ")}${droppedNote}` }
+      : { step: "migration", status: dropped.length ? "done" : "skipped", detail: `nothing to apply: ${result.alreadyApplied.length} migrations were already applied${droppedNote}` },
   );
 
   enter("verify", "verifying every principal and operation in a transaction that is rolled back");
@@ -410,6 +437,32 @@ function withVersion(plan: Plan, version: Version): Plan {
     ...(version.widens?.length ? { widens: version.widens } : {}),
     ...(version.access?.length ? { access: version.access } : {}),
     ...(version.held ? { held: version.held } : {}),
+  };
+}
+
+/**
+ * The refusal when the user confirmed dropping a list of policies (from an earlier plan) and this
+ * apply, inside its transaction, finds another list: someone changed the database in between.
+ * Nothing is dropped that the user did not name, and nothing they named is taken for granted.
+ */
+function confirmedDiffers(confirmed: ApplyJob["dropForeignPolicies"], found: readonly ForeignPolicy[]): ApplyFailure | undefined {
+  if (!Array.isArray(confirmed)) return undefined;
+  const key = (p: ForeignPolicyName) => JSON.stringify([p.table, p.name]);
+  const named = (ps: readonly ForeignPolicyName[]) => ps.map((p) => `${p.table}.${p.name}`).join(", ");
+  const wanted = new Set(confirmed.map(key));
+  const here = new Set(found.map(key));
+  const unconfirmed = found.filter((p) => !wanted.has(key(p)));
+  const gone = confirmed.filter((p) => !here.has(key(p)));
+  if (unconfirmed.length === 0 && gone.length === 0) return undefined;
+  const parts = [
+    ...(unconfirmed.length ? [`found now, not confirmed: ${named(unconfirmed)}`] : []),
+    ...(gone.length ? [`confirmed, no longer there: ${named(gone)}`] : []),
+  ];
+  return {
+    step: "plan",
+    code: "foreign-policies-changed",
+    message: `the policies the design does not produce changed since the plan you confirmed (${parts.join("; ")}). Nothing was changed, and no policy was dropped.`,
+    fix: "Someone changed the database since the plan: read the plan again (it lists the policies there now), then confirm dropping them, or apply without dropping any.",
   };
 }
 

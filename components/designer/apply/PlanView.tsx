@@ -100,6 +100,7 @@ function PlanDetails({ plan, parent, connected }: { plan: Plan; parent?: string;
         <MigrationsTable plan={plan} />
       )}
 
+      {(plan.foreignPolicies?.length ?? 0) > 0 && <ForeignPolicies policies={plan.foreignPolicies!} />}
       {(plan.destructive.length > 0 || (plan.widens?.length ?? 0) > 0) && <Destructive plan={plan} />}
       {plan.conflicts.length > 0 && <Conflicts plan={plan} />}
       {plan.conflicts.length === 0 && plan.migrations.some((m) => m.status === "applied") && <StartOver />}
@@ -237,6 +238,76 @@ function Destructive({ plan }: { plan: Plan }) {
       />
     </div>
   );
+}
+
+/**
+ * Spec §5: the policies on adopted tables that the design does not produce. Kept unless the user
+ * ticks the box, which sends this very list with the apply; the server drops them only if it
+ * finds exactly these, and refuses otherwise.
+ */
+function ForeignPolicies({ policies }: { policies: NonNullable<Plan["foreignPolicies"]> }) {
+  const ticked = useApply((s) => s.dropForeign);
+  const running = useApply((s) => s.run.state === "running");
+  const n = policies.length;
+  const these = n === 1 ? "this policy" : `these ${n} policies`;
+  const label = `Drop ${these} the design does not produce`;
+  // `dropped`: the plan came from the run (an apply, or a rehearsal on its child branch) that dropped it.
+  const status = (dropped: boolean) => (dropped ? "dropped" : ticked ? "to drop" : "kept");
+  return (
+    <div role="group" aria-labelledby="foreign-policies-title" className="rounded-md border border-warn/40 bg-warn-soft px-3 py-2 text-[12px]">
+      <p id="foreign-policies-title" className="flex items-center gap-1.5 font-medium">
+        <Icon name="alert" className="size-4 shrink-0 text-warn" />
+        {n === 1 ? "1 policy on an adopted table that the design does not produce" : `${n} policies on adopted tables that the design does not produce`}
+      </p>
+      <p className="mt-0.5 text-muted">
+        They were there before the design and stay unless you drop them. A permissive one is ORed with the design&apos;s policies: it widens what the design allows, and
+        verify reports the rows it lets through as mismatches. A restrictive one narrows it.
+      </p>
+      <table className="mt-1.5 w-full border-collapse">
+        <caption className="sr-only">Policies the design does not produce</caption>
+        <thead>
+          <tr className="border-b border-line text-left text-[11px] text-muted">
+            <th scope="col" className="py-1 pr-3 font-medium">
+              Table
+            </th>
+            <th scope="col" className="py-1 pr-3 font-medium">
+              Policy
+            </th>
+            <th scope="col" className="py-1 pr-3 font-medium">
+              Definition, as PostgreSQL prints it
+            </th>
+            <th scope="col" className="py-1 font-medium">
+              Status
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {policies.map((p) => (
+            <tr key={`${p.table}\u0000${p.name}`} className="border-b border-line/60 align-top last:border-0">
+              <td className="py-1 pr-3 font-mono text-[11.5px] whitespace-nowrap">{p.table}</td>
+              <td className="py-1 pr-3 font-mono text-[11.5px] break-all">{p.name}</td>
+              <td className="py-1 pr-3">
+                <code className="block font-mono text-[11px] break-all whitespace-pre-wrap">{p.definition}</code>
+                <span className="text-muted">{whyItMatters(p.definition)}</span>
+              </td>
+              <td className={`py-1 whitespace-nowrap ${p.dropped || ticked ? "font-medium text-danger" : "text-muted"}`}>{status(p.dropped)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Checkbox label={label} visibleLabel={label} checked={ticked} disabled={running} onValue={act.setDropForeign} className="mt-2 font-medium" />
+      <p className="mt-0.5 text-muted">
+        {ticked
+          ? "Apply drops exactly these, in the same transaction as the migrations; if the database holds others by then, nothing is changed."
+          : "Unticked, Apply keeps them."}
+      </p>
+    </div>
+  );
+}
+
+function whyItMatters(definition: string): string {
+  if (/^RESTRICTIVE\b/.test(definition)) return "Restrictive: narrows what the design allows; verify reports the rows it refuses.";
+  return "Permissive: widens what the design allows; verify reports the rows it lets through.";
 }
 
 function Conflicts({ plan }: { plan: Plan }) {

@@ -16,10 +16,12 @@ import { rememberConnection, rememberedConnection } from "./connection";
 import { rememberSecret } from "./secrets";
 import {
   applyStore,
+  confirmedForeign,
   currentRehearsal,
   destinationKey,
   destinationOf,
   readiness,
+  samePolicies,
   type ApplyState,
   type DestinationKind,
   type Failure,
@@ -70,7 +72,7 @@ export function closePanel(): void {
 export function setKind(kind: DestinationKind): void {
   const s = get();
   if (s.kind === kind) return;
-  set({ kind, confirmDestructive: false, emptying: "idle", emptyError: null, emptied: null, ...(s.run.state !== "running" ? { run: { state: "idle" } } : {}) });
+  set({ kind, confirmDestructive: false, dropForeign: false, emptying: "idle", emptyError: null, emptied: null, ...(s.run.state !== "running" ? { run: { state: "idle" } } : {}) });
   if (kind === "neon" && s.apiKey && s.projects.state === "idle") void loadProjects();
 }
 
@@ -106,7 +108,7 @@ export function setParentBranch(parentBranchId: string): void {
 export function setNeonMode(neonMode: ApplyState["neonMode"]): void {
   const s = get();
   if (s.neonMode === neonMode) return;
-  set({ neonMode, confirmDestructive: false, ...(s.run.state !== "running" ? { run: { state: "idle" } } : {}) });
+  set({ neonMode, confirmDestructive: false, dropForeign: false, ...(s.run.state !== "running" ? { run: { state: "idle" } } : {}) });
   const now = get();
   if (neonMode === "connected" && now.branches.state === "loaded" && now.connectedBranchId === "") void chooseConnectedBranch(now.parentBranchId);
   else if (neonMode === "connected" && now.connectedBranchId && now.databases.state === "idle") void loadDatabases();
@@ -171,6 +173,14 @@ export function setConfirmDestructive(confirmDestructive: boolean): void {
   set({ confirmDestructive });
 }
 
+/**
+ * "Drop these policies the design does not produce": the apply then sends the plan's list. A
+ * rehearsal made without (or with) it proved something else, so it no longer counts.
+ */
+export function setDropForeign(dropForeign: boolean): void {
+  set({ dropForeign, rehearsed: null });
+}
+
 export async function loadProjects(): Promise<void> {
   const apiKey = get().apiKey.trim();
   if (!apiKey) return;
@@ -217,7 +227,7 @@ export async function plan(): Promise<void> {
   const destination = destinationOf(get());
   if (!destination.ok) return;
   const planning: PlanState = { state: "planning", design: d, key: destinationKey(destination.destination) };
-  set({ plan: planning, confirmDestructive: false });
+  set({ plan: planning, confirmDestructive: false, dropForeign: false });
   let next: PlanState;
   try {
     const outcome = await requestPlan({ design: d as unknown as Record<string, unknown>, destination: destination.destination });
@@ -239,6 +249,8 @@ export async function applyNow(): Promise<void> {
   const kind = s.kind;
   const connected = s.kind === "neon" && s.neonMode === "connected";
   const rehearsal = connected ? currentRehearsal(s, d)?.rehearsal?.fingerprint : undefined;
+  // Only the policies the user saw in the plan and confirmed: the server refuses if it finds others.
+  const dropForeignPolicies = confirmedForeign(s, d);
   const previousBranch = s.plan.state === "planned" ? s.plan.outcome.branch : undefined;
   const started = performance.now();
   let events: TimedEvent[] = [];
@@ -261,8 +273,11 @@ export async function applyNow(): Promise<void> {
         ...(connected && previousBranch ? { branch: previousBranch } : {}),
       };
       const changed = JSON.stringify(event.plan.destructive) !== JSON.stringify(currentDestructive());
+      // Another list than the one confirmed: the server refuses it; the new list needs its own yes.
+      const foreignChanged = !samePolicies(event.plan.foreignPolicies ?? [], currentForeign());
       patch.plan = { state: "planned", design: d, key, outcome };
       if (changed) patch.confirmDestructive = false;
+      if (foreignChanged) patch.dropForeign = false;
     }
     set(patch);
   };
@@ -270,17 +285,29 @@ export async function applyNow(): Promise<void> {
   let outcome: ApplyOutcome | undefined;
   try {
     outcome = await requestApply(
-      { design: d as unknown as Record<string, unknown>, destination: destination.destination, confirmDestructive: s.confirmDestructive, ...(rehearsal ? { rehearsal } : {}) },
+      {
+        design: d as unknown as Record<string, unknown>,
+        destination: destination.destination,
+        confirmDestructive: s.confirmDestructive,
+        ...(rehearsal ? { rehearsal } : {}),
+        ...(dropForeignPolicies ? { dropForeignPolicies } : {}),
+      },
       onEvent,
     );
     set({ run: { state: "finished", kind, design: d, events, outcome } });
+    // A failed run may have rolled back: its outcome's plan says what it really dropped (nothing, then).
+    const shown = get().plan;
+    if (outcome.plan && outcome.error && shown.state === "planned" && shown.design === d && shown.key === key) {
+      set({ plan: { ...shown, outcome: { ...shown.outcome, plan: outcome.plan } } });
+    }
   } catch (error) {
     set({ run: { state: "failed", kind, design: d, events, error: failureOf(error) } });
   }
   // A rehearsal that passed is what "Apply to <branch>" applies; any other run ends it.
   if (connected) set({ rehearsed: outcome?.mode === "rehearse" && outcome.ok && outcome.rehearsal?.fingerprint ? { design: d, key, outcome } : null });
   // The database changed under the plan: read it again (a new Neon branch was made for the apply: its parent is as planned).
-  if (outcome && outcome.mode === "apply" && outcome.applied.length > 0 && (kind !== "neon" || connected) && get().kind === kind) {
+  const changedHere = outcome && (outcome.applied.length > 0 || (outcome.plan?.foreignPolicies ?? []).some((p) => p.dropped));
+  if (outcome && changedHere && outcome.mode === "apply" && (kind !== "neon" || connected) && get().kind === kind) {
     set({ confirmDestructive: false });
     await plan();
   }
@@ -289,6 +316,11 @@ export async function applyNow(): Promise<void> {
 function currentDestructive() {
   const p = get().plan;
   return p.state === "planned" ? (p.outcome.plan?.destructive ?? []) : [];
+}
+
+function currentForeign() {
+  const p = get().plan;
+  return p.state === "planned" ? (p.outcome.plan?.foreignPolicies ?? []) : [];
 }
 
 export function askToEmpty(): void {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ApplyOutcome, Plan } from "@/lib/apply/client";
 import { template, type Design } from "@/lib/design";
-import { applyLabel, applyStore, currentPlan, currentRehearsal, destinationKey, destinationOf, readiness, resetApplyStore, type ApplyState } from "./store";
+import { applyLabel, applyStore, confirmedForeign, currentPlan, currentRehearsal, destinationKey, destinationOf, readiness, resetApplyStore, samePolicies, type ApplyState } from "./store";
 
 const design = template("saas") as Design;
 const plan = (over: Partial<Plan> = {}): Plan => ({ location: "PGlite in /tmp/x", migrations: [], pending: ["0000_setup"], destructive: [], conflicts: [], ...over });
@@ -62,6 +62,26 @@ describe("the Apply panel's state", () => {
   it("says when there is nothing to apply, and still lets the user verify again", () => {
     applyStore().setState({ plan: planned(state(), plan({ pending: [] })) });
     expect(readiness(state(), design, 0)).toMatchObject({ canApply: true, reason: expect.stringMatching(/^Nothing to apply/) });
+  });
+
+  it("keeps the policies the design does not produce unless ticked; the tick sends the plan's list", () => {
+    const foreignPolicies = [
+      { table: "notes", name: "any_insert", definition: "PERMISSIVE INSERT TO authenticated WITH CHECK (true)", dropped: false },
+      { table: "notes", name: "own_select", definition: "PERMISSIVE SELECT TO authenticated USING (true)", dropped: false },
+    ];
+    applyStore().setState({ plan: planned(state(), plan({ foreignPolicies })) });
+    expect(readiness(state(), design, 0)).toMatchObject({ canApply: true, reason: "Applies 1 migration to PGlite in /tmp/x, then verifies. It keeps the 2 policies the design does not produce (see the plan)." });
+    expect(confirmedForeign(state(), design)).toBeUndefined();
+    applyStore().setState({ dropForeign: true });
+    expect(readiness(state(), design, 0).reason).toMatch(/It drops the 2 policies the design does not produce\.$/);
+    expect(confirmedForeign(state(), design)).toEqual([
+      { table: "notes", name: "any_insert" },
+      { table: "notes", name: "own_select" },
+    ]);
+    // A plan for another design lists nothing to drop.
+    expect(confirmedForeign(state(), { ...design, name: "other" })).toBeUndefined();
+    expect(samePolicies(foreignPolicies, [...foreignPolicies].reverse())).toBe(true);
+    expect(samePolicies(foreignPolicies, foreignPolicies.slice(1))).toBe(false);
   });
 
   it("a connected Neon branch: rehearse first, then apply to it what the rehearsal proved", () => {

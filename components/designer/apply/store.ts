@@ -1,5 +1,5 @@
 import { createStore } from "zustand/vanilla";
-import type { ApplyEvent, ApplyFailure, ApplyOutcome, BranchChoice, BranchDatabases, Destination, Issue, ProjectChoice } from "@/lib/apply/client";
+import type { ApplyEvent, ApplyFailure, ApplyOutcome, BranchChoice, BranchDatabases, Destination, Issue, Plan, ProjectChoice } from "@/lib/apply/client";
 import type { Design } from "@/lib/design";
 import { rememberedSecret } from "./secrets";
 
@@ -72,6 +72,8 @@ export interface ApplyState {
   readonly plan: PlanState;
   /** The user's explicit yes to the destructive changes of the plan they were shown. */
   readonly confirmDestructive: boolean;
+  /** The user's explicit yes to dropping the policies the plan they were shown lists as not produced by the design (spec §5). */
+  readonly dropForeign: boolean;
   readonly run: RunState;
   /** "Empty the embedded database": asked, then being done. */
   readonly emptying: "idle" | "confirm" | "busy";
@@ -104,6 +106,7 @@ export function initialApplyState(): ApplyState {
     rehearsed: null,
     plan: { state: "none" },
     confirmDestructive: false,
+    dropForeign: false,
     run: { state: "idle" },
     emptying: "idle",
     emptyError: null,
@@ -211,6 +214,30 @@ export function currentPlan(s: ApplyState, design: Design): PlanState {
   return s.plan;
 }
 
+/** The policies on adopted tables that the design does not produce, as the plan lists them. */
+export type ForeignPolicies = NonNullable<Plan["foreignPolicies"]>;
+
+const NO_FOREIGN: ForeignPolicies = [];
+
+/** The current plan's policies that the design does not produce (none when there is no plan). */
+export function foreignPoliciesOf(s: ApplyState, design: Design): ForeignPolicies {
+  const plan = currentPlan(s, design);
+  return plan.state === "planned" ? (plan.outcome.plan?.foreignPolicies ?? NO_FOREIGN) : NO_FOREIGN;
+}
+
+/** What an apply sends as `dropForeignPolicies`: the plan's list (table and name) once the user ticked "Drop these…", nothing otherwise. */
+export function confirmedForeign(s: ApplyState, design: Design): { table: string; name: string }[] | undefined {
+  const foreign = foreignPoliciesOf(s, design);
+  return s.dropForeign && foreign.length > 0 ? foreign.map(({ table, name }) => ({ table, name })) : undefined;
+}
+
+/** Whether two lists name the same policies (table and name), in any order. */
+export function samePolicies(a: readonly { table: string; name: string }[], b: readonly { table: string; name: string }[]): boolean {
+  const key = (p: { table: string; name: string }) => JSON.stringify([p.table, p.name]);
+  const keys = new Set(a.map(key));
+  return a.length === b.length && b.every((p) => keys.has(key(p)));
+}
+
 export interface Readiness {
   readonly canPlan: boolean;
   readonly canApply: boolean;
@@ -242,19 +269,27 @@ export function readiness(s: ApplyState, design: Design, problemCount: number): 
   }
   if ((p.widens?.length ?? 0) > 0 && !s.confirmDestructive) return no("This change widens access: confirm it above first.", true);
   if (p.destructive.length > 0 && !s.confirmDestructive) return no("This plan drops or rewrites data: confirm it above first.", true);
+  const foreign = foreignSentence(p.foreignPolicies?.length ?? 0, s.dropForeign);
   if (s.kind === "neon" && s.neonMode === "connected") {
     const name = connectedBranchName(s);
     const n = p.pending.length;
-    if (currentRehearsal(s, design)) return { canPlan: true, canApply: true, reason: `The rehearsal passed: Apply to ${name} applies the same ${n === 1 ? "migration" : `${n} migrations`} to it, then verifies again.` };
+    if (currentRehearsal(s, design)) return { canPlan: true, canApply: true, reason: `The rehearsal passed: Apply to ${name} applies the same ${n === 1 ? "migration" : `${n} migrations`} to it, then verifies again.${foreign}` };
     return {
       canPlan: true,
       canApply: true,
-      reason: `Rehearse applies ${n === 0 ? "nothing" : `${n} migration${n === 1 ? "" : "s"}`} to a new child branch of ${name} and verifies there; ${name} is changed only after you confirm.`,
+      reason: `Rehearse applies ${n === 0 ? "nothing" : `${n} migration${n === 1 ? "" : "s"}`} to a new child branch of ${name} and verifies there; ${name} is changed only after you confirm.${foreign}`,
     };
   }
   const where = s.kind === "neon" ? "a new branch" : p.location;
   const what = p.pending.length === 0 ? `Nothing to apply to ${where}: Apply now verifies it again.` : `Applies ${p.pending.length} migration${p.pending.length === 1 ? "" : "s"} to ${where}, then verifies.`;
-  return { canPlan: true, canApply: true, reason: what };
+  return { canPlan: true, canApply: true, reason: `${what}${foreign}` };
+}
+
+/** " It keeps the 2 policies the design does not produce." (or drops them, once confirmed); "" when there are none. */
+function foreignSentence(n: number, drop: boolean): string {
+  if (n === 0) return "";
+  const what = n === 1 ? "the policy" : `the ${n} policies`;
+  return drop ? ` It drops ${what} the design does not produce.` : ` It keeps ${what} the design does not produce (see the plan).`;
 }
 
 export type { ApplyEvent, ApplyFailure, ApplyOutcome, BranchChoice, ProjectChoice };
