@@ -11,6 +11,15 @@ describe("Redactor", () => {
     expect(out).not.toContain("0123456789abcdef");
   });
 
+  it("keeps a connection string's address readable and hides only its passwords", () => {
+    const noPassword = "postgres://postgres@127.0.0.1:5432/app";
+    expect(new Redactor([noPassword]).redact(`applied to ${noPassword}`)).toBe(`applied to ${noPassword}`);
+    const withPasswords = "postgres://me:hunter22@db.example.com/app?sslpassword=keyPass99";
+    const out = new Redactor([withPasswords]).redact(`could not reach ${withPasswords} hunter22 keyPass99`);
+    expect(out).toBe("could not reach postgres://me:***@db.example.com/app?sslpassword=*** *** ***");
+    expect(displayLocations(out)).toBe("could not reach me@db.example.com/app *** ***");
+  });
+
   it("hides what looks like a secret even when nobody said so", () => {
     const redactor = new Redactor();
     expect(redactor.redact("postgres://me:hunter22@db.example.com:5432/app")).toBe("postgres://me:***@db.example.com:5432/app");

@@ -11,13 +11,20 @@ export class Redactor {
     for (const secret of secrets) this.add(secret);
   }
 
-  /** Adds a secret; a connection string also adds its password. Short strings are ignored (they would hide ordinary words). */
+  /**
+   * Adds a secret. A connection string's secrets are its passwords: the address itself stays
+   * readable (a destination is shown as `user@host:port/database` whether or not it has a
+   * password). Short strings are ignored (they would hide ordinary words).
+   */
   add(secret: string | undefined): this {
     if (!secret || secret.length < 6) return this;
+    const passwords = passwordsOf(secret);
+    if (passwords) {
+      for (const password of passwords) this.add(password);
+      return this;
+    }
     this.secrets.add(secret);
     for (const form of [encodeURIComponent(secret), safeDecode(secret)]) if (form && form.length >= 6) this.secrets.add(form);
-    const password = passwordOf(secret);
-    if (password) this.add(password);
     return this;
   }
 
@@ -27,7 +34,7 @@ export class Redactor {
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("***");
     return out
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"'<>]*:)[^@\s"'<>/]+@/gi, "$1***@")
-      .replace(/\b(password|passwd|pwd|apikey|api_key|token)=([^&\s"'<>]+)/gi, (_, key: string) => `${key}=***`)
+      .replace(/\b((?:ssl)?password|passwd|pwd|apikey|api_key|token)=([^&\s"'<>]+)/gi, (_, key: string) => `${key}=***`)
       .replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, "Bearer ***")
       .replace(/\b(npg|napi)_[A-Za-z0-9]{6,}/g, "$1_***");
   }
@@ -51,12 +58,14 @@ function safeDecode(text: string): string | undefined {
   }
 }
 
-function passwordOf(text: string): string | undefined {
+/** The passwords of a URL (in its user part, `password=`, `sslpassword=`), or undefined when the text is not a URL. */
+function passwordsOf(text: string): string[] | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return undefined;
   try {
     const url = new URL(text);
-    const password = url.password ? safeDecode(url.password) : url.searchParams.get("password");
-    return password ?? undefined;
+    const inUser = url.password ? safeDecode(url.password) : undefined;
+    const inQuery = ["password", "sslpassword"].flatMap((key) => url.searchParams.getAll(key));
+    return [inUser, url.password, ...inQuery].filter((p): p is string => !!p);
   } catch {
     return undefined;
   }
@@ -74,7 +83,7 @@ export function displayLocations(text: string): string {
     const params = (query ?? "")
       .slice(1)
       .split("&")
-      .filter((p) => p !== "" && !/^(password|passwd|pwd)=/i.test(p));
+      .filter((p) => p !== "" && !/^((ssl)?password|passwd|pwd)=/i.test(p));
     return `${user ? `${user}@` : ""}${host}${path ?? ""}${params.length > 0 ? `?${params.join("&")}` : ""}`;
   });
 }

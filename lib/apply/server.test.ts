@@ -174,6 +174,12 @@ describe.skipIf(!withPostgres)("the API on PostgreSQL and Neon, keeping secrets"
     expect(JSON.parse(planText).outcome.plan.pending).toHaveLength(4);
     expect(planText).toContain("postgres:***@127.0.0.1");
 
+    // Without a password there is nothing to hide: the destination stays readable, not "***".
+    const passwordless = new URL(url);
+    passwordless.password = "";
+    const open = await (await handlePlanRequest(post("/api/plan", { design, destination: { kind: "postgres", url: passwordless.toString() } }))).json();
+    expect(open.outcome.plan.location).toBe(passwordless.toString());
+
     const response = await handleApplyRequest(post("/api/apply", { design, destination: { kind: "postgres", url } }));
     const { text, events: all } = await events(response);
     expect(all.at(-1)).toMatchObject({ step: "done", status: "done" });
