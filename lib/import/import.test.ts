@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliIn } from "../cli/test-cli";
-import { openDatabase, type Database } from "../db";
+import { apply, openDatabase, type Database } from "../db";
+import { compileDesign } from "../compiler";
+import { verifyBundle } from "../verify";
 import { createPostgresTestDatabase, testDatabases } from "../db/test-databases";
 import { validateDesign } from "../design";
 import { loadSqlDump, openDumpDatabase, proposeDesign, readCatalog } from ".";
@@ -177,6 +179,37 @@ describe.skipIf(!process.env.DATABASE_URL)("import on PostgreSQL: a role that ma
         await admin.exec(`DROP ROLE IF EXISTS ${role}`);
         await admin.close();
       });
+    }
+  });
+});
+
+/** An application's own table: its key an identity GENERATED ALWAYS, a generated column beside it. */
+const IDENTITY_TABLE = `
+CREATE TABLE entries (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id text NOT NULL, body text NOT NULL DEFAULT '',
+  size integer GENERATED ALWAYS AS (length(body)) STORED);
+INSERT INTO entries (user_id, body) VALUES ('u1', 'kept');
+`;
+
+describe.each(testDatabases())("adopting a table with an identity key and a generated column on $name", (factory) => {
+  it("applies and verifies with 0 mismatches; the columns stay generated and the row stays", async () => {
+    const db = await factory.open();
+    try {
+      await db.exec(IDENTITY_TABLE);
+      const { design } = proposeDesign(await readCatalog(db));
+      const compiled = compileDesign({ ...design, target: "postgres", auth: { provider: "custom" } });
+      if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+      await apply(compiled.bundle, db);
+      // Verify's sample rows name every column: inside its rolled-back savepoint the identity takes them BY DEFAULT.
+      const report = await verifyBundle(compiled.model, compiled.bundle, db);
+      expect(report.mismatches).toEqual([]);
+      expect(report.checks).toBeGreaterThan(0);
+      const { rows } = await db.query<{ attname: string; attidentity: string; attgenerated: string }>(
+        "select attname, attidentity, attgenerated from pg_catalog.pg_attribute where attrelid = 'public.entries'::regclass and attname in ('id', 'size') order by attname",
+      );
+      expect(rows.map((r) => [r.attname, r.attidentity, r.attgenerated])).toEqual([["id", "a", ""], ["size", "", "s"]]);
+      expect((await db.query<{ body: string }>("select body from public.entries")).rows).toEqual([{ body: "kept" }]);
+    } finally {
+      await db.close();
     }
   });
 });
