@@ -1,6 +1,7 @@
 "use client";
 import { memo, useId, useMemo, useState, type KeyboardEvent } from "react";
-import { COLUMN_TYPES, ON_DELETE_ACTIONS, type Column, type Problem, type Table } from "@/lib/design";
+import type { Column, Problem, Table } from "@/lib/design";
+import { COLUMN_TYPES, ON_DELETE_ACTIONS } from "@/lib/design/vocabulary";
 import type { TableParts } from "./TableEditor";
 import type { ColumnPatch } from "../edits/columns";
 import { run } from "../state/commands";
