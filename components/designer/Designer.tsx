@@ -149,5 +149,6 @@ export function Designer() {
 /** The open table's name in the strip, subscribed on its own: typing a name re-renders this, not the page. */
 function OpenItemName() {
   const label = useDesigner((s) => (s.selection.kind === "project" ? "Project settings" : s.design.tables[s.selection.index]?.name || "untitled table"));
-  return <span className="min-w-0 flex-1 truncate text-muted">{label}</span>;
+  // `relative`: its own paint layer, so that the name changing as it is typed repaints the label, not the page.
+  return <span className="relative min-w-0 flex-1 truncate text-muted">{label}</span>;
 }

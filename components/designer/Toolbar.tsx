@@ -1,18 +1,25 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useRef, useState } from "react";
-import { TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES } from "@/lib/design";
+import { TEMPLATE_DESCRIPTIONS, TEMPLATE_NAMES } from "@/lib/design/templates";
 import { run, shareUrl } from "./state/commands";
 import { compiled } from "./state/compiled";
 import { useDesigner } from "./state/hooks";
 import { designerStore, notify } from "./state/store";
 import { shortcutOf } from "./state/keyboard";
-import { CheckDialog } from "./check/CheckDialog";
 import { openDialog } from "./import/actions";
-import { ImportDialog } from "./import/ImportDialog";
 import { DesignsMenu } from "./panels/DesignsMenu";
 import { Button, IconButton } from "./ui/controls";
 import { MenuItem, Popover } from "./ui/Popover";
 import { setChoice, useThemeChoice, type ThemeChoice } from "./ui/theme";
+
+/**
+ * The dialogs of "Existing database" (with the database checks' code, which reads the design
+ * library) load right after the page rather than with it; they open when asked, whenever their
+ * code arrived (a click before that opens them as soon as it is here).
+ */
+const ImportDialog = dynamic(() => import("./import/ImportDialog").then((m) => m.ImportDialog), { ssr: false });
+const CheckDialog = dynamic(() => import("./check/CheckDialog").then((m) => m.CheckDialog), { ssr: false });
 
 /** The top bar: start, import, export and share the design; undo and redo; theme; download. */
 export function Toolbar() {

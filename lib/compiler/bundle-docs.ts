@@ -2,6 +2,7 @@ import { isToken, type Model, type ModelCondition } from "../design";
 import type { TargetDialect } from "../targets";
 import { markdownCode, markdownText } from "../targets/file-text";
 import type { TablePlan } from "./plan";
+import { planPart, type CompileCache } from "./cache";
 
 /**
  * The human-facing files of the bundle: its README, .env.example and drizzle.config.ts. Names from
@@ -73,7 +74,7 @@ function accessSummary(plan: TablePlan): string {
   return `| ${markdownCode(table.name, true)} | ${firewall} | ${ops || "none"} | ${anonymous || "none"} |`;
 }
 
-export function bundleReadme(model: Model, plans: readonly TablePlan[], dialect: TargetDialect, files: readonly string[]): string {
+export function bundleReadme(model: Model, plans: readonly TablePlan[], dialect: TargetDialect, files: readonly string[], cache?: CompileCache): string {
   return [
     `# ${markdownText(model.name)}: row-level security bundle`,
     "",
@@ -83,7 +84,7 @@ export function bundleReadme(model: Model, plans: readonly TablePlan[], dialect:
     "",
     "| table | firewall | signed-in access | signed-out access |",
     "| --- | --- | --- | --- |",
-    ...plans.map(accessSummary),
+    ...plans.map((plan) => planPart(cache, plan, "readme", "", () => accessSummary(plan))),
     "",
     "## Files",
     "",

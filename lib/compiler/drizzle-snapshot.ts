@@ -4,6 +4,7 @@ import { CODE_POINT_COLLATION } from "./expressions";
 import type { TablePlan } from "./plan";
 import { defaultSql, drizzleForeignKeyName } from "./sql";
 import { defaultPrimaryKeyName } from "./names";
+import { dialectKey, planPart, type CompileCache } from "./cache";
 
 /**
  * drizzle-kit's snapshot of `src/db/schema.ts` (`drizzle/meta/<idx>_snapshot.json`), written by
@@ -100,11 +101,12 @@ function tableSnapshot(model: Model, plan: TablePlan, dialect: TargetDialect) {
 }
 
 /** The snapshot's content without id and prevId, in drizzle-kit's key order. */
-export function drizzleSnapshot(model: Model, plans: readonly TablePlan[], dialect: TargetDialect) {
+export function drizzleSnapshot(model: Model, plans: readonly TablePlan[], dialect: TargetDialect, cache?: CompileCache) {
+  const key = cache ? dialectKey(dialect, cache) : "";
   return {
     version: "7",
     dialect: "postgresql",
-    tables: Object.fromEntries(plans.map((p) => [`public.${p.table.name}`, tableSnapshot(model, p, dialect)])),
+    tables: Object.fromEntries(plans.map((p) => [`public.${p.table.name}`, planPart(cache, p, "snapshot", key, () => tableSnapshot(model, p, dialect))])),
     enums: {},
     schemas: {},
     sequences: {},

@@ -1,6 +1,7 @@
 import { dollarQuote, quoteIdent, sqlLiteral, type ClaimPath, type Model, type ModelTenancy } from "../design";
 import { HELPER_SCHEMA, PINNED_SEARCH_PATH, type TargetDialect } from "../targets";
 import { shapeHelpers } from "./shapes-sql";
+import type { CompileCache } from "./cache";
 
 const fn = (name: string) => `${quoteIdent(HELPER_SCHEMA)}.${name}`;
 
@@ -28,9 +29,9 @@ export interface HelperFunction {
   readonly drop?: readonly string[];
 }
 
-export function helperStatements(model: Model, dialect: TargetDialect): HelperFunction[] {
+export function helperStatements(model: Model, dialect: TargetDialect, cache?: CompileCache): HelperFunction[] {
   const tenancy = model.tenancy;
-  if (!tenancy) return shapeHelpers(model, dialect);
+  if (!tenancy) return shapeHelpers(model, dialect, cache);
   const bodies = tenancy.source === "claims" ? claimsBodies(tenancy, dialect) : tablesBodies(tenancy, dialect);
   const roles = `${quoteIdent(dialect.signedInRole)}, ${quoteIdent(dialect.anonymousRole)}`;
   const helpers: HelperFunction[] = [];
@@ -56,7 +57,7 @@ export function helperStatements(model: Model, dialect: TargetDialect): HelperFu
     "CASE WHEN role = ANY (bypass_roles) THEN org END",
     "The active organization when the user's role is one of bypass_roles, else NULL.",
   );
-  return [...helpers, ...shapeHelpers(model, dialect)];
+  return [...helpers, ...shapeHelpers(model, dialect, cache)];
 }
 
 function claimsBodies(tenancy: Extract<ModelTenancy, { source: "claims" }>, dialect: TargetDialect): HelperBodies {

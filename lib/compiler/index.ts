@@ -8,12 +8,14 @@ import { databaseState, type DatabaseState } from "./state";
 import { drizzleSnapshot, NO_SNAPSHOT_ID, snapshotFile, snapshotPath, type DrizzleSnapshot } from "./drizzle-snapshot";
 import { nextVersion, recordFile, RECORD_PATH, type NextVersion } from "./versions";
 import { pgtapFile, pgtapPath } from "../verify/pgtap";
+import type { CompileCache } from "./cache";
 
 export { planTables } from "./plan";
 export type { PolicyPlan, IndexPlan, TablePlan } from "./plan";
 export { STATEMENT_BREAKPOINT } from "./sql";
 export { RECORD_PATH, VersionError, readRecord, type BundleRecord } from "./versions";
 export type { DatabaseState } from "./state";
+export { createCompileCache, type CompileCache } from "./cache";
 
 export interface BundleFile {
   readonly path: string;
@@ -114,13 +116,13 @@ export function compile(model: Model): Bundle {
 }
 
 /** The bundle's files, each written when first read (see lazyFile), and the state it leads to, computed when first asked. */
-function compileWithState(model: Model): { bundle: Bundle; state: () => DatabaseState } {
+function compileWithState(model: Model, cache?: CompileCache): { bundle: Bundle; state: () => DatabaseState } {
   const dialect = dialectFor(model);
-  const plans = planTables(model, dialect);
-  const snapshot = once(() => drizzleSnapshot(model, plans, dialect));
+  const plans = planTables(model, dialect, cache);
+  const snapshot = once(() => drizzleSnapshot(model, plans, dialect, cache));
   const files: BundleFile[] = [
-    ...migrationFiles(model, migrations(model, plans, dialect), dialect, snapshot),
-    lazyFile("src/db/schema.ts", () => schemaTs(model, plans, dialect)),
+    ...migrationFiles(model, migrations(model, plans, dialect, cache), dialect, snapshot),
+    lazyFile("src/db/schema.ts", () => schemaTs(model, plans, dialect, cache)),
     ...(dialect.layout === "drizzle" ? [lazyFile("drizzle.config.ts", drizzleConfig)] : []),
     lazyFile(".env.example", () => dialect.envExample()),
     ...dialect.devFiles(),
@@ -128,15 +130,19 @@ function compileWithState(model: Model): { bundle: Bundle; state: () => Database
     pgtapBundleFile(model),
   ];
   const paths = [...files.map((f) => f.path), "README.md", RECORD_PATH];
-  const readme = lazyFile("README.md", () => bundleReadme(model, plans, dialect, paths));
-  return { bundle: [...files, readme], state: once(() => databaseState(model, plans, dialect, snapshot())) };
+  const readme = lazyFile("README.md", () => bundleReadme(model, plans, dialect, paths, cache));
+  return { bundle: [...files, readme], state: once(() => databaseState(model, plans, dialect, snapshot(), cache)) };
 }
 
-/** Validates any input (parsed JSON) and compiles it; problems come back with their paths, never half a bundle. */
-export function compileDesign(input: unknown): CompileResult {
-  const result = validateDesign(input);
+/**
+ * Validates any input (parsed JSON) and compiles it; problems come back with their paths, never half a bundle.
+ * With a cache (see CompileCache), the tables that did not change since an earlier call are not
+ * checked, planned or written again: the same answer, byte for byte, for the cost of the change.
+ */
+export function compileDesign(input: unknown, cache?: CompileCache): CompileResult {
+  const result = validateDesign(input, cache?.validation);
   if (!result.ok) return result;
-  const { bundle, state } = compileWithState(result.model);
+  const { bundle, state } = compileWithState(result.model, cache);
   const design = withoutLayout(result.design);
   const record = lazyFile(RECORD_PATH, () => recordFile({ rlsDesigner: 1, version: 1, design, state: state() }).contents);
   return {

@@ -3,6 +3,7 @@ import type { TargetDialect } from "../targets";
 import type { ModelAccessRule } from "../design";
 import { and, conditionsSql, expressionsFor, firewallSql, or, ordersText, rolesSql, sharedSql } from "./expressions";
 import { derivedName, uniqueName } from "./names";
+import { dialectKey, sameIndexes, sameList, type CompileCache, type WantedIndex } from "./cache";
 
 /**
  * The policies and indexes a design needs, target-neutral except for role names and the auth
@@ -42,7 +43,8 @@ export interface TablePlan {
   readonly anonymousGrants: readonly Operation[];
 }
 
-export function planTables(model: Model, dialect: TargetDialect): TablePlan[] {
+/** With a cache (see CompileCache), a table whose plan is unchanged gets the same plan object back. */
+export function planTables(model: Model, dialect: TargetDialect, cache?: CompileCache): TablePlan[] {
   const relationNames = new Set(model.tables.map((t) => t.name));
   const uniqueKeys = planUniqueKeys(model, relationNames);
   const sharingLookups = new Map<string, string[][]>();
@@ -55,13 +57,44 @@ export function planTables(model: Model, dialect: TargetDialect): TablePlan[] {
       sharingLookups.set(sharing, list);
     }
   }
-  return model.tables.map((table) => ({
-    table,
-    uniqueKeys: uniqueKeys.get(table.name) ?? [],
-    policies: planPolicies(table, dialect),
-    indexes: planIndexes(table, relationNames, uniqueKeys.get(table.name) ?? [], sharingLookups.get(table.name) ?? []),
-    anonymousGrants: OPERATIONS.filter((op) => (op === "select" || op === "insert") && table.anonymous[op] !== null),
-  }));
+  if (!cache) {
+    return model.tables.map((table) => ({
+      table,
+      uniqueKeys: uniqueKeys.get(table.name) ?? [],
+      policies: planPolicies(table, dialect),
+      indexes: planIndexes(table, relationNames, uniqueKeys.get(table.name) ?? [], sharingLookups.get(table.name) ?? []),
+      anonymousGrants: anonymousGrantsOf(table),
+    }));
+  }
+  const dialectText = dialectKey(dialect, cache);
+  return model.tables.map((table) => {
+    const keys = uniqueKeys.get(table.name) ?? [];
+    let policies = cache.policies.get(table);
+    if (!policies || policies.dialect !== dialectText) cache.policies.set(table, (policies = { dialect: dialectText, policies: planPolicies(table, dialect) }));
+    // The indexes it wants depend on the table, its unique keys and the lookups of a sharing table; their names, on every name before them.
+    const lookups = sharingLookups.get(table.name) ?? [];
+    const indexKey = JSON.stringify([keys.map((k) => k.columns), lookups]);
+    let wanted = cache.indexes.get(table);
+    if (!wanted || wanted.key !== indexKey) cache.indexes.set(table, (wanted = { key: indexKey, wanted: wantedIndexes(table, keys, lookups) }));
+    const indexes = wanted.wanted.map((w) => ({ table: table.name, name: uniqueName(w.name, relationNames), columns: w.columns, codePointColumns: w.codePointColumns }));
+    const last = cache.plans.get(table);
+    if (
+      last &&
+      last.policies === policies.policies &&
+      last.uniqueKeys.length === keys.length &&
+      last.uniqueKeys.every((k, i) => k.table === keys[i].table && k.name === keys[i].name && sameList(k.columns, keys[i].columns)) &&
+      sameIndexes(last.indexes, indexes)
+    ) {
+      return last;
+    }
+    const plan: TablePlan = { table, uniqueKeys: keys, policies: policies.policies, indexes, anonymousGrants: anonymousGrantsOf(table) };
+    cache.plans.set(table, plan);
+    return plan;
+  });
+}
+
+function anonymousGrantsOf(table: ModelTable): Operation[] {
+  return OPERATIONS.filter((op) => (op === "select" || op === "insert") && table.anonymous[op] !== null);
 }
 
 function planPolicies(table: ModelTable, dialect: TargetDialect): PolicyPlan[] {
@@ -153,6 +186,11 @@ function planUniqueKeys(model: Model, relationNames: Set<string>): Map<string, U
  * comparison: an index of another collation cannot serve it.
  */
 function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: readonly UniqueKeyPlan[], sharingLookups: readonly (readonly string[])[] = []): IndexPlan[] {
+  return wantedIndexes(table, uniqueKeys, sharingLookups).map((w) => ({ table: table.name, name: uniqueName(w.name, relationNames), columns: w.columns, codePointColumns: w.codePointColumns }));
+}
+
+/** The indexes of planIndexes, each with the name it wants (`<table>_<columns>_idx`), in order. */
+function wantedIndexes(table: ModelTable, uniqueKeys: readonly UniqueKeyPlan[], sharingLookups: readonly (readonly string[])[]): WantedIndex[] {
   type Wanted = { columns: string[]; codePoint: string | null };
   const wanted: Wanted[] = [];
   const firewall = table.firewall;
@@ -179,7 +217,7 @@ function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: 
   }
   /** Each indexed column with its collation, so that only an index of the same collations counts as serving. */
   const specOf = (columns: readonly string[], codePoint: readonly string[]) => columns.map((c) => JSON.stringify([c, codePoint.includes(c)]));
-  const indexes: IndexPlan[] = [];
+  const indexes: WantedIndex[] = [];
   // The unique keys' own indexes serve whatever they lead with.
   const served: string[][] = uniqueKeys.map((k) => specOf(k.columns, []));
   const seen = new Set<string>();
@@ -195,7 +233,7 @@ function planIndexes(table: ModelTable, relationNames: Set<string>, uniqueKeys: 
     if (seen.has(key) || covered) continue;
     seen.add(key);
     const suffix = `${columns.join("_")}${codePointColumns.length > 0 ? "_c" : ""}_idx`;
-    indexes.push({ table: table.name, name: uniqueName(derivedName(table.name, suffix), relationNames), columns, codePointColumns });
+    indexes.push({ name: derivedName(table.name, suffix), columns, codePointColumns });
     served.push(spec);
   }
   return indexes;

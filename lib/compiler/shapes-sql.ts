@@ -4,6 +4,7 @@ import { and, conditionsSql, expressionsFor, firewallSql, or, parentKeysHelper, 
 import type { HelperFunction } from "./helpers-sql";
 import { derivedName } from "./names";
 import { commentText } from "../targets/file-text";
+import { dialectKey, type CompileCache } from "./cache";
 
 /**
  * The functions spec §4's shapes need (parent keys, shared keys, update rules that RLS alone
@@ -38,8 +39,25 @@ export function qualifiedType(type: ColumnType): string {
 
 const table = (name: string) => `public.${quoteIdent(name)}`;
 
-export function shapeHelpers(model: Model, dialect: TargetDialect): HelperFunction[] {
+/**
+ * With a cache, each helper is written once per table it reads (the parent, the sharing table,
+ * the table of the update rules) and what else it reads (the dialect, the names in it).
+ */
+export function shapeHelpers(model: Model, dialect: TargetDialect, cache?: CompileCache): HelperFunction[] {
   const exprs = expressionsFor(dialect, true);
+  const dialectText = cache ? dialectKey(dialect, cache) : "";
+  /** `write()`, or the helper it wrote before from the same table with the same key. */
+  const helperOf = <T extends HelperFunction | null>(from: ModelTable, key: string, write: () => T): T => {
+    if (!cache) return write();
+    let entries = cache.helpers.get(from);
+    if (!entries) cache.helpers.set(from, (entries = new Map()));
+    const id = `${key}\u0000${dialectText}`;
+    if (entries.has(id)) return entries.get(id) as T;
+    if (entries.size > 8) entries.clear();
+    const helper = write();
+    entries.set(id, helper);
+    return helper;
+  };
   const signedIn = quoteIdent(dialect.signedInRole);
   const helpers: HelperFunction[] = [];
   const grants = (signature: string) => [`REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC;`, `GRANT EXECUTE ON FUNCTION ${signature} TO ${signedIn};`];
@@ -49,68 +67,82 @@ export function shapeHelpers(model: Model, dialect: TargetDialect): HelperFuncti
   const parents = [...new Set(model.tables.flatMap((t) => (t.firewall.kind === "parent" ? [t.firewall.table] : [])))];
   for (const name of parents) {
     const parent = byName.get(name)!;
-    const key = columnOf(parent, parent.primaryKey[0]);
-    const fn = parentKeysHelper(name);
-    const firewall = firewallSql(parent, parent.firewall, exprs);
-    const body = [
-      "BEGIN",
-      `  RETURN (SELECT pg_catalog.array_agg(p.${quoteIdent(key.name)}) FROM ${table(name)} AS p${firewall ? `\n           WHERE ${firewall.replaceAll("\n", "\n           ")}` : ""});`,
-      "END",
-    ].join("\n");
-    helpers.push({
-      signature: `${fn}()`,
-      statements: [
-        [
-          `-- The keys of the ${sqlComment(name)} rows whose firewall the signed-in user passes (their access rules do not count).`,
-          `-- SECURITY DEFINER: read as the principal, the parent's own select rules would hide rows the firewall admits.`,
-          `CREATE OR REPLACE FUNCTION ${fn}() RETURNS ${qualifiedType(key.type)}[]`,
-          "  LANGUAGE plpgsql STABLE SECURITY DEFINER",
-          `  SET search_path = ${PINNED_SEARCH_PATH}`,
-          `AS ${dollarQuote(body)};`,
-        ].join("\n"),
-        ...grants(`${fn}()`),
-      ],
-    });
+    helpers.push(helperOf(parent, "parent", () => parentHelper(parent, exprs, grants)));
   }
 
   const vias = new Map<string, { via: ModelSharedVia; shared: ModelTable }>();
   for (const t of model.tables) {
-    for (const rule of Object.values(t.access).flat()) {
-      if (rule?.sharedVia) vias.set(sharedKeysHelper(rule.sharedVia), { via: rule.sharedVia, shared: t });
+    for (const rules of Object.values(t.access)) {
+      for (const rule of rules ?? []) {
+        if (rule.sharedVia) vias.set(sharedKeysHelper(rule.sharedVia), { via: rule.sharedVia, shared: t });
+      }
     }
   }
   for (const [fn, { via, shared }] of vias) {
     const sharing = byName.get(via.table)!;
-    const row = columnOf(sharing, via.row);
-    const user = columnOf(sharing, via.user);
-    const body = [
-      "BEGIN",
-      `  RETURN (SELECT pg_catalog.array_agg(s.${quoteIdent(row.name)}) FROM ${table(sharing.name)} AS s`,
-      `           WHERE s.${quoteIdent(user.name)} = ${exprs.userId(user.type)});`,
-      "END",
-    ].join("\n");
-    helpers.push({
-      signature: `${fn}()`,
-      statements: [
-        [
-          `-- The keys of the ${sqlComment(shared.name)} rows shared with the signed-in user through ${sqlComment(sharing.name)}.`,
-          `-- SECURITY DEFINER: whether the user may read the sharing table itself does not matter (spec §4).`,
-          `CREATE OR REPLACE FUNCTION ${fn}() RETURNS ${qualifiedType(row.type)}[]`,
-          "  LANGUAGE plpgsql STABLE SECURITY DEFINER",
-          `  SET search_path = ${PINNED_SEARCH_PATH}`,
-          `AS ${dollarQuote(body)};`,
-        ].join("\n"),
-        ...grants(`${fn}()`),
-      ],
-    });
+    helpers.push(helperOf(sharing, JSON.stringify(["shared", fn, via.row, via.user, shared.name]), () => sharedHelper(fn, via, shared, sharing, exprs, grants)));
   }
 
   for (const t of model.tables) {
     const rules = t.access.update ?? [];
-    if (!needsUpdateTrigger(rules)) continue;
-    helpers.push(updateTrigger(t, rules, dialect, exprs));
+    const trigger = helperOf(t, "update", () => (needsUpdateTrigger(rules) ? updateTrigger(t, rules, dialect, exprs) : null));
+    if (trigger) helpers.push(trigger);
   }
   return helpers;
+}
+
+type Grants = (signature: string) => string[];
+type Expressions = ReturnType<typeof expressionsFor>;
+
+function parentHelper(parent: ModelTable, exprs: Expressions, grants: Grants): HelperFunction {
+  const name = parent.name;
+  const key = columnOf(parent, parent.primaryKey[0]);
+  const fn = parentKeysHelper(name);
+  const firewall = firewallSql(parent, parent.firewall, exprs);
+  const body = [
+    "BEGIN",
+    `  RETURN (SELECT pg_catalog.array_agg(p.${quoteIdent(key.name)}) FROM ${table(name)} AS p${firewall ? `\n           WHERE ${firewall.replaceAll("\n", "\n           ")}` : ""});`,
+    "END",
+  ].join("\n");
+  return {
+    signature: `${fn}()`,
+    statements: [
+      [
+        `-- The keys of the ${sqlComment(name)} rows whose firewall the signed-in user passes (their access rules do not count).`,
+        `-- SECURITY DEFINER: read as the principal, the parent's own select rules would hide rows the firewall admits.`,
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS ${qualifiedType(key.type)}[]`,
+        "  LANGUAGE plpgsql STABLE SECURITY DEFINER",
+        `  SET search_path = ${PINNED_SEARCH_PATH}`,
+        `AS ${dollarQuote(body)};`,
+      ].join("\n"),
+      ...grants(`${fn}()`),
+    ],
+  };
+}
+
+function sharedHelper(fn: string, via: ModelSharedVia, shared: ModelTable, sharing: ModelTable, exprs: Expressions, grants: Grants): HelperFunction {
+  const row = columnOf(sharing, via.row);
+  const user = columnOf(sharing, via.user);
+  const body = [
+    "BEGIN",
+    `  RETURN (SELECT pg_catalog.array_agg(s.${quoteIdent(row.name)}) FROM ${table(sharing.name)} AS s`,
+    `           WHERE s.${quoteIdent(user.name)} = ${exprs.userId(user.type)});`,
+    "END",
+  ].join("\n");
+  return {
+    signature: `${fn}()`,
+    statements: [
+      [
+        `-- The keys of the ${sqlComment(shared.name)} rows shared with the signed-in user through ${sqlComment(sharing.name)}.`,
+        `-- SECURITY DEFINER: whether the user may read the sharing table itself does not matter (spec §4).`,
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS ${qualifiedType(row.type)}[]`,
+        "  LANGUAGE plpgsql STABLE SECURITY DEFINER",
+        `  SET search_path = ${PINNED_SEARCH_PATH}`,
+        `AS ${dollarQuote(body)};`,
+      ].join("\n"),
+      ...grants(`${fn}()`),
+    ],
+  };
 }
 
 /**
@@ -129,7 +161,7 @@ export function updateTriggerName(t: ModelTable): string {
   return derivedName(t.name, "update_rules");
 }
 
-function updateTrigger(t: ModelTable, rules: readonly ModelAccessRule[], dialect: TargetDialect, exprs: ReturnType<typeof expressionsFor>): HelperFunction {
+function updateTrigger(t: ModelTable, rules: readonly ModelAccessRule[], dialect: TargetDialect, exprs: Expressions): HelperFunction {
   const fn = `${quoteIdent(HELPER_SCHEMA)}.${quoteIdent(derivedName(t.name, "update_rules"))}`;
   const unchanged = (name: string) => {
     const column = columnOf(t, name);

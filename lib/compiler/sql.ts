@@ -5,6 +5,7 @@ import { CODE_POINT_COLLATION } from "./expressions";
 import { helperStatements } from "./helpers-sql";
 import { derivedName } from "./names";
 import type { IndexPlan, PolicyPlan, TablePlan, UniqueKeyPlan } from "./plan";
+import { dialectKey, type CompileCache, type TableSql } from "./cache";
 
 export const STATEMENT_BREAKPOINT = "--> statement-breakpoint";
 
@@ -69,24 +70,44 @@ export function uniqueKeySql(key: UniqueKeyPlan): string {
   return `ALTER TABLE ${table(key.table)} ADD CONSTRAINT ${quoteIdent(key.name)} UNIQUE (${key.columns.map(quoteIdent).join(", ")});`;
 }
 
-function tableStatements(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): string[] {
-  const statements: string[] = [];
-  for (const plan of plans) {
-    const t = plan.table;
-    // Spec §5, adopting: an existing table keeps its columns and keys; it gets RLS and the grants.
-    if (!t.existing) statements.push(createTableSql(t, dialect));
-    statements.push(`ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
-    if (forcesRowLevelSecurity(model, t)) statements.push(`ALTER TABLE ${table(t.name)} FORCE ROW LEVEL SECURITY;`);
-    for (const grant of tableGrants(plan, dialect)) statements.push(grantSql(t.name, grant));
-  }
+/** The statements of one table, for each migration: written once per plan (and dialect) with a cache. */
+function tableSql(model: Model, plan: TablePlan, dialect: TargetDialect, cache: CompileCache | undefined): TableSql {
+  const forced = forcesRowLevelSecurity(model, plan.table);
+  if (!cache) return writeTableSql(plan, dialect, forced);
+  const key = `${dialectKey(dialect, cache)}\u0000${forced}`;
+  const hit = cache.sql.get(plan);
+  if (hit && hit.key === key) return hit.pieces;
+  const pieces = writeTableSql(plan, dialect, forced);
+  cache.sql.set(plan, { key, pieces });
+  return pieces;
+}
+
+function writeTableSql(plan: TablePlan, dialect: TargetDialect, forced: boolean): TableSql {
+  const t = plan.table;
+  const tableStatements: string[] = [];
+  // Spec §5, adopting: an existing table keeps its columns and keys; it gets RLS and the grants.
+  if (!t.existing) tableStatements.push(createTableSql(t, dialect));
+  tableStatements.push(`ALTER TABLE ${table(t.name)} ENABLE ROW LEVEL SECURITY;`);
+  if (forced) tableStatements.push(`ALTER TABLE ${table(t.name)} FORCE ROW LEVEL SECURITY;`);
+  for (const grant of tableGrants(plan, dialect)) tableStatements.push(grantSql(t.name, grant));
+  return {
+    table: tableStatements,
+    uniqueKeys: t.existing ? [] : plan.uniqueKeys.map(uniqueKeySql),
+    foreignKeys: t.existing ? [] : t.columns.flatMap((c) => (c.references ? [foreignKeySql(t, c, c.references).sql] : [])),
+    policies: plan.policies.flatMap((p) => [`DROP POLICY IF EXISTS ${quoteIdent(p.name)} ON ${table(p.table)};`, policySql(p, dialect)]),
+    indexes: plan.indexes.map((i) => indexSql(i, t.existing === true)),
+  };
+}
+
+function tableStatements(pieces: readonly TableSql[]): string[] {
   // Foreign keys last, so tables may refer to each other in any order; the unique keys they need first.
-  for (const { uniqueKeys, table: t } of plans) if (!t.existing) statements.push(...uniqueKeys.map(uniqueKeySql));
-  for (const { table: t } of plans) {
-    if (t.existing) continue;
-    for (const c of t.columns) {
-      if (c.references) statements.push(foreignKeySql(t, c, c.references).sql);
-    }
-  }
+  return [...concat(pieces, "table"), ...concat(pieces, "uniqueKeys"), ...concat(pieces, "foreignKeys")];
+}
+
+/** One kind of statement of every table, in the tables' order. */
+function concat(pieces: readonly TableSql[], kind: keyof TableSql): string[] {
+  const statements: string[] = [];
+  for (const piece of pieces) for (const statement of piece[kind]) statements.push(statement);
   return statements;
 }
 
@@ -131,11 +152,6 @@ export function policySql(policy: PolicyPlan, dialect: TargetDialect): string {
   return `${lines.join("\n")};`;
 }
 
-function policyStatements(plans: readonly TablePlan[], dialect: TargetDialect): string[] {
-  return plans.flatMap(({ policies }) =>
-    policies.flatMap((p) => [`DROP POLICY IF EXISTS ${quoteIdent(p.name)} ON ${table(p.table)};`, policySql(p, dialect)]),
-  );
-}
 
 /** On an adopted table, the index may be there already under the same name (Better Auth names them `<table>_<column>_idx` too). */
 export function indexSql(index: IndexPlan, existingTable = false): string {
@@ -143,18 +159,16 @@ export function indexSql(index: IndexPlan, existingTable = false): string {
   return `CREATE INDEX ${existingTable ? "IF NOT EXISTS " : ""}${quoteIdent(index.name)} ON ${table(index.table)} USING btree (${columns.join(", ")});`;
 }
 
-function indexStatements(plans: readonly TablePlan[]): string[] {
-  return plans.flatMap(({ indexes, table: t }) => indexes.map((i) => indexSql(i, t.existing === true)));
-}
 
 /** The migrations in order; a step with nothing to do is left out. */
-export function migrations(model: Model, plans: readonly TablePlan[], dialect: TargetDialect): Migration[] {
+export function migrations(model: Model, plans: readonly TablePlan[], dialect: TargetDialect, cache?: CompileCache): Migration[] {
+  const pieces = plans.map((plan) => tableSql(model, plan, dialect, cache));
   const steps: [string, string[]][] = [
     [dialect.setupName, dialect.setupStatements()],
-    ["tables", tableStatements(model, plans, dialect)],
-    ["rls_helpers", helperStatements(model, dialect).flatMap((h) => h.statements)],
-    ["policies", policyStatements(plans, dialect)],
-    ["indexes", indexStatements(plans)],
+    ["tables", tableStatements(pieces)],
+    ["rls_helpers", helperStatements(model, dialect, cache).flatMap((h) => h.statements)],
+    ["policies", concat(pieces, "policies")],
+    ["indexes", concat(pieces, "indexes")],
   ];
   return steps
     .filter(([, statements]) => statements.length > 0)

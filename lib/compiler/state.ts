@@ -4,6 +4,7 @@ import { helperStatements } from "./helpers-sql";
 import type { DrizzleSnapshot } from "./drizzle-snapshot";
 import type { TablePlan } from "./plan";
 import { columnSql, createTableSql, defaultSql, forcesRowLevelSecurity, foreignKeySql, indexSql, policySql, tableGrants, uniqueKeySql } from "./sql";
+import { dialectKey, planPart, type CompileCache } from "./cache";
 
 /**
  * What the database holds once a version of the design is applied, object by object, each with
@@ -56,12 +57,18 @@ export interface ConstraintState {
   readonly sql: string;
 }
 
-export function databaseState(model: Model, plans: readonly TablePlan[], dialect: TargetDialect, snapshot: DrizzleSnapshot): DatabaseState {
+/** What one table contributes to the state: written once per plan and dialect with a cache. */
+interface TableStateParts {
+  readonly table: TableState;
+  readonly uniqueKeys: readonly ConstraintState[];
+  readonly foreignKeys: readonly ConstraintState[];
+  readonly policies: readonly ConstraintState[];
+  readonly indexes: readonly ConstraintState[];
+}
+
+function tableStateParts(plan: TablePlan, dialect: TargetDialect, forced: boolean): TableStateParts {
   return {
-    target: model.target,
-    layout: dialect.layout,
-    setup: dialect.setupStatements(),
-    tables: plans.map((plan) => ({
+    table: {
       key: plan.table.key,
       name: plan.table.name,
       create: createTableSql(plan.table, dialect),
@@ -74,17 +81,33 @@ export function databaseState(model: Model, plans: readonly TablePlan[], dialect
         definition: columnSql(c, dialect),
       })),
       primaryKey: plan.table.primaryKey,
-      forced: forcesRowLevelSecurity(model, plan.table),
+      forced,
       grants: tableGrants(plan, dialect),
       ...(plan.table.existing ? { existing: true } : {}),
-    })),
-    uniqueKeys: plans.flatMap((p) => p.uniqueKeys.map((k) => ({ table: k.table, name: k.name, sql: uniqueKeySql(k) }))),
-    foreignKeys: plans.flatMap((p) =>
-      p.table.columns.flatMap((c) => (c.references ? [{ table: p.table.name, ...foreignKeySql(p.table, c, c.references) }] : [])),
-    ),
-    helpers: helperStatements(model, dialect),
-    policies: plans.flatMap((p) => p.policies.map((policy) => ({ table: p.table.name, name: policy.name, sql: policySql(policy, dialect) }))),
-    indexes: plans.flatMap((p) => p.indexes.map((i) => ({ table: i.table, name: i.name, sql: indexSql(i, p.table.existing === true) }))),
+    },
+    uniqueKeys: plan.uniqueKeys.map((k) => ({ table: k.table, name: k.name, sql: uniqueKeySql(k) })),
+    foreignKeys: plan.table.columns.flatMap((c) => (c.references ? [{ table: plan.table.name, ...foreignKeySql(plan.table, c, c.references) }] : [])),
+    policies: plan.policies.map((policy) => ({ table: plan.table.name, name: policy.name, sql: policySql(policy, dialect) })),
+    indexes: plan.indexes.map((i) => ({ table: i.table, name: i.name, sql: indexSql(i, plan.table.existing === true) })),
+  };
+}
+
+export function databaseState(model: Model, plans: readonly TablePlan[], dialect: TargetDialect, snapshot: DrizzleSnapshot, cache?: CompileCache): DatabaseState {
+  const key = cache ? dialectKey(dialect, cache) : "";
+  const parts = plans.map((plan) => {
+    const forced = forcesRowLevelSecurity(model, plan.table);
+    return planPart(cache, plan, "state", `${key}\u0000${forced}`, () => tableStateParts(plan, dialect, forced));
+  });
+  return {
+    target: model.target,
+    layout: dialect.layout,
+    setup: dialect.setupStatements(),
+    tables: parts.map((p) => p.table),
+    uniqueKeys: parts.flatMap((p) => p.uniqueKeys),
+    foreignKeys: parts.flatMap((p) => p.foreignKeys),
+    helpers: helperStatements(model, dialect, cache),
+    policies: parts.flatMap((p) => p.policies),
+    indexes: parts.flatMap((p) => p.indexes),
     ...(dialect.layout === "drizzle" ? { drizzleSnapshot: snapshot } : {}),
   };
 }

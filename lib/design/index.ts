@@ -27,8 +27,8 @@ export type {
 } from "./schema";
 export type { Model, ClaimPath, ModelTable, ModelColumn, ModelReference, ModelCondition, ModelFirewall, ModelAccessRule, ModelAccessRules, ModelSharedVia, ModelTenancy, ConditionValue } from "./model";
 export { columnOf } from "./model";
-export { validateDesign, parseDesignShape, formatProblem, implicitPrimaryKeyName, SUPPORTED_TARGETS, DEFAULT_ORG_CLAIM, DEFAULT_ROLE_CLAIM } from "./validate";
-export type { Problem, ValidationResult } from "./validate";
+export { validateDesign, createValidationCache, parseDesignShape, formatProblem, implicitPrimaryKeyName, SUPPORTED_TARGETS, DEFAULT_ORG_CLAIM, DEFAULT_ROLE_CLAIM } from "./validate";
+export type { Problem, ValidationResult, ValidationCache } from "./validate";
 export type { DefaultExpr } from "./defaults";
 export { ALLOWED_DEFAULTS_HINT } from "./defaults";
 export { USER_TOKEN, ORG_TOKEN, isToken, quoteIdent, sqlLiteral, numberText, fitsReal, typeFamily, holdsIdentifier, literalProblem, withArticle, utf8Length, MAX_IDENTIFIER_BYTES } from "./literals";

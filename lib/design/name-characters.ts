@@ -46,11 +46,30 @@ export interface NameCharacterProblem {
 /**
  * Every string of a design that becomes a name or a URL, checked for characters that would break
  * out of a generated file; every string, data included, checked for drizzle's breakpoint marker.
+ * With `tableProblems`, each table's problems come from it (paths relative to the table, e.g.
+ * `columns[0].name`), so that a cache can answer for the tables that did not change.
  */
-export function nameCharacterProblems(design: Design): NameCharacterProblem[] {
+export function nameCharacterProblems(design: Design, tableProblems?: (table: Design["tables"][number]) => readonly NameCharacterProblem[]): NameCharacterProblem[] {
+  if (!tableProblems) return characterProblemsIn(design, false, []);
+  const problems: NameCharacterProblem[] = [];
+  for (const key in design) {
+    if (!Object.hasOwn(design, key)) continue;
+    const value = (design as Record<string, unknown>)[key];
+    if (key !== "tables" || !Array.isArray(value)) {
+      problems.push(...characterProblemsIn(value, DATA_KEYS.has(key), [key]));
+      continue;
+    }
+    value.forEach((table, i) => {
+      for (const p of tableProblems(table)) problems.push({ path: `tables[${i}]${p.path === "" || p.path.startsWith("[") ? "" : "."}${p.path}`, message: p.message });
+    });
+  }
+  return problems;
+}
+
+/** The problems of one value (a design, a table), their paths from `at` on. */
+export function characterProblemsIn(root: unknown, rootIsData: boolean, at: (string | number)[]): NameCharacterProblem[] {
   const problems: NameCharacterProblem[] = [];
   // The path is written out only for a problem: the designer checks every string on every keystroke.
-  const at: (string | number)[] = [];
   const pathOf = () => at.reduce<string>((path, key) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key), "");
   const visit = (value: unknown, isData: boolean) => {
     if (typeof value === "string") {
@@ -75,6 +94,6 @@ export function nameCharacterProblems(design: Design): NameCharacterProblem[] {
       }
     }
   };
-  visit(design, false);
+  visit(root, rootIsData);
   return problems;
 }

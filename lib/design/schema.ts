@@ -1,65 +1,14 @@
 import { z } from "zod";
+import { BASE_COLUMN_TYPES, COLUMN_TYPES, CONDITION_OPS, NEON_TOKEN_PATHS, ON_DELETE_ACTIONS, OPERATIONS, PROVIDERS, TARGETS } from "./vocabulary";
+
+export { BASE_COLUMN_TYPES, COLUMN_TYPES, CONDITION_OPS, NEON_TOKEN_PATHS, ON_DELETE_ACTIONS, OPERATIONS, PROVIDERS, TARGETS };
+export type { BaseColumnType, ColumnType, ConditionOp, NeonTokenPath, Operation, Provider, Target } from "./vocabulary";
 
 /**
  * The design file (`"version": 1`), as described in shared/spec/policy-model.md §1.
  * This schema checks shape only; `validateDesign` adds the checks that need the whole file
  * (names exist, roles declared, types fit).
  */
-
-export const TARGETS = ["neon", "supabase", "postgres"] as const;
-export const PROVIDERS = [
-  "clerk",
-  "auth0",
-  "workos",
-  "better-auth",
-  "stack-auth",
-  "neon-auth",
-  "supabase",
-  "custom",
-] as const;
-/** The Neon Data API (recommended; it installs pg_session_jwt) or the serverless driver's `authToken`. */
-export const NEON_TOKEN_PATHS = ["data-api", "serverless-driver"] as const;
-export type NeonTokenPath = (typeof NEON_TOKEN_PATHS)[number];
-export const OPERATIONS = ["select", "insert", "update", "delete"] as const;
-export const CONDITION_OPS = [
-  "eq",
-  "neq",
-  "in",
-  "notIn",
-  "lt",
-  "lte",
-  "gt",
-  "gte",
-  "isNull",
-  "isNotNull",
-] as const;
-export const ON_DELETE_ACTIONS = ["cascade", "restrict", "set null", "no action"] as const;
-
-/** Column types the designer offers; each may also be used as an array (`text[]`). */
-export const BASE_COLUMN_TYPES = [
-  "text",
-  "varchar",
-  "uuid",
-  "integer",
-  "bigint",
-  "smallint",
-  "boolean",
-  "numeric",
-  "real",
-  "double precision",
-  "timestamptz",
-  "timestamp",
-  "date",
-  "jsonb",
-  "json",
-] as const;
-
-export type BaseColumnType = (typeof BASE_COLUMN_TYPES)[number];
-export type ColumnType = BaseColumnType | `${BaseColumnType}[]`;
-export const COLUMN_TYPES: readonly ColumnType[] = [
-  ...BASE_COLUMN_TYPES,
-  ...BASE_COLUMN_TYPES.map((t) => `${t}[]` as const),
-];
 
 const literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -135,7 +84,7 @@ const anonymousSchema = z
   })
   .strict();
 
-const tableSchema = z
+export const tableSchema = z
   .object({
     id: stableId,
     name: z.string(),
@@ -186,27 +135,43 @@ const tenancySchema = z.discriminatedUnion("source", [
     .strict(),
 ]);
 
+/** Every field of a design but its tables. */
+const designFields = {
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  name: z.string(),
+  target: z.enum(TARGETS),
+  auth: z
+    .object({
+      provider: z.enum(PROVIDERS),
+      jwksUrl: z.string().optional(),
+      tenancy: tenancySchema.optional(),
+    })
+    .strict(),
+  roles: z.array(z.string()).optional(),
+  /** Neon only: how the user's token reaches PostgreSQL. */
+  neon: z.object({ tokenVia: z.enum(NEON_TOKEN_PATHS).optional() }).strict().optional(),
+  /** Plain PostgreSQL only: the database roles for signed-in and signed-out requests. */
+  postgres: z.object({ signedInRole: z.string().optional(), anonymousRole: z.string().optional() }).strict().optional(),
+  /** FORCE ROW LEVEL SECURITY on every table, so the tables' owner obeys the policies too. */
+  forceRowLevelSecurity: z.boolean().optional(),
+};
+
 export const designSchema = z
   .object({
-    $schema: z.string().optional(),
-    version: z.literal(1),
-    name: z.string(),
-    target: z.enum(TARGETS),
-    auth: z
-      .object({
-        provider: z.enum(PROVIDERS),
-        jwksUrl: z.string().optional(),
-        tenancy: tenancySchema.optional(),
-      })
-      .strict(),
-    roles: z.array(z.string()).optional(),
-    /** Neon only: how the user's token reaches PostgreSQL. */
-    neon: z.object({ tokenVia: z.enum(NEON_TOKEN_PATHS).optional() }).strict().optional(),
-    /** Plain PostgreSQL only: the database roles for signed-in and signed-out requests. */
-    postgres: z.object({ signedInRole: z.string().optional(), anonymousRole: z.string().optional() }).strict().optional(),
-    /** FORCE ROW LEVEL SECURITY on every table, so the tables' owner obeys the policies too. */
-    forceRowLevelSecurity: z.boolean().optional(),
+    ...designFields,
     tables: z.array(tableSchema),
+  })
+  .strict();
+
+/**
+ * The design with its tables left unchecked: validateDesign's cache checks the tables one by one
+ * (tableSchema), each only when it changed, and the rest of the file with this.
+ */
+export const designShellSchema = z
+  .object({
+    ...designFields,
+    tables: z.array(z.unknown()),
   })
   .strict();
 
@@ -220,9 +185,5 @@ export type AccessRule = z.infer<typeof accessRuleSchema>;
 export type AccessRules = NonNullable<Access["select"]>;
 export type SharedVia = z.infer<typeof sharedViaSchema>;
 export type Condition = z.infer<typeof conditionSchema>;
-export type ConditionOp = (typeof CONDITION_OPS)[number];
-export type Operation = (typeof OPERATIONS)[number];
-export type Target = (typeof TARGETS)[number];
-export type Provider = (typeof PROVIDERS)[number];
 export type Tenancy = NonNullable<Design["auth"]["tenancy"]>;
 export type ConditionValue = Condition["value"];

@@ -2,7 +2,9 @@ import type { z } from "zod";
 import {
   COLUMN_TYPES,
   designSchema,
+  designShellSchema,
   OPERATIONS,
+  tableSchema,
   type AccessRule,
   type AccessRules,
   type Column,
@@ -13,7 +15,7 @@ import {
   type Table,
 } from "./schema";
 import { parseDefault } from "./defaults";
-import { nameCharacterProblems } from "./name-characters";
+import { characterProblemsIn, nameCharacterProblems, type NameCharacterProblem } from "./name-characters";
 import { PROVIDER_PRESETS } from "./providers";
 import { holdsIdentifier, isToken, literalProblem, withArticle, MAX_IDENTIFIER_BYTES, ORG_TOKEN, pinToUtc, typeFamily, utf8Length } from "./literals";
 import type { Model, ModelAccessRule, ModelSharedVia, ModelColumn, ModelCondition, ModelFirewall, ModelReference, ModelTable, ModelTenancy } from "./model";
@@ -41,20 +43,50 @@ export const DEFAULT_ACTIVE_ORG = { table: "user_sessions", user: "user_id", org
 export const SUPPORTED_TARGETS: readonly Design["target"][] = ["neon", "supabase", "postgres"];
 
 /**
+ * What validateDesign keeps of each table between calls, so that validating the next version of a
+ * design pays only for the tables that changed and the checks across tables (the designer
+ * validates on every keystroke; its edits are immutable, so an unchanged table is the same
+ * object). Keyed by the table objects: a caller that mutates a design after validating it must
+ * not pass a cache. With or without one, the answer is the same, byte for byte.
+ */
+export interface ValidationCache {
+  /** The input table (before zod) to its parsed table, or to its issues. */
+  readonly shapes: WeakMap<object, { readonly ok: true; readonly table: Table } | { readonly ok: false; readonly issues: readonly z.core.$ZodIssue[] }>;
+  /** The parsed table to its problems of characters, paths relative to the table. */
+  readonly characters: WeakMap<Table, readonly NameCharacterProblem[]>;
+  readonly tables: WeakMap<Table, BuiltTable>;
+  readonly warnings: WeakMap<Table, { readonly model: ModelTable; readonly key: string; readonly warnings: readonly Problem[] }>;
+  /** The membership tables of `tables` tenancy, by what they are made of: the same object while unchanged. */
+  readonly generated: Map<string, ModelTable>;
+}
+
+export function createValidationCache(): ValidationCache {
+  return { shapes: new WeakMap(), characters: new WeakMap(), tables: new WeakMap(), warnings: new WeakMap(), generated: new Map() };
+}
+
+/**
  * Checks a design file completely and reports every problem with its path. Only a design
  * without problems yields a model, so nothing downstream ever sees half-valid input.
+ * With a cache (see ValidationCache), unchanged tables are not checked again; a table of the
+ * model stays the same object as long as its table and whatever it reads of others are.
  */
-export function validateDesign(input: unknown): ValidationResult {
-  const parsed = designSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error), warnings: [] };
-  const design = parsed.data;
-  const problems: Problem[] = nameCharacterProblems(design);
+export function validateDesign(input: unknown, cache?: ValidationCache): ValidationResult {
+  const parsed = parseDesignShape(input, cache);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems, warnings: [] };
+  const design = parsed.design;
+  const problems: Problem[] = cache
+    ? nameCharacterProblems(design, (table) => {
+        let found = cache.characters.get(table);
+        if (!found) cache.characters.set(table, (found = characterProblemsIn(table, false, [])));
+        return found;
+      })
+    : nameCharacterProblems(design);
   const reported = new Set(problems.map((p) => p.path));
   // A name already refused for its characters is not reported again for the same reason in other words.
   const model = buildModel(design, (path, message) => {
     if (!reported.has(path)) problems.push({ path, message });
-  });
-  const warnings = problems.length > 0 ? [] : warningsFor(design, model);
+  }, cache);
+  const warnings = problems.length > 0 ? [] : warningsFor(design, model, cache);
   return problems.length > 0 ? { ok: false, problems, warnings } : { ok: true, design, model, warnings };
 }
 
@@ -62,48 +94,61 @@ export function validateDesign(input: unknown): ValidationResult {
  * Things that work but are probably not what the author meant: the SQL is still right, and
  * `verify` still proves it, so they do not stop compilation.
  */
-function warningsFor(design: Design, model: Model): Problem[] {
-  const warnings: Problem[] = [];
-  design.tables.forEach((table, i) => {
+function warningsFor(design: Design, model: Model, cache?: ValidationCache): Problem[] {
+  if (!cache) return design.tables.flatMap((table, i) => tableWarnings(model, table, model.tables[i], `tables[${i}]`));
+  // Each table's warnings read the table, its model and the target and provider alone.
+  const key = `${model.target}\u0000${model.provider}`;
+  return design.tables.flatMap((table, i) => {
     const modelTable = model.tables[i];
-    const userColumns = new Map<string, string>();
-    if (modelTable.firewall.kind === "isolated" && modelTable.firewall.owner) {
-      userColumns.set(modelTable.firewall.owner.column, `tables[${i}].firewall.owner.column`);
+    let found = cache.warnings.get(table);
+    if (!found || found.model !== modelTable || found.key !== key) {
+      found = { model: modelTable, key, warnings: tableWarnings(model, table, modelTable, "") };
+      cache.warnings.set(table, found);
     }
-    table.columns.forEach((column, j) => {
-      if (column.default !== undefined && /^(\$user|auth\.user_id\(\)|auth\.uid\(\))$/i.test(column.default.trim())) {
-        if (!userColumns.has(column.name)) userColumns.set(column.name, `tables[${i}].columns[${j}].default`);
-      }
-    });
-    if (table.existing === true) {
-      table.columns.forEach((column, j) => {
-        const c = modelTable.columns[j];
-        if (c && !COLUMN_TYPES.includes(c.type)) {
-          warnings.push({ path: `tables[${i}].columns[${j}].type`, message: `type ${column.type} is kept as it is (the model lacks it): RLS Designer never changes this column, and policies cannot compare it` });
-        }
-        if (c?.references?.sameOrganization) {
-          warnings.push({
-            path: `tables[${i}].columns[${j}].references`,
-            message: `a first bundle does not change an existing table's foreign keys, so this one does not include the organization yet: compile against the imported design (compile --from) to append that change, or say "crossOrganization": true`,
-          });
-        }
-        if (column.default !== undefined && c && c.default === null && column.default.trim().toLowerCase() !== "null") {
-          warnings.push({ path: `tables[${i}].columns[${j}].default`, message: `default ${column.default} stays in the database as it is; the bundle never emits it` });
-        }
-      });
-    }
-    for (const [name, path] of userColumns) {
-      const type = modelTable.columns.find((c) => c.name === name)?.type;
-      if (model.target === "supabase" && model.provider === "supabase" && type !== "uuid") {
-        // Works (the policies compare the token's sub as text), but cannot reference auth.users(id).
-        warnings.push({ path, message: `column "${name}" is ${type}, but Supabase Auth user ids are uuids: make the column uuid to match auth.users(id)` });
-      }
-      if (type === "uuid" && !PROVIDER_PRESETS[model.provider].userIdsAreUuids && model.provider !== "custom") {
-        // On Supabase, auth.uid() would fail with 22P02 on such a token; elsewhere the cast to uuid fails the same way.
-        warnings.push({ path, message: `column "${name}" is uuid, but ${model.provider} user ids (the token's sub) are not uuids: use text` });
-      }
+    return found.warnings.map((w) => ({ path: `tables[${i}]${w.path}`, message: w.message }));
+  });
+}
+
+/** One table's warnings, their paths after `at` (`tables[3]`). */
+function tableWarnings(model: Model, table: Table, modelTable: ModelTable, at: string): Problem[] {
+  const warnings: Problem[] = [];
+  const userColumns = new Map<string, string>();
+  if (modelTable.firewall.kind === "isolated" && modelTable.firewall.owner) {
+    userColumns.set(modelTable.firewall.owner.column, `${at}.firewall.owner.column`);
+  }
+  table.columns.forEach((column, j) => {
+    if (column.default !== undefined && /^(\$user|auth\.user_id\(\)|auth\.uid\(\))$/i.test(column.default.trim())) {
+      if (!userColumns.has(column.name)) userColumns.set(column.name, `${at}.columns[${j}].default`);
     }
   });
+  if (table.existing === true) {
+    table.columns.forEach((column, j) => {
+      const c = modelTable.columns[j];
+      if (c && !COLUMN_TYPES.includes(c.type)) {
+        warnings.push({ path: `${at}.columns[${j}].type`, message: `type ${column.type} is kept as it is (the model lacks it): RLS Designer never changes this column, and policies cannot compare it` });
+      }
+      if (c?.references?.sameOrganization) {
+        warnings.push({
+          path: `${at}.columns[${j}].references`,
+          message: `a first bundle does not change an existing table's foreign keys, so this one does not include the organization yet: compile against the imported design (compile --from) to append that change, or say "crossOrganization": true`,
+        });
+      }
+      if (column.default !== undefined && c && c.default === null && column.default.trim().toLowerCase() !== "null") {
+        warnings.push({ path: `${at}.columns[${j}].default`, message: `default ${column.default} stays in the database as it is; the bundle never emits it` });
+      }
+    });
+  }
+  for (const [name, path] of userColumns) {
+    const type = modelTable.columns.find((c) => c.name === name)?.type;
+    if (model.target === "supabase" && model.provider === "supabase" && type !== "uuid") {
+      // Works (the policies compare the token's sub as text), but cannot reference auth.users(id).
+      warnings.push({ path, message: `column "${name}" is ${type}, but Supabase Auth user ids are uuids: make the column uuid to match auth.users(id)` });
+    }
+    if (type === "uuid" && !PROVIDER_PRESETS[model.provider].userIdsAreUuids && model.provider !== "custom") {
+      // On Supabase, auth.uid() would fail with 22P02 on such a token; elsewhere the cast to uuid fails the same way.
+      warnings.push({ path, message: `column "${name}" is uuid, but ${model.provider} user ids (the token's sub) are not uuids: use text` });
+    }
+  }
   return warnings;
 }
 
@@ -112,13 +157,37 @@ function warningsFor(design: Design, model: Model): Problem[] {
  * its path: what a file being opened is checked for before it replaces anything. Names and
  * references are checked later, by validateDesign, and shown beside the fields.
  */
-export function parseDesignShape(input: unknown): { ok: true; design: Design } | { ok: false; problems: Problem[] } {
+export function parseDesignShape(input: unknown, cache?: ValidationCache): { ok: true; design: Design } | { ok: false; problems: Problem[] } {
+  if (cache) {
+    // The design but its tables, then each table (only those not seen before): the same answer as the whole
+    // schema's. When the rest of the file is wrong, the whole schema speaks, so that the problems come in its order.
+    const shell = designShellSchema.safeParse(input, { reportInput: true });
+    if (shell.success) {
+      const tables: Table[] = [];
+      const problems: Problem[] = [];
+      shell.data.tables.forEach((given, i) => {
+        let shape = given !== null && typeof given === "object" ? cache.shapes.get(given) : undefined;
+        if (!shape) {
+          const parsed = tableSchema.safeParse(given, { reportInput: true });
+          shape = parsed.success ? { ok: true, table: parsed.data } : { ok: false, issues: parsed.error.issues };
+          if (given !== null && typeof given === "object") cache.shapes.set(given, shape);
+        }
+        if (shape.ok) tables.push(shape.table);
+        else problems.push(...zodIssueProblems(shape.issues, ["tables", i]));
+      });
+      return problems.length > 0 ? { ok: false, problems } : { ok: true, design: { ...shell.data, tables } };
+    }
+  }
   const parsed = designSchema.safeParse(input, { reportInput: true });
   return parsed.success ? { ok: true, design: parsed.data } : { ok: false, problems: zodProblems(parsed.error) };
 }
 
 function zodProblems(error: z.ZodError): Problem[] {
-  return error.issues.flatMap((issue) => unionBranch(issue, [])).map(({ issue, path }) => ({ path: formatPath(path), message: zodMessage(issue) }));
+  return zodIssueProblems(error.issues, []);
+}
+
+function zodIssueProblems(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): Problem[] {
+  return issues.flatMap((issue) => unionBranch(issue, prefix)).map(({ issue, path }) => ({ path: formatPath(path), message: zodMessage(issue) }));
 }
 
 /**
@@ -222,7 +291,7 @@ function textProblem(text: string, what: string): string | null {
   return null;
 }
 
-function buildModel(design: Design, report: Report): Model {
+function buildModel(design: Design, report: Report, cache?: ValidationCache): Model {
   const nameProblem = textProblem(design.name, "the project name");
   if (nameProblem) report("name", nameProblem);
   else if (design.name.length > 100) report("name", "the project name may be at most 100 characters");
@@ -242,21 +311,30 @@ function buildModel(design: Design, report: Report): Model {
     if (roles.indexOf(role) !== i) report(`roles[${i}]`, `role "${role}" is declared twice`);
   });
 
-  const tableNames = design.tables.map((t) => t.name);
+  // The first table of each name: what a reference to the name means.
+  const firstIndex = new Map<string, number>();
   design.tables.forEach((table, i) => {
-    if (tableNames.indexOf(table.name) !== i) report(`tables[${i}].name`, `table "${table.name}" is defined twice`);
+    if (!firstIndex.has(table.name)) firstIndex.set(table.name, i);
   });
+  design.tables.forEach((table, i) => {
+    if (firstIndex.get(table.name) !== i) report(`tables[${i}].name`, `table "${table.name}" is defined twice`);
+  });
+  const tableNamed = (name: string): Table | undefined => {
+    const index = firstIndex.get(name);
+    return index === undefined ? undefined : design.tables[index];
+  };
 
   checkStableIds(design.tables, "tables", "table", report);
-  reportParentCycles(design, report);
+  reportParentCycles(design, tableNamed, report);
   if (design.forceRowLevelSecurity === true) {
     design.tables.forEach((t, i) => {
       if (t.firewall?.parent) report(`tables[${i}].firewall.parent`, "a parent firewall reads the parent through a helper that runs as the tables' owner, which forceRowLevelSecurity would hold to the policies; not supported together yet");
     });
   }
-  const tables = design.tables.map((table, i) => buildTable(design, table, `tables[${i}]`, tenancy !== null, roles, report));
+  const context: TableContext = { hasTenancy: tenancy !== null, roles, rolesKey: cache ? JSON.stringify(roles) : "", forceRowLevelSecurity: design.forceRowLevelSecurity === true, tableNamed };
+  const tables = design.tables.map((table, i) => (cache ? cachedTable(context, table, i, report, cache) : buildTable(context, table, `tables[${i}]`, report)));
   if (tenancy?.source === "tables") {
-    tables.push(...membershipTables(design, tenancy, report));
+    tables.push(...membershipTables(design, tenancy, report, cache));
   }
   reportNamesPostgresTakes(tables, tenancy, report);
   reportKeysPostgresCannotIndex(tables, report);
@@ -323,7 +401,7 @@ function buildTenancy(design: Design, report: Report): ModelTenancy | null {
 }
 
 /** The membership tables for `tables` tenancy: the design's own when it defines them, else generated ones. */
-function membershipTables(design: Design, tenancy: Extract<ModelTenancy, { source: "tables" }>, report: Report): ModelTable[] {
+function membershipTables(design: Design, tenancy: Extract<ModelTenancy, { source: "tables" }>, report: Report, cache?: ValidationCache): ModelTable[] {
   const generated: ModelTable[] = [];
   const specs = [
     { key: "membership" as const, spec: tenancy.membership, columns: [tenancy.membership.user, tenancy.membership.org, tenancy.membership.role] },
@@ -345,7 +423,17 @@ function membershipTables(design: Design, tenancy: Extract<ModelTenancy, { sourc
     }
     const distinct = new Set(columns);
     if (distinct.size !== columns.length) report(`auth.tenancy.${key}`, "column names must differ");
-    generated.push(generatedMembershipTable(key, spec.table, columns));
+    if (!cache) {
+      generated.push(generatedMembershipTable(key, spec.table, columns));
+      continue;
+    }
+    const id = JSON.stringify([key, spec.table, columns]);
+    let table = cache.generated.get(id);
+    if (!table) {
+      if (cache.generated.size > 16) cache.generated.clear();
+      cache.generated.set(id, (table = generatedMembershipTable(key, spec.table, columns)));
+    }
+    generated.push(table);
   }
   return generated;
 }
@@ -410,7 +498,68 @@ function checkStableIds(items: readonly { id?: string; name: string }[], path: s
   });
 }
 
-function buildTable(design: Design, table: Table, path: string, hasTenancy: boolean, roles: readonly string[], report: Report): ModelTable {
+/** What a table's checks read beyond the table itself. */
+interface TableContext {
+  readonly hasTenancy: boolean;
+  readonly roles: readonly string[];
+  /** The roles as text, for the cache's keys. */
+  readonly rolesKey: string;
+  readonly forceRowLevelSecurity: boolean;
+  /** The first table of that name in the design. */
+  readonly tableNamed: (name: string) => Table | undefined;
+}
+
+/** A table checked once: its model, its problems (paths after `tables[i]`) and what it read of the design. */
+interface BuiltTable {
+  readonly model: ModelTable;
+  readonly problems: readonly (readonly [string, string])[];
+  readonly hasTenancy: boolean;
+  readonly roles: string;
+  readonly forceRowLevelSecurity: boolean;
+  /** Every other table it looked up by name, and what it found. */
+  readonly lookups: ReadonlyMap<string, Table | undefined>;
+}
+
+/**
+ * buildTable, answered from the cache while the table, the design's tenancy, roles and
+ * forceRowLevelSecurity, and every table it looked up by name (references, sharedVia) are the same:
+ * renaming a parent, or adding a table of a name a reference wanted, checks its children again.
+ */
+function cachedTable(context: TableContext, table: Table, index: number, report: Report, cache: ValidationCache): ModelTable {
+  const path = `tables[${index}]`;
+  const roles = context.rolesKey;
+  const hit = cache.tables.get(table);
+  if (hit && hit.hasTenancy === context.hasTenancy && hit.roles === roles && hit.forceRowLevelSecurity === context.forceRowLevelSecurity && sameLookups(hit.lookups, context)) {
+    for (const [suffix, message] of hit.problems) report(path + suffix, message);
+    return hit.model;
+  }
+  const lookups = new Map<string, Table | undefined>();
+  const problems: [string, string][] = [];
+  let relative = true;
+  const recording: TableContext = {
+    ...context,
+    tableNamed: (name) => {
+      const found = context.tableNamed(name);
+      lookups.set(name, found);
+      return found;
+    },
+  };
+  const model = buildTable(recording, table, path, (at, message) => {
+    if (at.startsWith(path)) problems.push([at.slice(path.length), message]);
+    else relative = false;
+    report(at, message);
+  });
+  if (relative) cache.tables.set(table, { model, problems, hasTenancy: context.hasTenancy, roles, forceRowLevelSecurity: context.forceRowLevelSecurity, lookups });
+  return model;
+}
+
+function sameLookups(lookups: ReadonlyMap<string, Table | undefined>, context: TableContext): boolean {
+  for (const [name, found] of lookups) if (context.tableNamed(name) !== found) return false;
+  return true;
+}
+
+function buildTable(context: TableContext, table: Table, path: string, report: Report): ModelTable {
+  const { hasTenancy, roles } = context;
   const problem = identifierProblem(table.name, "a table name");
   if (problem) report(`${path}.name`, problem);
   if (table.columns.length === 0) report(`${path}.columns`, "a table needs at least one column");
@@ -436,7 +585,7 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
     }
     let references: ModelColumn["references"] = null;
     if (column.references) {
-      const target = design.tables.find((t) => t.name === column.references!.table);
+      const target = context.tableNamed(column.references.table);
       references = {
         table: column.references.table,
         column: column.references.column,
@@ -527,7 +676,7 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
       let sharedVia: ModelSharedVia | null = null;
       if (rule.sharedVia !== undefined) {
         if (op === "insert") report(`${rulePath}.sharedVia`, "insert has no existing row to be shared; use sharedVia on select, update or delete");
-        sharedVia = buildSharedVia(design, table, rule.sharedVia, `${rulePath}.sharedVia`, report);
+        sharedVia = buildSharedVia(context, table, rule.sharedVia, `${rulePath}.sharedVia`, report);
       }
       return {
         roles: rule.roles ?? null,
@@ -559,8 +708,8 @@ function buildTable(design: Design, table: Table, path: string, hasTenancy: bool
  * Spec §4, sharedVia: the sharing table holds (row key, user) pairs; the row column holds the
  * shared table's single-column primary key, the user column the user's id.
  */
-function buildSharedVia(design: Design, table: Table, given: SharedVia, path: string, report: Report): ModelSharedVia | null {
-  const sharing = design.tables.find((t) => t.name === given.table);
+function buildSharedVia(context: TableContext, table: Table, given: SharedVia, path: string, report: Report): ModelSharedVia | null {
+  const sharing = context.tableNamed(given.table);
   if (!sharing) {
     report(`${path}.table`, `no table "${given.table}"`);
     return null;
@@ -596,7 +745,7 @@ function buildSharedVia(design: Design, table: Table, given: SharedVia, path: st
     report(`${path}.user`, "the user column must differ from the row column");
     ok = false;
   }
-  if (design.forceRowLevelSecurity === true) {
+  if (context.forceRowLevelSecurity) {
     report(path, "sharedVia reads the sharing table through a helper that runs as the tables' owner, which forceRowLevelSecurity would hold to the policies; not supported together yet");
     ok = false;
   }
@@ -607,9 +756,9 @@ function buildSharedVia(design: Design, table: Table, given: SharedVia, path: st
  * Spec §4: a parent chain may not loop back on itself. Reported once, on the first table of the
  * loop in the design's order, with the whole loop in the message.
  */
-function reportParentCycles(design: Design, report: Report): void {
+function reportParentCycles(design: Design, tableNamed: (name: string) => Table | undefined, report: Report): void {
   const parentOf = (name: string): string | null => {
-    const t = design.tables.find((x) => x.name === name);
+    const t = tableNamed(name);
     const column = t?.firewall?.parent?.column;
     if (!t || column === undefined) return null;
     return t.columns.find((c) => c.name === column)?.references?.table ?? null;

@@ -1,6 +1,6 @@
 "use client";
 import { useId, useState } from "react";
-import { OPERATIONS, type Operation } from "@/lib/design";
+import { OPERATIONS, type Operation } from "@/lib/design/vocabulary";
 import type { ApplyOutcome } from "@/lib/apply/client";
 import { CellExplanation } from "./CellExplanation";
 

@@ -1,4 +1,5 @@
-import { PROVIDER_PRESETS, type AccessRule, type Design, type Provider, type Target, type Table, type Tenancy } from "@/lib/design";
+import type { AccessRule, Design, Provider, Target, Table, Tenancy } from "@/lib/design";
+import { PROVIDER_PRESETS } from "@/lib/design/providers";
 import { freshName, move, removeAt, renameFollows, replaceAt } from "./names";
 
 /** Immutable edits of the project settings: name, target, auth, tenancy and organization roles. */

@@ -1,6 +1,6 @@
 "use client";
 import { memo, useMemo } from "react";
-import { OPERATIONS, type Operation } from "@/lib/design";
+import { OPERATIONS, type Operation } from "@/lib/design/vocabulary";
 import type { TableParts } from "./TableEditor";
 import { matrixCell, ruleCount, type Grantee } from "../edits/access";
 import { run } from "../state/commands";

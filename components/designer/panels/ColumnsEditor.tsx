@@ -1,6 +1,7 @@
 "use client";
-import { memo, useId, useMemo, useState, type KeyboardEvent } from "react";
-import { COLUMN_TYPES, ON_DELETE_ACTIONS, type Column, type Problem, type Table } from "@/lib/design";
+import { memo, useId, useState, type KeyboardEvent } from "react";
+import type { Column, Problem, Table } from "@/lib/design";
+import { COLUMN_TYPES, ON_DELETE_ACTIONS } from "@/lib/design/vocabulary";
 import type { TableParts } from "./TableEditor";
 import type { ColumnPatch } from "../edits/columns";
 import { run } from "../state/commands";
@@ -30,11 +31,9 @@ const DEFAULT_SUGGESTIONS: Record<string, readonly string[]> = {
 };
 
 export const ColumnsEditor = memo(function ColumnsEditor({ tableIndex, table }: { tableIndex: number; table: TableParts }) {
-  const tables = useDesigner((s) => s.design.tables);
   const listProblems = useProblems(`tables[${tableIndex}].columns`);
   const deepProblems = useProblems(`tables[${tableIndex}].columns`, true);
   const deepWarnings = useWarnings(`tables[${tableIndex}].columns`, true);
-  const targets = useMemo(() => referenceTargets(tables), [tables]);
   const listId = useId();
   return (
     <Section
@@ -58,7 +57,6 @@ export const ColumnsEditor = memo(function ColumnsEditor({ tableIndex, table }: 
             index={index}
             column={column}
             count={table.columns.length}
-            targets={targets}
             problems={problemsAt(deepProblems, `tables[${tableIndex}].columns[${index}]`, true)}
             warnings={problemsAt(deepWarnings, `tables[${tableIndex}].columns[${index}]`, true)}
             listId={`${listId}-${index}`}
@@ -86,13 +84,21 @@ export const ColumnsEditor = memo(function ColumnsEditor({ tableIndex, table }: 
   );
 });
 
-/** Columns another column may reference: each table's single-column primary key. */
-function referenceTargets(tables: readonly Table[]): { table: string; column: string; type: string }[] {
-  const out: { table: string; column: string; type: string }[] = [];
+type Target = { table: string; column: string; type: string };
+
+const targetsOf = new WeakMap<readonly Table[], Target[]>();
+const NO_TARGETS: Target[] = [];
+
+/** Columns another column may reference: each table's single-column primary key (the same list for the same tables). */
+function referenceTargets(tables: readonly Table[]): Target[] {
+  let out = targetsOf.get(tables);
+  if (out) return out;
+  out = [];
   for (const t of tables) {
     const keys = t.columns.filter((c) => c.primaryKey);
     if (keys.length === 1) out.push({ table: t.name, column: keys[0].name, type: keys[0].type });
   }
+  targetsOf.set(tables, out);
   return out;
 }
 
@@ -103,7 +109,6 @@ const ColumnRow = memo(function ColumnRow({
   index,
   column,
   count,
-  targets,
   problems,
   warnings,
   listId,
@@ -112,7 +117,6 @@ const ColumnRow = memo(function ColumnRow({
   index: number;
   column: Column;
   count: number;
-  targets: { table: string; column: string; type: string }[];
   problems: readonly Problem[];
   warnings: readonly Problem[];
   listId: string;
@@ -201,7 +205,6 @@ const ColumnRow = memo(function ColumnRow({
         <ReferenceSelect
           value={refValue}
           label={ref ? `${ref.table}.${ref.column}` : "—"}
-          targets={targets}
           invalid={at("references").length > 0}
           path={`${path}.references`}
           onValue={(value) => {
@@ -241,25 +244,24 @@ const ColumnRow = memo(function ColumnRow({
 
 /**
  * The reference picker lists every table's key, which in a large design is hundreds of options
- * per column: it renders them only once the picker is focused or pressed, so typing elsewhere
- * never re-renders them.
+ * per column: it reads them, and renders them, only once the picker is focused or pressed, so
+ * typing elsewhere (a table's name) never re-renders them, nor the columns.
  */
 function ReferenceSelect({
   value,
   label,
-  targets,
   invalid,
   path,
   onValue,
 }: {
   value: string;
   label: string;
-  targets: { table: string; column: string }[];
   invalid: boolean;
   path: string;
   onValue: (value: string) => void;
 }) {
   const [open, setOpen] = useState(false);
+  const targets = useDesigner((s) => (open ? referenceTargets(s.design.tables) : NO_TARGETS));
   const known = value === "" || targets.some((t) => `${t.table}${SEP}${t.column}` === value);
   return (
     <Select

@@ -1,6 +1,7 @@
 "use client";
 import { memo, useState } from "react";
-import { CONDITION_OPS, type Condition, type ConditionOp, type Problem } from "@/lib/design";
+import type { Condition, ConditionOp, Problem } from "@/lib/design";
+import { CONDITION_OPS } from "@/lib/design/vocabulary";
 import type { TableParts } from "./TableEditor";
 import { conditionListPath, conditionsAt, ruleCount, type ConditionListRef } from "../edits/access";
 import { run } from "../state/commands";

@@ -22,9 +22,9 @@ export const FirewallEditor = memo(function FirewallEditor({ tableIndex, table }
   const owner = firewall?.owner;
   const isPublic = firewall?.public === true;
   const parent = firewall?.parent;
-  const tables = useDesigner((s) => s.design.tables);
-  const tableName = useDesigner((s) => s.design.tables[tableIndex]?.name ?? "");
-  const parentChoices = useMemo(() => parentColumns({ tables }, { name: tableName, columns: table.columns }), [tables, tableName, table.columns]);
+  // As text, so that an edit elsewhere (typing a table's name) leaves the firewall alone unless its choices change.
+  const parentKey = useDesigner((s) => JSON.stringify(parentColumns(s.design, { name: s.design.tables[tableIndex]?.name ?? "", columns: table.columns })));
+  const parentChoices = useMemo(() => JSON.parse(parentKey) as string[], [parentKey]);
   const referencedTable = (column: string) => table.columns.find((c) => c.name === column)?.references?.table;
   const set = (part: "organization" | "owner" | "public", on: boolean) => run("setFirewall", { table: tableIndex, part, on });
   const columnOptions = (current: string | undefined) => {

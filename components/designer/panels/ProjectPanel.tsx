@@ -1,5 +1,7 @@
 "use client";
-import { PROVIDER_PRESETS, PROVIDERS, TARGETS, type Problem, type Provider, type Target, type Tenancy } from "@/lib/design";
+import type { Problem, Provider, Target, Tenancy } from "@/lib/design";
+import { PROVIDER_PRESETS } from "@/lib/design/providers";
+import { PROVIDERS, TARGETS } from "@/lib/design/vocabulary";
 import {
   ACTIVE_ORG_DEFAULTS,
   formatClaim,

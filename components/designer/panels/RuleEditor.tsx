@@ -186,9 +186,9 @@ function ColumnsAllowed({ path, tableIndex, table, index, rule, name, problems }
 
 /** Select, update, delete: the rule may admit the rows shared with the user through a sharing table. */
 function SharedRows({ path, tableIndex, op, index, rule, name, problems }: { path: string; tableIndex: number; op: Operation; index: number; rule: AccessRule; name: string; problems: readonly Problem[] }) {
-  const tables = useDesigner((s) => s.design.tables);
-  const tableName = tables[tableIndex]?.name ?? "";
-  const candidates = useMemo(() => sharingCandidates({ tables }, tableName), [tables, tableName]);
+  // As text, so that an edit elsewhere (typing a table's name) leaves the rule alone unless its choices change.
+  const candidatesKey = useDesigner((s) => JSON.stringify(sharingCandidates(s.design, s.design.tables[tableIndex]?.name ?? "")));
+  const candidates = useMemo(() => JSON.parse(candidatesKey) as ReturnType<typeof sharingCandidates>, [candidatesKey]);
   const current = rule.sharedVia;
   if (candidates.length === 0 && !current) return null;
   const options = current && !candidates.some((c) => c.table === current.table) ? [current, ...candidates] : candidates;

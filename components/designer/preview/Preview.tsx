@@ -38,8 +38,8 @@ export function Preview() {
   const bundle = preview.bundle;
   const stale = preview.stale;
   const active = shownFile(bundle, chosen);
-  // Comparing reads every file: done in a render after the keystroke's own has painted.
-  const compared = useDeferredValue(bundle);
+  // Comparing reads every file: done in a render after the keystroke's own has painted (and not at all without a download).
+  const compared = useDeferredValue(baseline ? bundle : null);
   const changed = useMemo(() => {
     if (!baseline || !compared) return new Set<string>();
     // Files written on demand (the pgTAP tests) are not read to compare: they follow the rest.

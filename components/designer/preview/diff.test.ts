@@ -30,6 +30,20 @@ describe("diffEdits", () => {
     expect(apply(before, edits)).toBe(after);
   });
 
+  it("turns a long text into another with a few changes anywhere (compared a block at a time)", () => {
+    const long = Array.from({ length: 400 }, (_, i) => `CREATE POLICY "t_${i}" ON public."t_${i % 7}";`).join("\n");
+    const change = fc.record({ at: fc.nat({ max: long.length }), cut: fc.nat({ max: 300 }), text: fc.constantFrom("", "x", "documents_001a", "\n", "\nnew line\n") });
+    fc.assert(
+      fc.property(fc.array(change, { minLength: 1, maxLength: 4 }), (changes) => {
+        let after = long;
+        for (const c of changes) after = after.slice(0, c.at) + c.text + after.slice(Math.min(after.length, c.at + c.cut));
+        expect(apply(long, diffEdits(long, after))).toBe(after);
+        expect(apply(after, diffEdits(after, long))).toBe(long);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("edits nothing when nothing changed, and handles a change at the very start", () => {
     expect(apply("same", diffEdits("same", "same"))).toBe("same");
     expect(apply("\n\nabc", diffEdits("\n\nabc", "x\n\nabc"))).toBe("x\n\nabc");

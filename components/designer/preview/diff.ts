@@ -12,15 +12,10 @@ export interface TextEdit {
  * replaced, so an edit touching a few far-apart lines does not rewrite everything between them.
  */
 export function diffEdits(before: string, after: string): TextEdit[] {
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let endBefore = before.length;
-  let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before.charCodeAt(endBefore - 1) === after.charCodeAt(endAfter - 1)) {
-    endBefore--;
-    endAfter--;
-  }
+  const start = commonPrefix(before, after);
+  const same = commonSuffix(before, after, start);
+  const endBefore = before.length - same;
+  const endAfter = after.length - same;
   // Widen to whole lines, then compare line by line when the counts match.
   const lineStart = start === 0 ? 0 : before.lastIndexOf("\n", start - 1) + 1;
   const lineEndBefore = nextLineEnd(before, endBefore);
@@ -41,6 +36,30 @@ export function diffEdits(before: string, after: string): TextEdit[] {
     offset += oldLines[i].length + 1;
   }
   return edits;
+}
+
+/**
+ * Compared a block at a time first: comparing two slices is native code, many times faster than a
+ * loop over the characters (a 100-table design's policies file is 400 KB, compared on every keystroke).
+ */
+const BLOCK = 256;
+
+/** How many characters `a` and `b` have in common at the start. */
+function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let n = 0;
+  while (n + BLOCK <= max && a.slice(n, n + BLOCK) === b.slice(n, n + BLOCK)) n += BLOCK;
+  while (n < max && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+/** How many characters `a` and `b` have in common at the end, not counting the first `skip` of either. */
+function commonSuffix(a: string, b: string, skip: number): number {
+  const max = Math.min(a.length, b.length) - skip;
+  let n = 0;
+  while (n + BLOCK <= max && a.slice(a.length - n - BLOCK, a.length - n) === b.slice(b.length - n - BLOCK, b.length - n)) n += BLOCK;
+  while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
 }
 
 function nextLineEnd(text: string, from: number): number {

@@ -28,15 +28,27 @@ function replaceDifference(model: monaco.editor.ITextModel, before: string, afte
   return new monaco.Range(from.lineNumber, 1, to.lineNumber, model.getLineMaxColumn(to.lineNumber));
 }
 
+/**
+ * The viewer's bracketPairColorization option does not reach models made apart from the editor:
+ * without this, every edit rebuilds the file's bracket pair tree and colours brackets that the
+ * preview means to leave plain.
+ */
+function plainBrackets(model: monaco.editor.ITextModel): void {
+  if (model.getOptions().bracketPairColorizationOptions.enabled) model.updateOptions({ bracketColorizationOptions: { enabled: false, independentColorPoolPerBracketType: false } });
+}
+
 function upsert(uri: monaco.Uri, path: string, contents: string, cache: Map<string, string>): monaco.Range | null {
   const model = monaco.editor.getModel(uri);
   if (!model) {
-    monaco.editor.createModel(contents, languageOf(path), uri).setEOL(monaco.editor.EndOfLineSequence.LF);
+    const created = monaco.editor.createModel(contents, languageOf(path), uri);
+    created.setEOL(monaco.editor.EndOfLineSequence.LF);
+    plainBrackets(created);
     cache.set(path, contents);
     return null;
   }
   // A model made elsewhere (empty) takes the platform's line ending, CRLF on Windows: the bundle is LF.
   if (model.getEOL() !== "\n") model.setEOL(monaco.editor.EndOfLineSequence.LF);
+  plainBrackets(model);
   const before = cache.get(path) ?? model.getValue();
   if (before === contents) return null;
   cache.set(path, contents);

@@ -1,5 +1,7 @@
-import { TEMPLATE_NAMES, TEMPLATES, type Design, type TemplateName } from "@/lib/design";
+import type { Design } from "@/lib/design";
+import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from "@/lib/design/templates";
 import { EMPTY_DESIGN } from "../edits/project";
+import { loadEngine } from "./compiled";
 import { addDesign, designFromFragment, hasSharedDesign, readAutosave, readBaseline, readDesignList, setCurrentDesign, writeAutosave } from "./persistence";
 import { clampSelection, designerStore, notify, type Selection, type Snapshot } from "./store";
 
@@ -12,17 +14,22 @@ import { clampSelection, designerStore, notify, type Selection, type Snapshot } 
  */
 export function boot(): void {
   if (designerStore.getState().ready || booting) return;
+  booting = true;
   const url = new URL(location.href);
-  // A share link is read first (its decompressor loads on demand); the page shows the design only after.
-  if (hasSharedDesign(url.hash)) {
-    booting = true;
-    void takeShareLink(url.hash).then((shared) => {
+  // The compiler and the validator first (the autosave is read through the validator; their chunk
+  // started loading with the page's script); then a share link (its decompressor loads on
+  // demand). The page shows the design only after.
+  void loadEngine().then(
+    async () => {
+      const shared = hasSharedDesign(url.hash) ? await takeShareLink(url.hash) : undefined;
       booting = false;
       finishBoot(url, shared);
-    });
-  } else {
-    finishBoot(url, undefined);
-  }
+    },
+    (error: unknown) => {
+      booting = false;
+      notify(`The designer could not load its compiler: ${error instanceof Error ? error.message : String(error)}. Reload the page to try again.`, "error");
+    },
+  );
 }
 
 let booting = false;

@@ -1,11 +1,12 @@
-import { TEMPLATES, type Design, type Operation, type SharedVia, type Provider, type Target, type Condition, type TemplateName } from "@/lib/design";
+import type { Design, Operation, SharedVia, Provider, Target, Condition } from "@/lib/design";
+import { TEMPLATES, type TemplateName } from "@/lib/design/templates";
 import * as tables from "../edits/tables";
 import * as columns from "../edits/columns";
 import * as access from "../edits/access";
 import * as firewall from "../edits/firewall";
 import * as sharing from "../edits/sharing";
 import * as project from "../edits/project";
-import { compiled, downloadFor } from "./compiled";
+import { compiled, downloadFor, engineLoaded, loadEngine } from "./compiled";
 import { addDesign, parseDesign, readDesignList, removeDesign, shareFragment, writeBaseline } from "./persistence";
 import { switchDesign } from "./boot";
 import { copyText, fileStem, saveFile } from "./browser";
@@ -62,6 +63,8 @@ export const commands = {
     label: "Import design JSON",
     history: "record",
     perform: (_, { text, fileName }) => {
+      // A file dropped while the page is still loading its validator is read once it is here.
+      if (!engineLoaded()) return void loadEngine().then(() => run("importDesign", { text, fileName }));
       let data: unknown;
       try {
         data = JSON.parse(text);

@@ -1,21 +1,68 @@
-import { compileDesign, compileNextVersion, RECORD_PATH, VersionError, type Bundle, type CompileResult } from "@/lib/compiler";
+import type { Bundle, CompileCache, CompileResult } from "@/lib/compiler";
 import type { Design, Problem } from "@/lib/design";
 import type { Baseline } from "./store";
 
 /**
  * The compiler's answer for a design, computed once per design object. Edits are immutable, so
- * the preview, the problem list and every field's message share one compilation per edit.
+ * the preview, the problem list and every field's message share one compilation per edit; and
+ * the compiler's own cache (CompileCache) keeps each table's work, so that a keystroke in one
+ * table pays for that table and the checks across tables only.
  */
+
+type Engine = typeof import("./engine");
+
+let engine: Engine | null = null;
+let engineLoading: Promise<Engine> | null = null;
+let compileCache: CompileCache | null = null;
+
+/**
+ * Loads the compiler and the validator (their own chunk, not part of the first load). The page
+ * starts it as soon as its script runs, and shows the design once it is here (boot waits for it).
+ */
+export function loadEngine(): Promise<Engine> {
+  engineLoading ??= import("./engine").then(
+    (loaded) => {
+      engine = loaded;
+      compileCache = loaded.createCompileCache();
+      return loaded;
+    },
+    (error: unknown) => {
+      engineLoading = null;
+      throw error;
+    },
+  );
+  return engineLoading;
+}
+
+// The browser starts loading the engine as soon as this script runs, beside the rest of the page.
+// Node (unit tests, the server's prerender) has no first load to keep small: there the engine is
+// loaded with this module, so that everything the designer does stays synchronous.
+if (typeof window !== "undefined") void loadEngine();
+else await loadEngine();
+
+/** The loaded engine; only asked for once the design is shown (boot waits for loadEngine). */
+export function loadedEngine(): Engine {
+  if (!engine) throw new Error("internal: the compiler is not loaded yet");
+  return engine;
+}
+
+export function engineLoaded(): boolean {
+  return engine !== null;
+}
+
+/** What `compiled` answers while the compiler is loading: no problems, no bundle. */
+export const COMPILING: CompileResult = Object.freeze({ ok: false, problems: Object.freeze([]), warnings: Object.freeze([]) });
 
 const cache = new WeakMap<Design, CompileResult>();
 let lastValid: Bundle | null = null;
 let lastValidDesign: Design | null = null;
 
 export function compiled(design: Design): CompileResult {
+  if (!engine || !compileCache) return COMPILING;
   let result = cache.get(design);
   if (!result) {
     try {
-      result = compileDesign(design);
+      result = engine.compileDesign(design, compileCache);
     } catch (error) {
       // The compiler refuses bad input with problems; a throw is a bug, shown rather than swallowed.
       result = { ok: false, problems: [{ path: "", message: `internal compiler error: ${error instanceof Error ? error.message : String(error)}` }], warnings: [] };
@@ -81,7 +128,7 @@ const downloads = new WeakMap<Design, { baseline: Baseline | null; download: Dow
  */
 export function downloadFor(design: Design, baseline: Baseline | null): Download | null {
   const result = compiled(design);
-  if (!result.ok) return null;
+  if (!result.ok || !engine) return null;
   const cached = downloads.get(design);
   if (cached && cached.baseline === baseline) return cached.download;
   const download = nextDownload(result.bundle, design, baseline);
@@ -90,6 +137,7 @@ export function downloadFor(design: Design, baseline: Baseline | null): Download
 }
 
 function nextDownload(fresh: Bundle, design: Design, baseline: Baseline | null): Download {
+  const { compileNextVersion, RECORD_PATH, VersionError } = loadedEngine();
   if (!baseline || baseline.files[RECORD_PATH] === undefined) return { bundle: fresh, note: null };
   const previous: Bundle = Object.entries(baseline.files).map(([path, contents]) => ({ path, contents }));
   const at = new Date(baseline.at).toLocaleTimeString();
@@ -126,7 +174,10 @@ const keyOf = (t: Design["tables"][number]) => t.id ?? t.name;
  * the problems are the project's, or the stand-in does not compile either, the last valid bundle
  * is shown whole. Either way the preview says it is stale; Download waits for a valid design.
  */
+const LOADING: PreviewState = { bundle: null, stale: null };
+
 export function previewFor(design: Design, baseline: Baseline | null): PreviewState {
+  if (!engine) return LOADING;
   const cached = previews.get(design);
   if (cached && cached.baseline === baseline) return cached.preview;
   // Cached per design and baseline: React selectors need the same object back for the same state.

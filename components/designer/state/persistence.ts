@@ -1,4 +1,5 @@
-import { parseDesignShape, type Design } from "@/lib/design";
+import type { Design } from "@/lib/design";
+import { loadedEngine } from "./compiled";
 import type { Baseline, Selection } from "./store";
 
 /**
@@ -38,10 +39,11 @@ export interface Autosave {
 /**
  * A design of the right shape, or why not, in words: each wrong field with its path and what is
  * wrong (`tables[0].name: must be text, not the number 5`), the first few of them. Names and
- * references are checked later, by the compiler, and shown beside the fields.
+ * references are checked later, by the compiler, and shown beside the fields. The validator is
+ * the engine's (see loadEngine): the page reads no design before it is loaded.
  */
 export function parseDesign(input: unknown): { ok: true; design: Design } | { ok: false; message: string } {
-  const parsed = parseDesignShape(input);
+  const parsed = loadedEngine().parseDesignShape(input);
   if (parsed.ok) return parsed;
   const shown = parsed.problems.slice(0, 3).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
   const more = parsed.problems.length - shown.length;
