@@ -64,7 +64,13 @@ export const commands = {
     history: "record",
     perform: (_, { text, fileName }) => {
       // A file dropped while the page is still loading its validator is read once it is here.
-      if (!engineLoaded()) return void loadEngine().then(() => run("importDesign", { text, fileName }));
+      if (!engineLoaded()) {
+        void loadEngine().then(
+          () => run("importDesign", { text, fileName }),
+          () => notify(`${fileName ?? "The file"} could not be read: the designer's validator did not load; reload the page`, "error"),
+        );
+        return;
+      }
       let data: unknown;
       try {
         data = JSON.parse(text);
