@@ -111,25 +111,7 @@ function TableMatrix({ report, table, open, onOpen }: { report: Report; table: s
   return (
     <div>
       <table className="w-full table-fixed border-collapse overflow-hidden rounded-md border border-line text-[12px]">
-        <caption className="pb-1 text-left font-mono text-[12px] font-medium">{table}</caption>
-        <colgroup>
-          <col className="w-[28%]" />
-          {OPERATIONS.map((op) => (
-            <col key={op} className="w-[18%]" />
-          ))}
-        </colgroup>
-        <thead>
-          <tr className="bg-subtle text-left text-[11px] text-muted">
-            <th scope="col" className="border-b border-line px-2 py-0.5 font-medium">
-              Principal
-            </th>
-            {OPERATIONS.map((op) => (
-              <th key={op} scope="col" className="border-b border-l border-line px-2 py-0.5 font-medium">
-                {op}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <MatrixHead table={table} />
         <tbody>
           {report.principals.map((principal) => (
             <tr key={principal} className="border-b border-line last:border-0">
@@ -239,5 +221,32 @@ function CellDetail({ cell, onClose }: { cell: Cell; onClose: () => void }) {
       )}
       <CellExplanation table={cell.table} principal={cell.principal} operation={cell.operation} />
     </section>
+  );
+}
+
+/** The caption, columns and header row of one table's principal x operation matrix (here and in Import's "Verify current policies"). */
+export function MatrixHead({ table }: { table: string }) {
+  return (
+    <>
+      <caption className="pb-1 text-left font-mono text-[12px] font-medium">{table}</caption>
+      <colgroup>
+        <col className="w-[28%]" />
+        {OPERATIONS.map((op) => (
+          <col key={op} className="w-[18%]" />
+        ))}
+      </colgroup>
+      <thead>
+        <tr className="bg-subtle text-left text-[11px] text-muted">
+          <th scope="col" className="border-b border-line px-2 py-0.5 font-medium">
+            Principal
+          </th>
+          {OPERATIONS.map((op) => (
+            <th key={op} scope="col" className="border-b border-l border-line px-2 py-0.5 font-medium">
+              {op}
+            </th>
+          ))}
+        </tr>
+      </thead>
+    </>
   );
 }

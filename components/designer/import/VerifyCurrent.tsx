@@ -1,6 +1,7 @@
 "use client";
 import { useId, useState } from "react";
-import { OPERATIONS, type Operation } from "@/lib/design";
+import { OPERATIONS, type Operation } from "@/lib/design/vocabulary";
+import { MatrixHead } from "../apply/AccessMatrix";
 import { todayOf, withDesignOf, type CurrentChange, type VerifyCurrentAnswer } from "@/lib/import/client";
 import { Spinner } from "../apply/FailureCard";
 import { useDesigner } from "../state/hooks";
@@ -114,25 +115,7 @@ function TodayMatrix({ answer, table }: { answer: VerifyCurrentAnswer; table: st
   return (
     <div>
       <table className="w-full table-fixed border-collapse overflow-hidden rounded-md border border-line text-[12px]">
-        <caption className="pb-1 text-left font-mono text-[12px] font-medium">{table}</caption>
-        <colgroup>
-          <col className="w-[28%]" />
-          {OPERATIONS.map((op) => (
-            <col key={op} className="w-[18%]" />
-          ))}
-        </colgroup>
-        <thead>
-          <tr className="bg-subtle text-left text-[11px] text-muted">
-            <th scope="col" className="border-b border-line px-2 py-0.5 font-medium">
-              Principal
-            </th>
-            {OPERATIONS.map((op) => (
-              <th key={op} scope="col" className="border-b border-l border-line px-2 py-0.5 font-medium">
-                {op}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <MatrixHead table={table} />
         <tbody>
           {answer.report.principals.map((principal) => (
             <tr key={principal} className="border-b border-line last:border-0">
