@@ -69,7 +69,8 @@ export async function explainCell(model: Model, session: VerifySession, request:
     const keyExpr = keyExpression(t);
     const out: RowExplanation[] = [];
     let who = { role: "", claims: {} as Claims };
-    const versions = async () => new Map((await session.query<{ k: string; v: string }>(`SELECT ${keyExpr} AS k, ctid::text AS v FROM ${quoted(t.name)}`)).rows.map((r) => [r.k, r.v]));
+    // Read after a principal's statement too: qualified names only, which its TEMP objects cannot shadow.
+    const versions = () => v.readVersions(t);
     const base = await versions();
     const failure = (o: Outcome) => (o.sqlstate === "42501" ? "refused (42501)" : `error ${o.sqlstate}: ${o.message}`);
     const explainRow = (key: string, row: Row, before: Row | null, after: Row | null) => ({ key, row, ...explainDecision(model, t, request.operation, ctx, before, after, v.world) });

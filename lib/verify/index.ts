@@ -30,6 +30,8 @@ export interface VerifyOptions {
   readonly tablesPerGroup?: number;
   /** Called before each group's transaction, e.g. to show how the proof is split. */
   readonly onGroup?: (group: { readonly index: number; readonly total: number; readonly tables: readonly string[] }) => void;
+  /** Every check in its own round trips instead of batches (verifyModel's option): for comparisons. */
+  readonly statementByStatement?: boolean;
 }
 
 /** How many tables one transaction checks: well inside the lock table, never fewer than one. */
@@ -138,7 +140,7 @@ export async function verifyBundle(
     options.onGroup?.({ index, total: groups.length, tables });
     const report = await inRolledBackTransaction(db, async (tx) => {
       await applyWithin(bundle, tx);
-      return verifyModel(model, tx, (p) => onProgress?.({ table: p.table, index: done + p.index, total }), appRoles, { tables });
+      return verifyModel(model, tx, (p) => onProgress?.({ table: p.table, index: done + p.index, total }), appRoles, { tables, statementByStatement: options.statementByStatement });
     });
     done += tables.length;
     first ??= report;

@@ -6,6 +6,7 @@ import { relatedValues, samplingOrder } from "./related";
 import { claimsFor, claimsSetting, effectiveContext, organizationsFor, principalsFor, type Claims, type Principal } from "./principals";
 import { privilegeWarnings } from "./privileges";
 import { failingAssignment, filler, generateSamples, literalsOf, nthValue, passingAssignment, type TableSamples } from "./samples";
+import { BATCH_SIZE, BatchBuilder, batchFunctionSql, changedSql, collectedSql, deleteOthersSql, goneSql, qualifiedKey, textArray, type BatchResult } from "./batch";
 
 /** The part of a database connection verification needs; lib/db's Session fits it. */
 export interface VerifySession {
@@ -94,6 +95,10 @@ export function param(value: Value): string | null {
  * Runs every operation as every principal on every table and compares each outcome with the
  * meaning. The session must be inside a transaction in which the design's migrations are
  * applied; verification leaves that transaction as it found it (every step is a savepoint).
+ *
+ * Table by table, the checks of all principals go to the database together (Verification.run:
+ * one round trip for a few hundred of them where the database allows it); those that show a
+ * difference are then pinpointed row by row, again together.
  */
 export async function verifyModel(
   model: Model,
@@ -106,7 +111,11 @@ export async function verifyModel(
    * group to stay inside the lock table. The others keep no rows; with `tables` tenancy the
    * membership tables are filled in every group, since the principals are who they are there.
    */
-  options: { readonly tables?: readonly string[] } = {},
+  options: {
+    readonly tables?: readonly string[];
+    /** Every check in its own round trips (SAVEPOINT ... ROLLBACK TO), as when the batch function cannot be created; the report is the same. */
+    readonly statementByStatement?: boolean;
+  } = {},
 ): Promise<VerifyReport> {
   const only = options.tables ? new Set(options.tables) : null;
   const checked = only ? model.tables.filter((t) => only.has(t.name)) : model.tables;
@@ -114,183 +123,25 @@ export async function verifyModel(
   const warnings = await privilegeWarnings(model, session, appRoles);
   const cells: Cell[] = [];
   const mismatches: Mismatch[] = [];
-  const { principals, checks } = await withVerification(model, session, { present, checked }, async (v) => {
+  const { principals, checks } = await withVerification(model, session, { present, checked, statementByStatement: options.statementByStatement }, async (v) => {
     mismatches.push(...v.setupMismatches);
-    const { principals, tableRows, samplesByTable, attempt, world } = v;
+    const { principals, tableRows, samplesByTable, world } = v;
     for (const [index, t] of checked.entries()) {
       onProgress?.({ table: t.name, index, total: checked.length });
       const rows = tableRows.get(t.name)!;
       const samples = samplesByTable.get(t.name)!;
-      const keyExpr = keyExpression(t);
-      const readKeys = async () => new Set((await session.query<{ k: string }>(`SELECT ${keyExpr} AS k FROM ${table(t.name)}`)).rows.map((r) => r.k));
-      const readVersions = async () =>
-        new Map((await session.query<{ k: string; v: string }>(`SELECT ${keyExpr} AS k, ctid::text AS v FROM ${table(t.name)}`)).rows.map((r) => [r.k, r.v]));
       // Every check rolls back, so the rows keep these versions (ctid) between checks; an updated row gets a new one.
-      const baseVersions = await readVersions();
+      const baseVersions = await v.readVersions(t);
       const pkOf = (row: Row) => JSON.stringify(t.primaryKey.map((c) => row[c]));
       const existing = new Set([...rows.values()].map(pkOf));
       const insertCandidates = samples.insertCandidates.filter((c) => !existing.has(pkOf(c)));
-
-      for (const p of principals) {
-        const ctx: Context = { signedIn: p.signedIn, userId: p.userId, ...effectiveContext(model, p) };
-        type Who = { role: string; claims: Claims };
-        const mismatch = (operation: Operation, sql: string, params: Value[], who: Who, expected: string, actual: string): Mismatch => ({
-          table: t.name, principal: p.name, operation, sql, params, role: who.role, claims: who.claims, expected, actual,
-        });
-        /** One cell of the matrix; `firstMismatch` is the statement that showed a difference, if any. */
-        const record = (operation: Operation, expected: string, actual: string, firstMismatch: Mismatch | null, detail: Pick<Cell, "may" | "sql" | "params" | "rows"> = {}) => {
-          cells.push({ table: t.name, principal: p.name, operation, expected, actual, ok: firstMismatch === null, ...detail });
-          if (firstMismatch) mismatches.push(firstMismatch);
-        };
-
-        // select: exactly the rows the meaning allows are visible.
-        {
-          const sql = `SELECT ${keyExpr} AS k FROM ${table(t.name)}`;
-          const expected = keysWhere(rows, (row) => mayDo(model, t, "select", ctx, row, null, world));
-          const { outcome, who } = await attempt(p, sql, [], async (o, visible) => {
-            o.keys = new Set(visible.map((r) => r.k));
-          });
-          const { ok, actual } = compareRows(expected, outcome, rows.size);
-          const wanted = describeRows(expected, rows.size);
-          record("select", wanted, actual, ok ? null : mismatch("select", sql, [], who, wanted, actual), cellDetail(expected, rows.size, sql, []));
-        }
-
-        // delete: exactly the allowed rows go.
-        {
-          const sql = `DELETE FROM ${table(t.name)}`;
-          const expected = keysWhere(rows, (row) => mayDo(model, t, "delete", ctx, row, null, world));
-          const { outcome, who } = await attempt(p, sql, [], async (o) => {
-            const remaining = await readKeys();
-            o.keys = new Set([...rows.keys()].filter((k) => !remaining.has(k)));
-          });
-          const { ok, actual } = compareRows(expected, outcome, rows.size);
-          const wanted = describeRows(expected, rows.size);
-          // A DELETE has no WITH CHECK, so one statement shows USING on every row; on a difference, each row alone says which.
-          const pinpointed = ok || isMembershipTable(model, t) ? null : await firstRowAlone([...rows.keys()], async (k) => {
-            const alone = await attempt(p, sql, [], async (o) => {
-              const remaining = await readKeys();
-              o.keys = new Set(remaining.has(k) ? [] : [k]);
-            }, { table: t, keys: [k] });
-            const want = expected.has(k) ? new Set([k]) : new Set<string>();
-            const result = compareRows(want, alone.outcome, 1);
-            return result.ok ? null : { ...mismatch("delete", sql, [], alone.who, describeRows(want, 1), result.actual), rows: [k] };
-          });
-          record("delete", wanted, actual, ok ? null : (pinpointed ?? mismatch("delete", sql, [], who, wanted, actual)), cellDetail(expected, rows.size, sql, []));
-        }
-
-        // update: each variant sets constants on every row the principal may change; one forbidden new row refuses the statement.
-        {
-          const expectedParts: string[] = [];
-          const actualParts: string[] = [];
-          let first: Mismatch | null = null;
-          const changeable = keysWhere(rows, (row) => mayDo(model, t, "update", ctx, row, null, world));
-          for (const variant of samples.updateVariants) {
-            const columns = Object.keys(variant);
-            const sql = `UPDATE ${table(t.name)} SET ${columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`;
-            const params = columns.map((c) => variant[c]);
-            const refused = [...changeable].some((k) => !mayDo(model, t, "update", ctx, rows.get(k)!, { ...rows.get(k)!, ...variant }, world));
-            const { outcome, who } = await attempt(p, sql, params, async (o) => {
-              const after = await readVersions();
-              o.keys = new Set([...baseVersions.keys()].filter((k) => after.get(k) !== baseVersions.get(k)));
-            });
-            const { ok, actual } = refused ? compareRefused(outcome) : compareUpdated(changeable, outcome, rows.size);
-            expectedParts.push(refused ? "refused" : String(changeable.size));
-            actualParts.push(actual);
-            if (!ok) first ??= mismatch("update", sql, params, who, refused ? `refused (${DENIED})` : describeRows(changeable, rows.size), actual);
-          }
-          // Membership tables decide who the principals are: deleting rows there to isolate some would change them.
-          if (!isMembershipTable(model, t)) {
-            const updateSql = (assignment: Record<string, Value>) => {
-              const columns = Object.keys(assignment);
-              const sql = `UPDATE ${table(t.name)} SET ${columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`;
-              return { sql, params: columns.map((c) => assignment[c]) };
-            };
-            /** The update on `keys` alone: which of them changed (or the error). */
-            const updateAlone = (keys: readonly string[], assignment: Record<string, Value>) => {
-              const { sql, params } = updateSql(assignment);
-              return attempt(p, sql, params, async (o) => {
-                const after = await readVersions();
-                o.keys = new Set(keys.filter((k) => after.get(k) !== baseVersions.get(k)));
-              }, { table: t, keys });
-            };
-            // USING alone: each row gets new values that pass the check, so what USING admits is what changes.
-            // Rows that take the same new values run together; when a group differs from the meaning, each row alone says which.
-            const groups = new Map<string, { assignment: Record<string, Value>; keys: string[] }>();
-            for (const [k, row] of rows) {
-              const assignment = passingAssignment(model, t, ctx, row, samples.interesting, world);
-              if (!assignment || (changeable.has(k) && !mayDo(model, t, "update", ctx, row, { ...row, ...assignment }, world))) continue;
-              const id = JSON.stringify(assignment);
-              if (!groups.has(id)) groups.set(id, { assignment, keys: [] });
-              groups.get(id)!.keys.push(k);
-            }
-            for (const { assignment, keys } of groups.values()) {
-              const want = new Set(keys.filter((k) => changeable.has(k)));
-              const { outcome, who } = await updateAlone(keys, assignment);
-              const { ok, actual } = compareUpdated(want, outcome, keys.length);
-              expectedParts.push(String(want.size));
-              actualParts.push(actual);
-              if (ok || first) continue;
-              const { sql, params } = updateSql(assignment);
-              first =
-                (await firstRowAlone(keys, async (k) => {
-                  const alone = await updateAlone([k], assignment);
-                  const one = new Set(want.has(k) ? [k] : []);
-                  const result = compareUpdated(one, alone.outcome, 1);
-                  return result.ok ? null : { ...mismatch("update", sql, params, alone.who, describeRows(one, 1), result.actual), rows: [k] };
-                })) ?? { ...mismatch("update", sql, params, who, describeRows(want, keys.length), actual), rows: keys };
-            }
-            // WITH CHECK alone: each row USING admits, alone, gets new values the meaning refuses (a check
-            // condition fails, or the row leaves the principal's organization or ownership), in turn.
-            let turn = 0;
-            for (const k of changeable) {
-              const row = rows.get(k)!;
-              const assignment = failingAssignment(model, t, ctx, row, samples.interesting, turn++, world);
-              if (!assignment) continue;
-              const { outcome, who } = await updateAlone([k], assignment);
-              const { ok, actual } = compareRefused(outcome);
-              expectedParts.push("refused");
-              actualParts.push(actual);
-              if (!ok && !first) {
-                const { sql, params } = updateSql(assignment);
-                first = { ...mismatch("update", sql, params, who, `refused (${DENIED})`, actual), rows: [k] };
-              }
-            }
-          }
-          const firstVariant = samples.updateVariants[0];
-          const shown = firstVariant
-            ? { sql: `UPDATE ${table(t.name)} SET ${Object.keys(firstVariant).map((c, i) => `${quoteIdent(c)} = $${i + 1}::${t.columns.find((x) => x.name === c)!.type}`).join(", ")}`, params: Object.values(firstVariant) }
-            : { sql: `UPDATE ${table(t.name)}`, params: [] };
-          record("update", summariseUpdates(expectedParts), summariseUpdates(actualParts), first, cellDetail(changeable, rows.size, first?.sql ?? shown.sql, first ? [...first.params] : shown.params));
-        }
-
-        // insert: each new row alone; a refusal is SQLSTATE 42501.
-        {
-          let allowedExpected = 0;
-          let allowedActual = 0;
-          let first: Mismatch | null = null;
-          const columns = t.columns.map((c) => c.name);
-          const sql = `INSERT INTO ${table(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")})`;
-          // Rows of the principal's own whose key is already taken (a key that is the owner column) would only show 23505.
-          const own = ownInsertCandidates(model, t, p, insertCandidates, index).filter((c) => !existing.has(pkOf(c)));
-          for (const candidate of [...insertCandidates, ...own]) {
-            const params = columns.map((c) => candidate[c]);
-            const allowed = mayDo(model, t, "insert", ctx, null, candidate, world);
-            const { outcome, who } = await attempt(p, sql, params);
-            const succeeded = outcome.sqlstate === undefined;
-            if (allowed) allowedExpected++;
-            if (succeeded) allowedActual++;
-            const ok = allowed ? succeeded : outcome.sqlstate === DENIED;
-            if (!ok) {
-              first ??= mismatch("insert", sql, params, who, allowed ? "inserted" : `refused (${DENIED})`, succeeded ? "inserted" : `error ${outcome.sqlstate}: ${outcome.message}`);
-            }
-          }
-          const n = insertCandidates.length + own.length;
-          record("insert", `${allowedExpected}/${n} allowed`, `${allowedActual}/${n} allowed`, first, {
-            may: { allowed: allowedExpected, of: n },
-            sql: first?.sql ?? sql,
-            params: first ? [...first.params] : columns.map((c) => (insertCandidates[0] ?? {})[c] ?? null),
-          });
-        }
+      const results = await drive(
+        principals.map((p) => checkPrincipal({ model, t, index, p, rows, samples, world, baseVersions, insertCandidates, existing, pkOf })),
+        v.run,
+      );
+      for (const r of results) {
+        cells.push(...r.cells);
+        mismatches.push(...r.mismatches);
       }
     }
     return { principals, checks: v.checks() };
@@ -305,6 +156,307 @@ export async function verifyModel(
     checks,
     warnings,
   };
+}
+
+/** A statement as verify shows it (`$1::type` parameters) and as the batch runs it (`($1[1])::type` of one text array). */
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly Value[];
+  readonly batchSql: string;
+}
+
+/** Builds a statement from `make`, which writes each value through `value(v, type)`. */
+function statement(make: (value: (v: Value, type: string) => string) => string): Statement {
+  const params: Value[] = [];
+  const sql = make((v, type) => {
+    params.push(v);
+    return `$${params.length}::${type}`;
+  });
+  let n = 0;
+  const batchSql = make((_v, type) => `($1[${++n}])::${type}`);
+  return { sql, params, batchSql };
+}
+
+const columnType = (t: ModelTable, name: string) => t.columns.find((x) => x.name === name)!.type;
+
+function updateStatement(t: ModelTable, assignment: Readonly<Record<string, Value>>): Statement {
+  const columns = Object.keys(assignment);
+  return statement((value) => `UPDATE ${table(t.name)} SET ${columns.map((c) => `${quoteIdent(c)} = ${value(assignment[c], columnType(t, c))}`).join(", ")}`);
+}
+
+function insertStatement(t: ModelTable, row: Row): Statement {
+  return statement((value) => `INSERT INTO ${table(t.name)} (${t.columns.map((c) => quoteIdent(c.name)).join(", ")}) VALUES (${t.columns.map((c) => value(row[c.name], c.type)).join(", ")})`);
+}
+
+const plain = (sql: string): Statement => ({ sql, params: [], batchSql: sql });
+
+/**
+ * What a check reads after its statement, as the session's own role: `rows`, the keys the
+ * statement returned (column k); `gone`, which of `keys` no row has any more; `changed`, which of
+ * `keys` have a row version other than before the checks.
+ */
+export type Effect =
+  | { readonly kind: "none" }
+  | { readonly kind: "rows" }
+  | { readonly kind: "gone"; readonly keys: readonly string[] }
+  | { readonly kind: "changed"; readonly keys: readonly string[] };
+
+/** One statement as a principal on a table; with `only`, the table's other rows are deleted first (inside the check). */
+export interface Check {
+  readonly p: Principal;
+  readonly table: ModelTable;
+  readonly statement: Statement;
+  readonly effect: Effect;
+  readonly only?: readonly string[];
+  /**
+   * The table's row versions (ctid) by key, as read before the checks: every check rolls back, so
+   * they hold throughout. `changed` compares with them; in a batch, `only` keeps the rows by them.
+   */
+  readonly versions: ReadonlyMap<string, string>;
+}
+
+export interface Attempted {
+  readonly outcome: Outcome;
+  readonly who: { role: string; claims: Claims };
+}
+
+/**
+ * Checks to run together. `stop`: the checks after the first result it accepts are not needed
+ * (statement by statement they are left out; in a batch they run anyway, being cheap there).
+ */
+export interface Run {
+  readonly checks: readonly Check[];
+  readonly stop?: (result: Attempted, index: number) => boolean;
+}
+
+/**
+ * Runs the steps of several principals' checks in lockstep: each generator yields the runs it
+ * needs next and gets their results back, so every principal's checks of a step share one call.
+ */
+async function drive<T>(gens: Generator<Run[], T, Attempted[][]>[], run: (runs: readonly Run[]) => Promise<Attempted[][]>): Promise<T[]> {
+  const done: (T | undefined)[] = gens.map(() => undefined);
+  let pending = gens.map((g, i) => ({ i, step: g.next() }));
+  while (pending.length) {
+    const waiting = pending.filter((s) => !s.step.done);
+    for (const s of pending) if (s.step.done) done[s.i] = s.step.value as T;
+    if (!waiting.length) break;
+    const runs = waiting.flatMap((s) => s.step.value as Run[]);
+    const results = await run(runs);
+    let at = 0;
+    pending = waiting.map((s) => {
+      const mine = results.slice(at, (at += (s.step.value as Run[]).length));
+      return { i: s.i, step: gens[s.i].next(mine) };
+    });
+  }
+  return done as T[];
+}
+
+interface PrincipalInput {
+  readonly model: Model;
+  readonly t: ModelTable;
+  readonly index: number;
+  readonly p: Principal;
+  readonly rows: Map<string, Row>;
+  readonly samples: TableSamples;
+  readonly world: World;
+  readonly baseVersions: ReadonlyMap<string, string>;
+  readonly insertCandidates: readonly Row[];
+  readonly existing: ReadonlySet<string>;
+  readonly pkOf: (row: Row) => string;
+}
+
+/** The four cells of one principal on one table: the checks (yielded in two steps: all of them, then the pinpointing of differences) and their comparison with the meaning. */
+function* checkPrincipal(input: PrincipalInput): Generator<Run[], { cells: Cell[]; mismatches: Mismatch[] }, Attempted[][]> {
+  const { model, t, index, p, rows, samples, world, baseVersions, insertCandidates, existing, pkOf } = input;
+  const cells: Cell[] = [];
+  const mismatches: Mismatch[] = [];
+  const ctx: Context = { signedIn: p.signedIn, userId: p.userId, ...effectiveContext(model, p) };
+  const keyExpr = keyExpression(t);
+  type Who = { role: string; claims: Claims };
+  const mismatch = (operation: Operation, sql: string, params: readonly Value[], who: Who, expected: string, actual: string): Mismatch => ({
+    table: t.name, principal: p.name, operation, sql, params: [...params], role: who.role, claims: who.claims, expected, actual,
+  });
+  /** One cell of the matrix; `firstMismatch` is the statement that showed a difference, if any. */
+  const record = (operation: Operation, expected: string, actual: string, firstMismatch: Mismatch | null, detail: Pick<Cell, "may" | "sql" | "params" | "rows"> = {}) => {
+    cells.push({ table: t.name, principal: p.name, operation, expected, actual, ok: firstMismatch === null, ...detail });
+    if (firstMismatch) mismatches.push(firstMismatch);
+  };
+  const check = (s: Statement, effect: Effect, alone?: readonly string[]): Check => ({ p, table: t, statement: s, effect, versions: baseVersions, ...(alone ? { only: alone } : {}) });
+  const allKeys = [...rows.keys()];
+  const baseKeys = [...baseVersions.keys()];
+  const membership = isMembershipTable(model, t);
+
+  // select: exactly the rows the meaning allows are visible.
+  const selectSql = `SELECT ${keyExpr} AS k FROM ${table(t.name)}`;
+  const selectExpected = keysWhere(rows, (row) => mayDo(model, t, "select", ctx, row, null, world));
+  const selectCheck = check(plain(selectSql), { kind: "rows" });
+
+  // delete: exactly the allowed rows go.
+  const deleteSql = `DELETE FROM ${table(t.name)}`;
+  const deleteExpected = keysWhere(rows, (row) => mayDo(model, t, "delete", ctx, row, null, world));
+  const deleteCheck = check(plain(deleteSql), { kind: "gone", keys: allKeys });
+
+  // update: each variant sets constants on every row the principal may change; one forbidden new row refuses the statement.
+  const changeable = keysWhere(rows, (row) => mayDo(model, t, "update", ctx, row, null, world));
+  const variants = samples.updateVariants.map((variant) => ({
+    s: updateStatement(t, variant),
+    refused: [...changeable].some((k) => !mayDo(model, t, "update", ctx, rows.get(k)!, { ...rows.get(k)!, ...variant }, world)),
+  }));
+  const variantChecks = variants.map((x) => check(x.s, { kind: "changed", keys: baseKeys }));
+  /** The update on `keys` alone: which of them changed (or the error). */
+  const updateAlone = (keys: readonly string[], s: Statement) => check(s, { kind: "changed", keys }, keys);
+  // Membership tables decide who the principals are: deleting rows there to isolate some would change them.
+  // USING alone: each row gets new values that pass the check, so what USING admits is what changes.
+  // Rows that take the same new values run together; when a group differs from the meaning, each row alone says which.
+  const groups = new Map<string, { s: Statement; keys: string[] }>();
+  // WITH CHECK alone: each row USING admits, alone, gets new values the meaning refuses (a check
+  // condition fails, or the row leaves the principal's organization or ownership), in turn.
+  const failing: { k: string; s: Statement }[] = [];
+  if (!membership) {
+    for (const [k, row] of rows) {
+      const assignment = passingAssignment(model, t, ctx, row, samples.interesting, world);
+      if (!assignment || (changeable.has(k) && !mayDo(model, t, "update", ctx, row, { ...row, ...assignment }, world))) continue;
+      const id = JSON.stringify(assignment);
+      if (!groups.has(id)) groups.set(id, { s: updateStatement(t, assignment), keys: [] });
+      groups.get(id)!.keys.push(k);
+    }
+    let turn = 0;
+    for (const k of changeable) {
+      const assignment = failingAssignment(model, t, ctx, rows.get(k)!, samples.interesting, turn++, world);
+      if (assignment) failing.push({ k, s: updateStatement(t, assignment) });
+    }
+  }
+  const groupList = [...groups.values()];
+  const groupChecks = groupList.map((g) => updateAlone(g.keys, g.s));
+  const failingChecks = failing.map((f) => updateAlone([f.k], f.s));
+
+  // insert: each new row alone; a refusal is SQLSTATE 42501.
+  // Rows of the principal's own whose key is already taken (a key that is the owner column) would only show 23505.
+  const own = ownInsertCandidates(model, t, p, insertCandidates, index).filter((c) => !existing.has(pkOf(c)));
+  const candidates = [...insertCandidates, ...own];
+  const insertChecks = candidates.map((c) => check(insertStatement(t, c), { kind: "none" }));
+
+  const [main] = yield [{ checks: [selectCheck, deleteCheck, ...variantChecks, ...groupChecks, ...failingChecks, ...insertChecks] }];
+  let at = 0;
+  const take = (n: number) => main.slice(at, (at += n));
+  const [selectResult] = take(1);
+  const [deleteResult] = take(1);
+  const variantResults = take(variantChecks.length);
+  const groupResults = take(groupChecks.length);
+  const failingResults = take(failingChecks.length);
+  const insertResults = take(insertChecks.length);
+
+  // What differs, and which differences each row alone should pinpoint (both in one step).
+  const deleted = compareRows(deleteExpected, deleteResult.outcome, rows.size);
+  const updates = variants.map((x, i) => {
+    const { outcome, who } = variantResults[i];
+    return { ...(x.refused ? compareRefused(outcome) : compareUpdated(changeable, outcome, rows.size)), who };
+  });
+  const grouped = groupList.map((g, i) => {
+    const want = new Set(g.keys.filter((k) => changeable.has(k)));
+    return { want, who: groupResults[i].who, ...compareUpdated(want, groupResults[i].outcome, g.keys.length) };
+  });
+  // Only the first group that differs is pinpointed, and only when no variant differed (the cell names one statement).
+  const pinGroup = updates.some((u) => !u.ok) ? -1 : grouped.findIndex((g) => !g.ok);
+  const pinDelete = !deleted.ok && !membership;
+  const deleteAlone = (k: string) => check(plain(deleteSql), { kind: "gone", keys: [k] }, [k]);
+  const deleteDiffers = (k: string, r: Attempted) => !compareRows(deleteExpected.has(k) ? new Set([k]) : new Set<string>(), r.outcome, 1).ok;
+  const groupDiffers = (g: number, k: string, r: Attempted) => !compareUpdated(grouped[g].want.has(k) ? new Set([k]) : new Set<string>(), r.outcome, 1).ok;
+  const pinRuns: { what: "delete" | "group"; run: Run }[] = [];
+  if (pinDelete) {
+    pinRuns.push({ what: "delete", run: { checks: allKeys.map(deleteAlone), stop: (r, j) => deleteDiffers(allKeys[j], r) } });
+  }
+  if (pinGroup >= 0) {
+    const g = groupList[pinGroup];
+    pinRuns.push({ what: "group", run: { checks: g.keys.map((k) => updateAlone([k], g.s)), stop: (r, j) => groupDiffers(pinGroup, g.keys[j], r) } });
+  }
+  const pinned: Attempted[][] = pinRuns.length ? yield pinRuns.map((x) => x.run) : [];
+  const pinnedOf = (what: "delete" | "group") => pinned[pinRuns.findIndex((x) => x.what === what)] ?? [];
+
+  {
+    const { ok, actual } = compareRows(selectExpected, selectResult.outcome, rows.size);
+    const wanted = describeRows(selectExpected, rows.size);
+    record("select", wanted, actual, ok ? null : mismatch("select", selectSql, [], selectResult.who, wanted, actual), cellDetail(selectExpected, rows.size, selectSql, []));
+  }
+
+  {
+    const wanted = describeRows(deleteExpected, rows.size);
+    // A DELETE has no WITH CHECK, so one statement shows USING on every row; on a difference, each row alone says which.
+    let pinpointed: Mismatch | null = null;
+    if (pinDelete) {
+      const alone = pinnedOf("delete");
+      const i = alone.findIndex((r, j) => deleteDiffers(allKeys[j], r));
+      if (i >= 0) {
+        const k = allKeys[i];
+        const want = deleteExpected.has(k) ? new Set([k]) : new Set<string>();
+        pinpointed = { ...mismatch("delete", deleteSql, [], alone[i].who, describeRows(want, 1), compareRows(want, alone[i].outcome, 1).actual), rows: [k] };
+      }
+    }
+    record("delete", wanted, deleted.actual, deleted.ok ? null : (pinpointed ?? mismatch("delete", deleteSql, [], deleteResult.who, wanted, deleted.actual)), cellDetail(deleteExpected, rows.size, deleteSql, []));
+  }
+
+  {
+    const expectedParts: string[] = [];
+    const actualParts: string[] = [];
+    let first: Mismatch | null = null;
+    for (const [i, x] of variants.entries()) {
+      const { ok, actual, who } = updates[i];
+      expectedParts.push(x.refused ? "refused" : String(changeable.size));
+      actualParts.push(actual);
+      if (!ok) first ??= mismatch("update", x.s.sql, x.s.params, who, x.refused ? `refused (${DENIED})` : describeRows(changeable, rows.size), actual);
+    }
+    for (const [i, g] of groupList.entries()) {
+      const { want, ok, actual, who } = grouped[i];
+      expectedParts.push(String(want.size));
+      actualParts.push(actual);
+      if (ok || first) continue;
+      // i === pinGroup: the first group that differs, with no variant that did.
+      const alone = pinnedOf("group");
+      const j = alone.findIndex((r, n) => groupDiffers(i, g.keys[n], r));
+      if (j >= 0) {
+        const k = g.keys[j];
+        const one = new Set(want.has(k) ? [k] : []);
+        first = { ...mismatch("update", g.s.sql, g.s.params, alone[j].who, describeRows(one, 1), compareUpdated(one, alone[j].outcome, 1).actual), rows: [k] };
+      } else {
+        first = { ...mismatch("update", g.s.sql, g.s.params, who, describeRows(want, g.keys.length), actual), rows: g.keys };
+      }
+    }
+    for (const [i, f] of failing.entries()) {
+      const { outcome, who } = failingResults[i];
+      const { ok, actual } = compareRefused(outcome);
+      expectedParts.push("refused");
+      actualParts.push(actual);
+      if (!ok && !first) first = { ...mismatch("update", f.s.sql, f.s.params, who, `refused (${DENIED})`, actual), rows: [f.k] };
+    }
+    const shown = variants[0]?.s ?? plain(`UPDATE ${table(t.name)}`);
+    record("update", summariseUpdates(expectedParts), summariseUpdates(actualParts), first, cellDetail(changeable, rows.size, first?.sql ?? shown.sql, first ? [...first.params] : shown.params));
+  }
+
+  {
+    let allowedExpected = 0;
+    let allowedActual = 0;
+    let first: Mismatch | null = null;
+    for (const [i, candidate] of candidates.entries()) {
+      const { outcome, who } = insertResults[i];
+      const allowed = mayDo(model, t, "insert", ctx, null, candidate, world);
+      const succeeded = outcome.sqlstate === undefined;
+      if (allowed) allowedExpected++;
+      if (succeeded) allowedActual++;
+      const ok = allowed ? succeeded : outcome.sqlstate === DENIED;
+      if (!ok) {
+        const s = insertChecks[i].statement;
+        first ??= mismatch("insert", s.sql, s.params, who, allowed ? "inserted" : `refused (${DENIED})`, succeeded ? "inserted" : `error ${outcome.sqlstate}: ${outcome.message}`);
+      }
+    }
+    const n = candidates.length;
+    const sql = insertStatement(t, insertCandidates[0] ?? {}).sql;
+    record("insert", `${allowedExpected}/${n} allowed`, `${allowedActual}/${n} allowed`, first, {
+      may: { allowed: allowedExpected, of: n },
+      sql: first?.sql ?? sql,
+      params: first ? [...first.params] : t.columns.map((c) => (insertCandidates[0] ?? {})[c.name] ?? null),
+    });
+  }
+  return { cells, mismatches };
 }
 
 /** What verification sets up inside its savepoint: the principals, sample rows in every table, and a way to act as a principal. */
@@ -324,6 +476,15 @@ export interface Verification {
     after?: (o: Outcome, rows: { k: string }[]) => Promise<void>,
     only?: { table: ModelTable; keys: readonly string[] },
   ): Promise<{ outcome: Outcome; who: { role: string; claims: Claims } }>;
+  /**
+   * Many checks at once, each exactly as `attempt` would run it: in batches of one server-side
+   * call (lib/verify/batch.ts) where the session may create a temporary function, else (or for a
+   * batch the server cut short, e.g. by statement_timeout) statement by statement. Results come
+   * back per run, in order; statement by statement, a run ends at the first result its `stop` accepts.
+   */
+  run(runs: readonly Run[]): Promise<Attempted[][]>;
+  /** Each row's key and version (ctid) in `t`, read as the session's own role. */
+  readVersions(t: ModelTable): Promise<Map<string, string>>;
   /** How many statements ran as a principal so far. */
   checks(): number;
 }
@@ -336,7 +497,7 @@ export async function withVerification<T>(
   model: Model,
   session: VerifySession,
   /** The tables given sample rows (`present`) and those whose setup is checked (`checked`); all of them unless verifyBundle works group by group. */
-  scope: { readonly present: readonly ModelTable[]; readonly checked: readonly ModelTable[] } | null,
+  scope: { readonly present: readonly ModelTable[]; readonly checked: readonly ModelTable[]; readonly statementByStatement?: boolean } | null,
   fn: (v: Verification) => Promise<T>,
 ): Promise<T> {
   const present = scope?.present ?? model.tables;
@@ -353,14 +514,29 @@ export async function withVerification<T>(
     await prepareSession(present, session, [dialect.signedInRole, dialect.anonymousRole]);
     const tableRows = new Map<string, Map<string, Row>>();
     for (const t of model.tables) tableRows.set(t.name, new Map());
-    await insertMemberships(model, session, principals, tableRows);
+    // The batch functions (lib/verify/batch.ts), unless the session may not create them (no TEMP privilege, say).
+    let batching = false;
+    if (!scope?.statementByStatement) {
+      try {
+        await session.exec(`SAVEPOINT rlsd_batch; ${batchFunctionSql()} RELEASE SAVEPOINT rlsd_batch;`);
+        batching = true;
+      } catch {
+        await session.exec("ROLLBACK TO SAVEPOINT rlsd_batch; RELEASE SAVEPOINT rlsd_batch;");
+      }
+    }
+    const write = async (list: readonly { table: ModelTable; row: Row }[]) => {
+      const keys = await insertRows(session, list, batching);
+      for (const [i, { table: t, row }] of list.entries()) tableRows.get(t.name)!.set(keys[i], row);
+    };
+    // For `tables` tenancy: the membership and active-organization rows that make each principal who they are.
+    await write(membershipRows(model, principals));
     const seen = await policyLiterals(model, session);
     // Parents and shared tables first: a child's reference and a sharing table's rows take their keys (spec §4).
     const samplesByTable = new Map<string, TableSamples>();
     for (const t of samplingOrder(model, present)) {
       const samples = generateSamples(model, t, principals, isMembershipTable(model, t), seen.get(t.name) ?? [], relatedValues(model, t, principals, tableRows));
       samplesByTable.set(t.name, samples);
-      for (const row of samples.rows) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
+      await write(samples.rows.map((row) => ({ table: t, row })));
     }
     const world: World = { rowsOf: (name) => [...(tableRows.get(name)?.values() ?? [])] };
 
@@ -371,8 +547,9 @@ export async function withVerification<T>(
     const become = (p: Principal) => {
       const role = p.signedIn ? dialect.signedInRole : dialect.anonymousRole;
       const claims = claimsFor(model, p);
-      const sql = `SELECT pg_catalog.set_config('role', ${sqlLiteral(role)}, true), pg_catalog.set_config('request.jwt.claims', ${sqlLiteral(claimsSetting(model, p))}, true);`;
-      return { who: { role, claims }, sql };
+      const setting = claimsSetting(model, p);
+      const sql = `SELECT pg_catalog.set_config('role', ${sqlLiteral(role)}, true), pg_catalog.set_config('request.jwt.claims', ${sqlLiteral(setting)}, true);`;
+      return { who: { role, claims }, sql, setting };
     };
     /**
      * One statement as `p`, in a savepoint that is rolled back; `after` reads its effect as the
@@ -421,7 +598,117 @@ export async function withVerification<T>(
       return { outcome, who };
     };
 
-    return await fn({ principals, tableRows, samplesByTable, setupMismatches, attempt, world, checks: () => checks });
+    // Read after a principal's statement, before the rollback: qualified names only (see qualifiedKey).
+    const readKeys = async (t: ModelTable) => new Set((await session.query<{ k: string }>(`SELECT ${qualifiedKey(t, "a")} AS k FROM ${table(t.name)} AS a`)).rows.map((r) => r.k));
+    const readVersions = async (t: ModelTable) =>
+      new Map(
+        (await session.query<{ k: string; v: string }>(`SELECT ${qualifiedKey(t, "a")} AS k, a.ctid::pg_catalog.text AS v FROM ${table(t.name)} AS a`)).rows.map((r) => [r.k, r.v]),
+      );
+
+    /** A check statement by statement: `attempt` with the read its effect asks for. */
+    const one = (c: Check) => {
+      const e = c.effect;
+      const after: ((o: Outcome, rows: { k: string }[]) => Promise<void>) | undefined =
+        e.kind === "rows"
+          ? async (o, visible) => {
+              o.keys = new Set(visible.map((r) => r.k));
+            }
+          : e.kind === "gone"
+            ? async (o) => {
+                const remaining = await readKeys(c.table);
+                o.keys = new Set(e.keys.filter((k) => !remaining.has(k)));
+              }
+            : e.kind === "changed"
+              ? async (o) => {
+                  const now = await readVersions(c.table);
+                  o.keys = new Set(e.keys.filter((k) => now.get(k) !== c.versions.get(k)));
+                }
+              : undefined;
+      return attempt(c.p, c.statement.sql, [...c.statement.params], after, c.only ? { table: c.table, keys: c.only } : undefined);
+    };
+
+    /** In a batch, `changed` and `only` find rows by their version (ctid), so each of those keys needs one from before the checks. */
+    const batchable = (c: Check) => (c.effect.kind !== "changed" || c.effect.keys.every((k) => c.versions.has(k))) && (c.only ?? []).every((k) => c.versions.has(k));
+
+    /** Up to BATCH_SIZE checks in one call; null when the call failed (then nothing of it remains). */
+    const batch = async (list: readonly Check[]): Promise<Attempted[] | null> => {
+      const b = new BatchBuilder();
+      const acting = list.map((c) => become(c.p));
+      const numbers: (number[] | null)[] = [];
+      for (const [i, c] of list.entries()) {
+        const e = c.effect;
+        const keys = e.kind === "gone" || e.kind === "changed" ? e.keys.map((k) => b.key(c.table.name, k, c.versions.get(k) ?? null)) : null;
+        numbers.push(keys);
+        b.attempts.push({
+          r: acting[i].who.role,
+          c: acting[i].setting,
+          s: e.kind === "rows" ? collectedSql(c.statement.batchSql) : c.statement.batchSql,
+          ...(c.statement.params.length ? { p: textArray(c.statement.params.map(param)) } : {}),
+          ...(e.kind === "rows" ? { m: 1 as const } : {}),
+          ...(c.only ? { d: b.text(deleteOthersSql(c.table)), o: textArray(c.only.map((k) => c.versions.get(k)!)) } : {}),
+          ...(keys ? { q: b.text(e.kind === "gone" ? goneSql(c.table) : changedSql(c.table)), i: `{${keys.join(",")}}` } : {}),
+        });
+      }
+      let results: BatchResult[];
+      try {
+        await session.exec("SAVEPOINT rlsd_batch;");
+        results = (await session.query<BatchResult>(`SELECT r_acted, r_done, r_state, r_message, r_seen, r_hit FROM pg_temp.rlsd_attempts($1::pg_catalog.jsonb)`, [b.json()])).rows;
+        await session.exec("RELEASE SAVEPOINT rlsd_batch;");
+      } catch {
+        // Cut short (statement_timeout on PostgreSQL, say) or refused: these checks run again one by one.
+        await session.exec("ROLLBACK TO SAVEPOINT rlsd_batch; RELEASE SAVEPOINT rlsd_batch;");
+        return null;
+      }
+      if (results.length !== list.length) throw new Error(`verify: the batch of ${list.length} checks returned ${results.length} results`);
+      checks += list.length;
+      return list.map((c, i) => {
+        const r = results[i];
+        const outcome: Outcome = {};
+        if (r.r_done) {
+          const e = c.effect;
+          if (e.kind === "rows") outcome.keys = new Set(r.r_seen ?? []);
+          else if (e.kind === "gone" || e.kind === "changed") {
+            const hit = new Set(r.r_hit ?? []);
+            outcome.keys = new Set(e.keys.filter((_, j) => hit.has(numbers[i]![j])));
+          }
+        } else {
+          outcome.sqlstate = r.r_state ?? "unknown";
+          outcome.message = r.r_message ?? "";
+          // As in attempt: an odd token refused by the auth function itself is a denial.
+          if (c.p.oddToken && outcome.sqlstate === INVALID_TEXT) outcome.sqlstate = DENIED;
+        }
+        return { outcome, who: r.r_acted ? acting[i].who : { role: "", claims: {} as Claims } };
+      });
+    };
+
+    const run = async (runs: readonly Run[]): Promise<Attempted[][]> => {
+      if (!batching) {
+        const out: Attempted[][] = runs.map(() => []);
+        for (const [n, r] of runs.entries()) {
+          for (const [i, c] of r.checks.entries()) {
+            const result = await one(c);
+            out[n].push(result);
+            if (r.stop?.(result, i)) break;
+          }
+        }
+        return out;
+      }
+      const flat = runs.flatMap((r, n) => r.checks.map((c, i) => ({ c, n, i })));
+      const slots = runs.map((r) => new Array<Attempted>(r.checks.length));
+      const queued = flat.filter((x) => batchable(x.c));
+      for (let at = 0; at < queued.length; at += BATCH_SIZE) {
+        const part = queued.slice(at, at + BATCH_SIZE);
+        const results = (await batch(part.map((x) => x.c))) ?? [];
+        for (const [j, x] of part.entries()) slots[x.n][x.i] = results[j] ?? (await one(x.c));
+      }
+      for (const x of flat) if (!batchable(x.c)) slots[x.n][x.i] = await one(x.c);
+      return slots;
+    };
+
+    return await fn({
+      principals, tableRows, samplesByTable, setupMismatches, attempt, run, readVersions, world,
+      checks: () => checks,
+    });
   } finally {
     await session.query("ROLLBACK TO SAVEPOINT rlsd_verify");
     await session.query("RELEASE SAVEPOINT rlsd_verify");
@@ -546,15 +833,6 @@ export function ownInsertCandidates(model: Model, t: ModelTable, p: Principal, c
   });
 }
 
-/** The first of `keys` for which `check` finds a difference (one statement per key, in order). */
-async function firstRowAlone(keys: readonly string[], check: (key: string) => Promise<Mismatch | null>): Promise<Mismatch | null> {
-  for (const k of keys) {
-    const found = await check(k);
-    if (found) return found;
-  }
-  return null;
-}
-
 export function isMembershipTable(model: Model, t: ModelTable): boolean {
   return model.tenancy?.source === "tables" && (t.name === model.tenancy.membership.table || t.name === model.tenancy.activeOrg.table);
 }
@@ -611,9 +889,34 @@ async function insertRow(session: VerifySession, t: ModelTable, row: Row): Promi
   return result.rows[0].k;
 }
 
-/** For `tables` tenancy: the membership and active-organization rows that make each principal who they are. */
-async function insertMemberships(model: Model, session: VerifySession, principals: readonly Principal[], tableRows: Map<string, Map<string, Row>>) {
-  for (const { table: t, row } of membershipRows(model, principals)) tableRows.get(t.name)!.set(await insertRow(session, t, row), row);
+/**
+ * Writes `list` in order and returns each row's key: with `together`, BATCH_SIZE rows a round trip
+ * through the rows function (the same statements, `($1[1])::type` for `$1::type`), else, or when
+ * that call fails, one by one.
+ */
+async function insertRows(session: VerifySession, list: readonly { table: ModelTable; row: Row }[], together: boolean): Promise<string[]> {
+  const keys: string[] = [];
+  if (!together) {
+    for (const { table: t, row } of list) keys.push(await insertRow(session, t, row));
+    return keys;
+  }
+  for (let at = 0; at < list.length; at += BATCH_SIZE) {
+    const part = list.slice(at, at + BATCH_SIZE).map(({ table: t, row }) => {
+      const s = insertStatement(t, row);
+      return { s: `${s.batchSql} RETURNING ${keyExpression(t)} AS k`, p: textArray(s.params.map(param)) };
+    });
+    try {
+      await session.exec("SAVEPOINT rlsd_rows;");
+      const result = await session.query<{ k: string }>("SELECT k FROM pg_temp.rlsd_rows($1::pg_catalog.jsonb) AS r(k)", [JSON.stringify(part)]);
+      await session.exec("RELEASE SAVEPOINT rlsd_rows;");
+      keys.push(...result.rows.map((r) => r.k));
+    } catch {
+      // One by one, a row that cannot be written fails verify as it always did, with the statement's own error.
+      await session.exec("ROLLBACK TO SAVEPOINT rlsd_rows; RELEASE SAVEPOINT rlsd_rows;");
+      for (const { table: t, row } of list.slice(at, at + BATCH_SIZE)) keys.push(await insertRow(session, t, row));
+    }
+  }
+  return keys;
 }
 
 /** The rows insertMemberships writes, in its order (pure: the pgTAP export writes the same rows). */
