@@ -111,6 +111,16 @@ describe.skipIf(!canProve)("the pgTAP export on PostgreSQL (pg_prove)", () => {
     expect(result.ok, result.output).toBe(true);
   }, 120_000);
 
+  it("fails where a trigger forges the harness's own result code (RLSD0) instead of a result", async () => {
+    const forge = [
+      "CREATE FUNCTION public.forge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF current_user = 'authenticated' THEN RAISE SQLSTATE 'RLSD0' USING MESSAGE = 'inserted'; END IF; RETURN NEW; END $$",
+      "CREATE TRIGGER forge BEFORE INSERT ON public.todos FOR EACH ROW EXECUTE FUNCTION public.forge()",
+    ];
+    const result = await prove(template("todos"), forge);
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain("error RLSD0");
+  }, 120_000);
+
   it.each(["todos", "saas", "blog"] as const)("plans as many tests for %s as verify runs statements on a fresh apply", async (name) => {
     const { model, bundle } = compiled(template(name));
     const { db } = await createPostgresTestDatabase(adminUrl!);

@@ -79,6 +79,8 @@ DECLARE
   _versions text[];
   _seen text[];
   _result text;
+  -- Set by this function alone: a policy function or trigger that raises RLSD0 itself cannot pass for a result.
+  _done boolean := false;
 BEGIN
   BEGIN
     IF _only IS NOT NULL THEN
@@ -104,9 +106,10 @@ BEGIN
         _result := ${SCHEMA}.numbers(_table, coalesce(_seen, '{}'));
       END IF;
     END IF;
+    _done := true;
     RAISE EXCEPTION USING ERRCODE = 'RLSD0', MESSAGE = _result;
   EXCEPTION
-    WHEN SQLSTATE 'RLSD0' THEN RETURN SQLERRM;
+    WHEN SQLSTATE 'RLSD0' THEN RETURN CASE WHEN _done THEN _result ELSE 'error RLSD0: ' || SQLERRM END;
     WHEN insufficient_privilege THEN RETURN '${DENIED}';
     -- A token of an odd shape may be refused by the auth function itself (a numeric sub cast to uuid).
     WHEN invalid_text_representation THEN RETURN CASE WHEN _odd THEN '${DENIED}' ELSE 'error 22P02: ' || SQLERRM END;
