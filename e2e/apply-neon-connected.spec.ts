@@ -1,6 +1,5 @@
-import pg from "pg";
 import { expectAccessible } from "./fixtures/axe";
-import { adminUrl, canRunNeon, neonForApp, neonSkipReason } from "./fixtures/neon";
+import { canRunNeon, neonForApp, neonSkipReason, onBranch } from "./fixtures/neon";
 import { expect, openDesigner, startFrom, test } from "./fixtures/test";
 
 /**
@@ -10,18 +9,6 @@ import { expect, openDesigner, startFrom, test } from "./fixtures/test";
  */
 
 const API_KEY = `napi_e2econn${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-
-async function onBranch<T>(database: string, sql: string): Promise<T[]> {
-  const url = new URL(adminUrl!);
-  url.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 test("connects a Neon branch, rehearses on a child branch, then applies to the branch on confirmation", async ({ page }) => {
   test.skip(!canRunNeon, neonSkipReason);

@@ -1,6 +1,5 @@
-import pg from "pg";
 import { expectAccessible } from "./fixtures/axe";
-import { adminUrl, canRunNeon, neonForApp, neonSkipReason } from "./fixtures/neon";
+import { canRunNeon, neonForApp, neonSkipReason, onBranch } from "./fixtures/neon";
 import { currentDesign, expect, openDesigner, startFrom, test } from "./fixtures/test";
 
 /**
@@ -27,18 +26,6 @@ GRANT SELECT ON notes TO authenticated;
 CREATE POLICY "crud-authenticated-policy-select" ON notes FOR SELECT TO authenticated USING ((select auth.user_id() = user_id));
 INSERT INTO projects VALUES ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-0000000000aa', 'kept');
 `;
-
-async function onBranch<T>(database: string, sql: string): Promise<T[]> {
-  const url = new URL(adminUrl!);
-  url.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 const STATE = "select (select string_agg(policyname, ',' order by policyname) from pg_policies) as policies, (select string_agg(title, ',') from projects) as projects, (select count(*)::int from notes) as notes";
 

@@ -88,16 +88,27 @@ export async function requestPlan(body: ApplyRequestBody, signal?: AbortSignal):
 
 /** POST /api/apply. Calls `onEvent` for each step as it happens; resolves with the final outcome. */
 export async function requestApply(body: ApplyRequestBody, onEvent: (event: ApplyEvent) => void, signal?: AbortSignal): Promise<ApplyOutcome> {
-  const response = await post("/api/apply", body, signal);
+  let outcome: ApplyOutcome | undefined;
+  await postStream<ApplyEvent>("/api/apply", body, (event) => {
+    if (event.step === "done" && event.outcome) outcome = event.outcome;
+    onEvent(event);
+  }, signal);
+  if (!outcome) throw new ApiRequestError(200, { ok: false, error: { code: "interrupted", message: "the apply stream ended before its outcome" } });
+  return outcome;
+}
+
+/**
+ * A JSON POST with the page's token whose answer is NDJSON (one event per line, as the server's
+ * ndjsonResponse writes it): calls `onEvent` for each line as it arrives. A refused request is an
+ * ApiRequestError.
+ */
+export async function postStream<E>(path: string, body: unknown, onEvent: (event: E) => void, signal?: AbortSignal): Promise<void> {
+  const response = await post(path, body, signal);
   if (response.status !== 200 || !response.body) throw await failure(response);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = "";
-  let outcome: ApplyOutcome | undefined;
   const take = (line: string) => {
-    if (line.trim() === "") return;
-    const event = JSON.parse(line) as ApplyEvent;
-    if (event.step === "done" && event.outcome) outcome = event.outcome;
-    onEvent(event);
+    if (line.trim() !== "") onEvent(JSON.parse(line) as E);
   };
   for (;;) {
     const { done, value } = await reader.read();
@@ -108,8 +119,6 @@ export async function requestApply(body: ApplyRequestBody, onEvent: (event: Appl
     lines.forEach(take);
   }
   take(buffered);
-  if (!outcome) throw new ApiRequestError(200, { ok: false, error: { code: "interrupted", message: "the apply stream ended before its outcome" } });
-  return outcome;
 }
 
 /** POST /api/neon/projects: the key's projects, for a picker. */

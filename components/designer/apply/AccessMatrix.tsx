@@ -66,15 +66,7 @@ export function AccessMatrix({ report }: { report: Report }) {
           : `${report.mismatches.length} cell${report.mismatches.length === 1 ? "" : "s"} differ from the design (${report.checks} statements).`}{" "}
         Each cell shows what the design allows, then ✓ where the database agreed, or MISMATCH in red where it did not; open a cell for its rows, statement and explanation.
       </p>
-      {report.warnings.length > 0 && (
-        <ul className="mb-2 space-y-1 text-[12px]" aria-label="Warnings">
-          {report.warnings.map((warning, i) => (
-            <li key={i} className="rounded-md border border-line bg-panel px-3 py-1.5">
-              <span className="font-medium">Warning:</span> {warning}
-            </li>
-          ))}
-        </ul>
-      )}
+      <VerifyWarnings warnings={report.warnings} />
       <div className="space-y-3">
         {report.tables.map((table) => (
           <TableMatrix key={table} report={report} table={table} open={open} onOpen={setOpen} />
@@ -248,5 +240,19 @@ export function MatrixHead({ table }: { table: string }) {
         </tr>
       </thead>
     </>
+  );
+}
+
+/** Verify's warnings (privileges, roles) above its matrix. */
+export function VerifyWarnings({ warnings }: { warnings: readonly string[] }) {
+  if (warnings.length === 0) return null;
+  return (
+    <ul className="mb-2 space-y-1 text-[12px]" aria-label="Warnings">
+      {warnings.map((warning, i) => (
+        <li key={i} className="rounded-md border border-line bg-panel px-3 py-1.5">
+          <span className="font-medium">Warning:</span> {warning}
+        </li>
+      ))}
+    </ul>
   );
 }

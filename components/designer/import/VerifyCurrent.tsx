@@ -1,7 +1,7 @@
 "use client";
 import { useId, useState } from "react";
 import { OPERATIONS, type Operation } from "@/lib/design/vocabulary";
-import { MatrixHead } from "../apply/AccessMatrix";
+import { MatrixHead, VerifyWarnings } from "../apply/AccessMatrix";
 import { todayOf, withDesignOf, type CurrentChange, type VerifyCurrentAnswer } from "@/lib/import/client";
 import { Spinner } from "../apply/FailureCard";
 import { useDesigner } from "../state/hooks";
@@ -85,15 +85,7 @@ function VerifyResult({ answer }: { answer: VerifyCurrentAnswer }) {
         <p className="mb-2 text-[12px] text-muted">
           Each cell is what the database did when the principal tried the operation on sample rows: ✓ where the design allows the same, or <strong className="font-semibold text-warn">changes</strong> and what the design allows instead.
         </p>
-        {report.warnings.length > 0 && (
-          <ul className="mb-2 space-y-1 text-[12px]" aria-label="Warnings">
-            {report.warnings.map((warning, i) => (
-              <li key={i} className="rounded-md border border-line bg-panel px-3 py-1.5">
-                <span className="font-medium">Warning:</span> {warning}
-              </li>
-            ))}
-          </ul>
-        )}
+        <VerifyWarnings warnings={report.warnings} />
         <div className="space-y-3">
           {report.tables.map((table) => (
             <TodayMatrix key={table} answer={answer} table={table} />
