@@ -121,6 +121,23 @@ describe.skipIf(!canProve)("the pgTAP export on PostgreSQL (pg_prove)", () => {
     expect(result.output).toContain("error RLSD0");
   }, 120_000);
 
+  it("fails where a weakened table's trigger leaves a search_path behind that would hide what a statement did", async () => {
+    // The firewall lets any token delete every row, and a trigger (running as the principal) points
+    // search_path at a schema whose array_agg(text) forgets every key: read by unqualified names
+    // after the DELETE, each delete would look like "no rows" and the token without sub would pass.
+    const weaken = [
+      `ALTER POLICY "todos_firewall" ON public."todos" USING (true)`,
+      "CREATE SCHEMA rlsd_evil",
+      "CREATE FUNCTION rlsd_evil.keep(text[], text) RETURNS text[] LANGUAGE sql AS 'SELECT $1'",
+      "CREATE AGGREGATE rlsd_evil.array_agg(text) (sfunc = rlsd_evil.keep, stype = text[], initcond = '{}')",
+      "CREATE FUNCTION public.hide() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF current_user = 'authenticated' THEN PERFORM set_config('search_path', 'rlsd_evil, pg_catalog', true); END IF; RETURN NULL; END $$",
+      "CREATE TRIGGER hide AFTER DELETE ON public.todos FOR EACH STATEMENT EXECUTE FUNCTION public.hide()",
+    ];
+    const result = await prove(template("todos"), weaken);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/# Failed test \d+: "todos \/ token without sub \/ delete/);
+  }, 120_000);
+
   it.each(["todos", "saas", "blog"] as const)("plans as many tests for %s as verify runs statements on a fresh apply", async (name) => {
     const { model, bundle } = compiled(template(name));
     const { db } = await createPostgresTestDatabase(adminUrl!);

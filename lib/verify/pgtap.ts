@@ -6,6 +6,7 @@ import { commentText } from "../targets/file-text";
 import { mayDo, type Context, type Row, type Value } from "./oracle";
 import { claimsSetting, effectiveContext, principalsFor } from "./principals";
 import { isMembershipTable, keyExpression, membershipRows, ownInsertCandidates, param } from "./run";
+import { qualifiedKey } from "./batch";
 import { failingAssignment, generateSamples, literalsOf, passingAssignment } from "./samples";
 
 /**
@@ -62,8 +63,9 @@ CREATE TABLE ${SCHEMA}.sample_rows (tbl text NOT NULL, n integer NOT NULL, k tex
 
 -- The sample rows' numbers among keys (as verify names rows: the primary key as JSON text).
 CREATE FUNCTION ${SCHEMA}.numbers(_table text, _keys text[]) RETURNS text LANGUAGE sql AS $f$
-  SELECT CASE WHEN count(*) = 0 THEN 'no rows' ELSE 'rows ' || string_agg(coalesce(s.n::text, '?'), ' ' ORDER BY s.n) END
-    FROM unnest(_keys) AS u(key) LEFT JOIN ${SCHEMA}.sample_rows s ON s.tbl = _table AND s.k = u.key
+  SELECT CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.=) 0 THEN 'no rows'
+    ELSE 'rows ' OPERATOR(pg_catalog.||) pg_catalog.string_agg(coalesce(s.n::pg_catalog.text, '?'), ' ' ORDER BY s.n) END
+    FROM pg_catalog.unnest(_keys) AS u(key) LEFT JOIN ${SCHEMA}.sample_rows s ON s.tbl OPERATOR(pg_catalog.=) _table AND s.k OPERATOR(pg_catalog.=) u.key
 $f$;
 
 -- Runs _sql as _role with the claims _claims and says what it did: which sample rows it saw
@@ -71,10 +73,15 @@ $f$;
 -- subtransaction that is always rolled back, so nothing the statement did remains. With _only,
 -- the table's other rows are deleted first (as the tables' owner, inside the block), so the
 -- statement meets those rows alone, as verify does to see USING and WITH CHECK each alone.
+-- _key is the row's key over the alias a, every name qualified: after the statement, which may
+-- have left a search_path or TEMP types (a pg_temp.text domain) behind until the block rolls
+-- back, the function restores search_path, checks role and session, and reads by qualified names.
 CREATE FUNCTION ${SCHEMA}.outcome(_table text, _key text, _role text, _claims text, _odd boolean, _kind text, _sql text, _only integer[] DEFAULT NULL)
 RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE
-  _me text := current_setting('role');
+  _me text := pg_catalog.current_setting('role');
+  _session text := SESSION_USER;
+  _path text := pg_catalog.current_setting('search_path');
   _keys text[];
   _versions text[];
   _seen text[];
@@ -84,36 +91,43 @@ DECLARE
 BEGIN
   BEGIN
     IF _only IS NOT NULL THEN
-      EXECUTE format('DELETE FROM %s WHERE NOT (%s = ANY ($1))', _table, _key)
-        USING (SELECT coalesce(array_agg(k), '{}') FROM ${SCHEMA}.sample_rows WHERE tbl = _table AND n = ANY (_only));
+      EXECUTE pg_catalog.format('DELETE FROM %s AS a WHERE NOT (%s OPERATOR(pg_catalog.=) ANY ($1))', _table, _key)
+        USING (SELECT coalesce(pg_catalog.array_agg(k), '{}') FROM ${SCHEMA}.sample_rows WHERE tbl OPERATOR(pg_catalog.=) _table AND n OPERATOR(pg_catalog.=) ANY (_only));
     END IF;
-    EXECUTE format('SELECT array_agg(%s ORDER BY ctid), array_agg(ctid::text ORDER BY ctid) FROM %s', _key, _table) INTO _keys, _versions;
-    PERFORM set_config('role', _role, true), set_config('request.jwt.claims', _claims, true);
-    IF _kind = 'select' THEN
-      EXECUTE format('SELECT array_agg(k) FROM (%s) AS s', _sql) INTO _seen;
-      PERFORM set_config('role', _me, true);
-      _result := ${SCHEMA}.numbers(_table, coalesce(_seen, '{}'));
+    EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(%s ORDER BY a.ctid), pg_catalog.array_agg(a.ctid::pg_catalog.text ORDER BY a.ctid) FROM %s AS a', _key, _table) INTO _keys, _versions;
+    PERFORM pg_catalog.set_config('role', _role, true), pg_catalog.set_config('request.jwt.claims', _claims, true);
+    IF _kind OPERATOR(pg_catalog.=) 'select' THEN
+      EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(k) FROM (%s) AS s', _sql) INTO _seen;
     ELSE
       EXECUTE _sql;
-      PERFORM set_config('role', _me, true);
-      IF _kind = 'insert' THEN
-        _result := 'inserted';
-      ELSE
-        -- Deleted: a key that is gone; updated: a key whose row version (ctid) changed.
-        EXECUTE format(
-          'SELECT array_agg(b.k) FROM unnest($1, $2) AS b(k, v) WHERE NOT EXISTS (SELECT 1 FROM %s AS a WHERE %s = b.k AND ($3 OR a.ctid::text = b.v))',
-          _table, _key) INTO _seen USING coalesce(_keys, '{}'), coalesce(_versions, '{}'), _kind = 'delete';
-        _result := ${SCHEMA}.numbers(_table, coalesce(_seen, '{}'));
-      END IF;
+    END IF;
+    PERFORM pg_catalog.set_config('search_path', _path, true);
+    IF CURRENT_USER OPERATOR(pg_catalog.<>) _role::pg_catalog.name OR SESSION_USER OPERATOR(pg_catalog.<>) _session::pg_catalog.name THEN
+      -- Raised, not returned: a RETURN here would keep what the statement did.
+      _result := 'error RLSD1: the statement left the role ' OPERATOR(pg_catalog.||) _role OPERATOR(pg_catalog.||) ' (now ' OPERATOR(pg_catalog.||) CURRENT_USER::pg_catalog.text OPERATOR(pg_catalog.||) ')';
+      _done := true;
+      RAISE EXCEPTION USING ERRCODE = 'RLSD0', MESSAGE = _result;
+    END IF;
+    PERFORM pg_catalog.set_config('role', _me, true);
+    IF _kind OPERATOR(pg_catalog.=) 'select' THEN
+      _result := ${SCHEMA}.numbers(_table, coalesce(_seen, '{}'));
+    ELSIF _kind OPERATOR(pg_catalog.=) 'insert' THEN
+      _result := 'inserted';
+    ELSE
+      -- Deleted: a key that is gone; updated: a key whose row version (ctid) changed.
+      EXECUTE pg_catalog.format(
+        'SELECT pg_catalog.array_agg(b.k) FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS b(k, v) WHERE NOT EXISTS (SELECT FROM %s AS a WHERE %s OPERATOR(pg_catalog.=) b.k AND ($3 OR a.ctid::pg_catalog.text OPERATOR(pg_catalog.=) b.v))',
+        _table, _key) INTO _seen USING coalesce(_keys, '{}'), coalesce(_versions, '{}'), _kind OPERATOR(pg_catalog.=) 'delete';
+      _result := ${SCHEMA}.numbers(_table, coalesce(_seen, '{}'));
     END IF;
     _done := true;
     RAISE EXCEPTION USING ERRCODE = 'RLSD0', MESSAGE = _result;
   EXCEPTION
-    WHEN SQLSTATE 'RLSD0' THEN RETURN CASE WHEN _done THEN _result ELSE 'error RLSD0: ' || SQLERRM END;
+    WHEN SQLSTATE 'RLSD0' THEN RETURN CASE WHEN _done THEN _result ELSE 'error RLSD0: ' OPERATOR(pg_catalog.||) SQLERRM END;
     WHEN insufficient_privilege THEN RETURN '${DENIED}';
     -- A token of an odd shape may be refused by the auth function itself (a numeric sub cast to uuid).
-    WHEN invalid_text_representation THEN RETURN CASE WHEN _odd THEN '${DENIED}' ELSE 'error 22P02: ' || SQLERRM END;
-    WHEN OTHERS THEN RETURN 'error ' || SQLSTATE || ': ' || SQLERRM;
+    WHEN invalid_text_representation THEN RETURN CASE WHEN _odd THEN '${DENIED}' ELSE 'error 22P02: ' OPERATOR(pg_catalog.||) SQLERRM END;
+    WHEN OTHERS THEN RETURN 'error ' OPERATOR(pg_catalog.||) SQLSTATE OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) SQLERRM;
   END;
 END
 $f$;
@@ -198,7 +212,7 @@ export function pgtapFile(model: Model): string {
       const claims = claimsSetting(model, p);
       const cell = (op: string, what: string) => `${t.name} / ${p.name} / ${op}: ${what}`;
       const outcome = (kind: string, sql: string, only?: readonly number[]) =>
-        `${SCHEMA}.outcome(${literal(table(t.name))}, ${literal(keyExpr)}, ${literal(role)}, ${literal(claims)}, ${p.oddToken ? "true" : "false"}, ${literal(kind)}, ${literal(sql)}${only ? `, ARRAY[${only.join(", ")}]::integer[]` : ""})`;
+        `${SCHEMA}.outcome(${literal(table(t.name))}, ${literal(qualifiedKey(t, "a"))}, ${literal(role)}, ${literal(claims)}, ${p.oddToken ? "true" : "false"}, ${literal(kind)}, ${literal(sql)}${only ? `, ARRAY[${only.join(", ")}]::integer[]` : ""})`;
       /** Rows expected: none may also be a refusal (no privilege at all), as verify accepts. */
       const expectRows = (kind: string, sql: string, numbers: number[], description: string, only?: readonly number[]) => {
         tests.push({
