@@ -95,6 +95,19 @@ describe("PGlite in a worker thread", () => {
     expect((await db.query("SELECT count(*) AS n FROM kept")).rows).toEqual([{ n: "1" }]);
   });
 
+  it("a database that cannot be opened is reported, and not tried again in a loop", async () => {
+    const started: Promise<number>[] = [];
+    const notADirectory = join(dir, "PG_VERSION", "inside-a-file");
+    const error = await openPgliteWorker(notADirectory, `PGlite in ${notADirectory}`, {
+      onWorker: (worker) => started.push(new Promise((resolve) => worker.once("exit", resolve))),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect((error as Error).message).toMatch(/could not open the PGlite database/);
+    await Promise.all(started);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(started).toHaveLength(1);
+  });
+
   it("leaves no thread behind: each stopped worker and, once closed, the last one have exited", async () => {
     // The first worker and one per restart (the three tests above).
     expect(exits).toHaveLength(4);

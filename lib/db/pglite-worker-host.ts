@@ -54,6 +54,8 @@ interface Generation {
   readonly pending: Map<number, Pending>;
   /** Set once the worker is stopped (or died): every later request on it fails at once with this. */
   gone?: DatabaseError;
+  /** Whether it opened the database: only then is it replaced at once when it stops (no loop of failing starts). */
+  opened: boolean;
 }
 
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
@@ -75,10 +77,13 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
     const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir } });
     options.onWorker?.(worker);
     const pending = new Map<number, Pending>();
+    let failStart!: (error: DatabaseError) => void;
     const generation: Generation = {
       worker,
       pending,
+      opened: false,
       ready: new Promise<void>((resolve, reject) => {
+        failStart = reject;
         worker.once("message", (first: { ready: boolean; error?: PlainError }) => {
           if (first.ready) resolve();
           else reject(toDatabaseError(first.error, `could not open the PGlite database in ${location}`));
@@ -87,6 +92,7 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
     };
     generation.ready.then(
       () => {
+        generation.opened = true;
         if (pending.size === 0) worker.unref();
       },
       (error: DatabaseError) => {
@@ -108,7 +114,10 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
     });
     const died = (why: string) => {
       if (generation.gone) return;
-      stop(generation, new DatabaseRestartedError(`the embedded database stopped (${why}); it is opened again for the next request, nothing uncommitted was kept`, { sqlstate: "57P01" }));
+      const reason = new DatabaseRestartedError(`the embedded database stopped (${why}); it is opened again for the next request, nothing uncommitted was kept`, { sqlstate: "57P01" });
+      // Before it was ready (the script failed to load): the requests waiting for it fail too.
+      failStart(reason);
+      stop(generation, reason);
     };
     worker.on("error", (error) => died(error.message));
     worker.on("exit", (code) => died(`its thread exited with code ${code}`));
@@ -123,7 +132,7 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
     // not at the next request, so that request does not wait for the reopening as well.
     stopping = generation.worker.terminate().then(
       () => {
-        if (!closed && current === null) current = start();
+        if (!closed && current === null && generation.opened) current = start();
       },
       () => {},
     );
@@ -142,8 +151,8 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
 
   const send = async <T>(generation: Generation, request: Request, deadlineMs?: number): Promise<T> => {
     await generation.ready;
-    if (generation.pending.size === 0) generation.worker.ref();
     if (generation.gone) throw generation.gone;
+    if (generation.pending.size === 0) generation.worker.ref();
     const id = ++nextId;
     const answer = new Promise<T>((resolve, reject) => {
       generation.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -155,7 +164,11 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
         `canceling statement due to statement timeout: it ran over ${seconds(deadlineMs)}; the embedded database was restarted, nothing the statement did was kept`,
         { sqlstate: "57014" },
       );
-      stop(generation, new DatabaseRestartedError(`the embedded database was restarted because a statement ran over its ${seconds(deadlineMs)} deadline; this transaction was rolled back`, { sqlstate: "57P01" }), { id, error: timedOut });
+      const others = new DatabaseRestartedError(
+        `the embedded database was restarted because a statement ran over its ${seconds(deadlineMs)} deadline; this request was stopped, and its transaction (if any) rolled back`,
+        { sqlstate: "57P01" },
+      );
+      stop(generation, others, { id, error: timedOut });
     }, deadlineMs);
     try {
       return await answer;
