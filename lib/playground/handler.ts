@@ -54,7 +54,7 @@ async function onEmbedded<S extends typeof playgroundViewSchema | typeof playgro
 }
 
 /** RLSD_PLAYGROUND_DEADLINE_MS: how long a statement may run in the playground (ms; 5000 unless set). */
-export function playgroundOptions(env: NodeJS.ProcessEnv = process.env): PlaygroundOptions {
+export function playgroundOptions(env: Readonly<Record<string, string | undefined>> = process.env): PlaygroundOptions {
   const ms = Number(env.RLSD_PLAYGROUND_DEADLINE_MS);
   return Number.isInteger(ms) && ms > 0 ? { deadlineMs: ms } : {};
 }
