@@ -72,6 +72,8 @@ export default defineConfig({
       RLSD_PGLITE_DIR: PGLITE_DIR,
       RLSD_NEON_API_URL: `http://127.0.0.1:${NEON_API_PORT}/api/v2`,
       RLSD_NEON_WS_PROXY: `ws://127.0.0.1:${NEON_PROXY_PORT}/v1`,
+      // The playground's statement deadline (5 s by default): e2e/playground.spec.ts runs one that never ends.
+      RLSD_PLAYGROUND_DEADLINE_MS: "2000",
     },
   },
 });

@@ -65,4 +65,19 @@ test("views the embedded database as a principal, explains a cell, and runs a st
   await sql.fill("COMMIT");
   await runIt.click();
   await expect(viewAs.getByTestId("statement-error")).toContainText("Not run");
+
+  // A statement that never ends (PGlite ignores statement_timeout): stopped at the deadline
+  // (2 s here, playwright.config.ts), the embedded database restarted, and the next one runs.
+  await sql.fill("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n FROM r) SELECT count(*) FROM r");
+  const started = Date.now();
+  await runIt.click();
+  await expect(viewAs.getByTestId("statement-error")).toContainText(
+    /Error 57014: canceling statement due to statement timeout: it ran over 2 s; the embedded database was restarted/,
+    { timeout: 30_000 },
+  );
+  expect(Date.now() - started).toBeLessThan(2000 + 5000);
+  await sql.fill("select 1 as one");
+  await runIt.click();
+  await expect(result).toContainText("1 row as authenticated", { timeout: 30_000 });
+  await expect(result.getByRole("cell").first()).toHaveText("1");
 });

@@ -1,8 +1,8 @@
 export { openDatabase, driverFor, DEFAULT_PGLITE_DIR } from "./open";
 export type { OpenOptions, PostgresDriver } from "./open";
 export type { NeonSocketOptions } from "./neon-serverless";
-export { DatabaseError, redactUrl } from "./types";
-export type { Database, Session, QueryResult } from "./types";
+export { DatabaseError, DatabaseRestartedError, redactUrl } from "./types";
+export type { Database, Session, QueryResult, QueryOptions } from "./types";
 export { apply, applyWithin, ledgerOf, pendingMigrations, ApplyError, APPLY_LOCK_KEY } from "./apply";
 export type { ApplyOptions, ApplyProgress, ApplyResult } from "./apply";
 export { readJournal, readMigrations, drizzleLedgerTable, DEFAULT_DRIZZLE_LEDGER_TABLE, JournalError } from "./journal";

@@ -3,6 +3,16 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * How long the statement may run (ms). Only the embedded database in its worker thread
+   * (pglite-worker-host.ts) enforces it: past it the worker is stopped and opened again, and the
+   * query fails with a DatabaseRestartedError (57014). PGlite in this process cannot stop a
+   * statement and ignores it; on PostgreSQL, set statement_timeout, which the server enforces.
+   */
+  readonly deadlineMs?: number;
+}
+
 /**
  * One connection; statements run in the order they are awaited. Values come back parsed the
  * same way by both drivers for the common types; int8 (count(*), bigint) comes back as a string
@@ -10,7 +20,7 @@ export interface QueryResult<R> {
  */
 export interface Session {
   /** One statement, with `$1`-style parameters. */
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** A script of any number of statements, without parameters. */
   exec(script: string): Promise<void>;
 }
@@ -48,6 +58,18 @@ export class DatabaseError extends Error {
     this.detail = details.detail;
     this.hint = details.hint;
     this.position = details.position;
+  }
+}
+
+/**
+ * The embedded database was stopped and opened again (a statement ran over its deadline: 57014,
+ * for that statement; 57P01 for the other requests it held). Its open transactions are gone,
+ * rolled back: the session the error came from must not be used again.
+ */
+export class DatabaseRestartedError extends DatabaseError {
+  constructor(message: string, details: { sqlstate: "57014" | "57P01" }) {
+    super(message, details);
+    this.name = "DatabaseRestartedError";
   }
 }
 

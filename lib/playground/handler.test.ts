@@ -3,7 +3,7 @@ import { template } from "../design";
 import type { Database } from "../db";
 import { freshPglite } from "../db/pglite-template";
 import { lend } from "../apply/test-helpers";
-import { handlePlaygroundRun, handlePlaygroundView } from "./handler";
+import { handlePlaygroundRun, handlePlaygroundView, playgroundOptions } from "./handler";
 
 const ORIGIN = "http://localhost:3210";
 const post = (path: string, body: unknown, origin = ORIGIN) =>
@@ -44,5 +44,10 @@ describe("POST /api/playground", () => {
     const badClaims = await handlePlaygroundView(post("/api/playground/view", { design: template("todos"), principal: { kind: "custom", signedIn: true, claims: [] } }), lend(db));
     expect(badClaims.status).toBe(400);
     expect(JSON.stringify(await badClaims.json())).toMatch(/principal\.claims/);
+  });
+
+  it("takes the statement deadline from RLSD_PLAYGROUND_DEADLINE_MS, a positive whole number of ms, or keeps 5 s", () => {
+    expect(playgroundOptions({ RLSD_PLAYGROUND_DEADLINE_MS: "2000" })).toEqual({ deadlineMs: 2000 });
+    for (const value of [undefined, "", "0", "-5", "1.5", "soon"]) expect(playgroundOptions({ RLSD_PLAYGROUND_DEADLINE_MS: value })).toEqual({});
   });
 });

@@ -6,7 +6,7 @@ import { serverEnvironment } from "../apply/server";
 import type { ApplyEnvironment, Lease } from "../apply/workflow";
 import type { Claims } from "../verify/principals";
 import { MAX_STATEMENT_LENGTH } from "./statement";
-import { PlaygroundError, runAs, viewAs, type PlaygroundPrincipal } from "./session";
+import { PlaygroundError, runAs, viewAs, type PlaygroundOptions, type PlaygroundPrincipal } from "./session";
 
 const name = z.string().min(1).max(1024);
 
@@ -53,12 +53,18 @@ async function onEmbedded<S extends typeof playgroundViewSchema | typeof playgro
   }
 }
 
-const asPrincipal = (p: z.infer<typeof playgroundPrincipalSchema>): PlaygroundPrincipal => (p.kind === "verify" ? p : { ...p, claims: p.claims as Claims });
-
-export function handlePlaygroundView(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
-  return onEmbedded(request, playgroundViewSchema, env, async (body, c, lease) => ({ view: await viewAs(c.model, c.bundle, lease.db, asPrincipal(body.principal)) }));
+/** RLSD_PLAYGROUND_DEADLINE_MS: how long a statement may run in the playground (ms; 5000 unless set). */
+export function playgroundOptions(env: Readonly<Record<string, string | undefined>> = process.env): PlaygroundOptions {
+  const ms = Number(env.RLSD_PLAYGROUND_DEADLINE_MS);
+  return Number.isInteger(ms) && ms > 0 ? { deadlineMs: ms } : {};
 }
 
-export function handlePlaygroundRun(request: Request, env: ApplyEnvironment = serverEnvironment()): Promise<Response> {
-  return onEmbedded(request, playgroundRunSchema, env, async (body, c, lease) => ({ result: await runAs(c.model, c.bundle, lease.db, asPrincipal(body.principal), (body as z.infer<typeof playgroundRunSchema>).sql) }));
+const asPrincipal = (p: z.infer<typeof playgroundPrincipalSchema>): PlaygroundPrincipal => (p.kind === "verify" ? p : { ...p, claims: p.claims as Claims });
+
+export function handlePlaygroundView(request: Request, env: ApplyEnvironment = serverEnvironment(), options: PlaygroundOptions = playgroundOptions()): Promise<Response> {
+  return onEmbedded(request, playgroundViewSchema, env, async (body, c, lease) => ({ view: await viewAs(c.model, c.bundle, lease.db, asPrincipal(body.principal), options) }));
+}
+
+export function handlePlaygroundRun(request: Request, env: ApplyEnvironment = serverEnvironment(), options: PlaygroundOptions = playgroundOptions()): Promise<Response> {
+  return onEmbedded(request, playgroundRunSchema, env, async (body, c, lease) => ({ result: await runAs(c.model, c.bundle, lease.db, asPrincipal(body.principal), (body as z.infer<typeof playgroundRunSchema>).sql, options) }));
 }

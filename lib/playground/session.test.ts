@@ -88,6 +88,49 @@ describe.each(testDatabases())("View as, on $name", ({ open }) => {
     expect(result.ok === false && result.message).toMatch(/no_such_table/);
   });
 
+  describe("a pg_temp type the statement makes does not change what the playground reads after it", () => {
+    // A function anyone may call (here the owner's; in a real database one of the app's own) that
+    // makes pg_temp.text a domain whose CHECK raises, naming who evaluated it. The temporary
+    // schema is searched first for types, so an unqualified `::text` after the statement would
+    // run that CHECK: as the principal (the current_user check) or as the owner (the rows read
+    // after RESET ROLE).
+    const SHADOW = `CREATE FUNCTION public.rlsd_shadow_text() RETURNS int LANGUAGE plpgsql AS $fn$
+BEGIN
+  EXECUTE 'CREATE OR REPLACE FUNCTION pg_temp.rlsd_tell(v pg_catalog.text) RETURNS boolean LANGUAGE plpgsql AS $t$ BEGIN RAISE EXCEPTION ''pg_temp.text ran as %'', current_user; END $t$';
+  IF pg_catalog.to_regtype('pg_temp.text') IS NULL THEN
+    EXECUTE 'CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.rlsd_tell(VALUE))';
+  END IF;
+  RETURN 1;
+END $fn$;
+-- Only as the principal: verify's own setup deletes the rows as the owner, and a trigger firing as the owner gains nothing.
+CREATE FUNCTION public.rlsd_shadow_trigger() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF current_user OPERATOR(pg_catalog.=) 'authenticated' THEN PERFORM public.rlsd_shadow_text(); END IF;
+  RETURN OLD;
+END $fn$;`;
+    beforeAll(async () => {
+      await db.exec(SHADOW);
+    });
+    afterAll(async () => {
+      await db.exec("DROP TRIGGER IF EXISTS rlsd_shadow ON public.todos; DROP FUNCTION public.rlsd_shadow_trigger(); DROP FUNCTION public.rlsd_shadow_text();");
+    });
+
+    it("the principal's statement makes one, and the role check after it still reads the role", async () => {
+      const result = await runAs(todos.model, todos.bundle, db, userA, "SELECT public.rlsd_shadow_text() AS made");
+      expect(result).toMatchObject({ ok: true, rows: [{ made: 1 }] });
+      await untouched();
+    });
+
+    it("a trigger the principal's DELETE fires makes one, and the owner's reads after it neither run it nor fail", async () => {
+      await db.exec("CREATE TRIGGER rlsd_shadow BEFORE DELETE ON public.todos FOR EACH ROW EXECUTE FUNCTION public.rlsd_shadow_trigger()");
+      const view = await viewAs(todos.model, todos.bundle, db, userA);
+      const table = view.tables.find((t) => t.table === "todos")!;
+      expect(table.errors).toEqual({});
+      expect(table.rows.some((r) => r.database.delete)).toBe(true);
+      for (const r of table.rows) expect(r.database).toEqual(r.meaning);
+    });
+  });
+
   describe("a statement cannot leave the role or the transaction", () => {
     const refusedBeforeRunning = [
       "RESET ROLE",

@@ -1,10 +1,10 @@
 import { OPERATIONS, quoteIdent, type Model, type ModelTable, type Operation } from "../design";
 import type { Bundle } from "../compiler";
-import { applyWithin, inRolledBackTransaction, type Database, type Session } from "../db";
+import { applyWithin, DatabaseRestartedError, inRolledBackTransaction, type Database, type Session } from "../db";
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "../verify/oracle";
 import { claimsSetting, effectiveContext, type Claims } from "../verify/principals";
-import { isMembershipTable, keyExpression, param, withVerification, type Verification } from "../verify/run";
+import { isMembershipTable, param, withVerification, type Verification } from "../verify/run";
 import { filler, nthValue } from "../verify/samples";
 import { checkStatement } from "./statement";
 
@@ -20,7 +20,14 @@ import { checkStatement } from "./statement";
  *   UPDATE pg_settings calls), loses EXECUTE for PUBLIC inside the transaction, and the server
  *   checks that the signed-in role may not call it before running anything as that role;
  * - after the statement, current_user and session_user are read: anything else throws away
- *   the result; and the transaction is rolled back whatever happens.
+ *   the result; and the transaction is rolled back whatever happens;
+ * - what is read after the statement, before its savepoint is rolled back (that check, and the
+ *   rows as the owner), names everything with its schema (pg_catalog.text, public."t"): the
+ *   temporary schema is searched first for types and tables, so a pg_temp.text the statement
+ *   made (through a function or trigger it may call) would otherwise be what `::text` means;
+ * - the statement has a deadline: on the embedded database in its worker thread
+ *   (lib/db/pglite-worker-host.ts) a statement that runs over it is stopped by restarting the
+ *   worker (PGlite ignores statement_timeout); on PostgreSQL statement_timeout stops it.
  */
 
 /** Verify's principal by name, or a token (and, for `tables` tenancy, membership rows) of the user's own. */
@@ -85,11 +92,28 @@ export class PlaygroundError extends Error {}
 
 /** The result rows a statement returns at most (the rest is counted, not sent). */
 export const MAX_RESULT_ROWS = 200;
-/** How long a statement may run on PostgreSQL; PGlite (measured, 0.5) ignores statement_timeout, so there one that never ends holds the embedded database. */
-export const STATEMENT_TIMEOUT = "5s";
+/**
+ * How long each statement run as the principal may take (ms). On PostgreSQL statement_timeout
+ * stops it; PGlite (measured, 0.5) ignores statement_timeout, so there the embedded database's
+ * worker is stopped and opened again (QueryOptions.deadlineMs), and nothing the playground did is kept.
+ */
+export const STATEMENT_DEADLINE_MS = 5000;
+
+export interface PlaygroundOptions {
+  /** STATEMENT_DEADLINE_MS unless given (tests give a short one). */
+  readonly deadlineMs?: number;
+}
 
 const SET_CONFIG = "pg_catalog.set_config(pg_catalog.text, pg_catalog.text, boolean)";
 const quoted = (name: string) => `public.${quoteIdent(name)}`;
+
+/**
+ * verify's keyExpression (the same text, so keys match verify's rows) with every name qualified:
+ * it is read after the principal's statement, when a pg_temp.text of its making may exist.
+ */
+function keyExpression(t: ModelTable): string {
+  return `pg_catalog.json_build_array(${t.primaryKey.map((c) => `${quoteIdent(c)}::pg_catalog.text`).join(", ")})::pg_catalog.text`;
+}
 
 interface Acting {
   readonly as: ActingAs;
@@ -146,7 +170,8 @@ async function writeMemberships(model: Model, session: Session, principal: Playg
  * at the end, whatever `fn` does: the design's migrations the database lacks, verify's sample rows
  * and principals, the lock-down of set_config; then `fn` acts as `principal`.
  */
-async function withPlayground<T>(model: Model, bundle: Bundle, db: Database, principal: PlaygroundPrincipal, fn: (acting: Acting, v: Verification, session: Session) => Promise<T>): Promise<T> {
+async function withPlayground<T>(model: Model, bundle: Bundle, db: Database, principal: PlaygroundPrincipal, options: PlaygroundOptions, fn: (acting: Acting, v: Verification, session: Session) => Promise<T>): Promise<T> {
+  const deadlineMs = options.deadlineMs ?? STATEMENT_DEADLINE_MS;
   return inRolledBackTransaction(db, async (tx) => {
     await applyWithin(bundle, tx);
     return withVerification(model, tx, null, async (v) => {
@@ -166,26 +191,39 @@ async function withPlayground<T>(model: Model, bundle: Bundle, db: Database, pri
         const may = await tx.query<{ may: boolean }>(`select pg_catalog.has_function_privilege($1, $2, 'EXECUTE') as may`, [role, SET_CONFIG]);
         if (may.rows[0]?.may !== false) throw new PlaygroundError(`the role ${role} may still call set_config (through another role it belongs to): the playground does not run statements as it`);
       }
-      const owner = (await tx.query<{ s: string }>("select session_user::text as s")).rows[0].s;
+      const owner = (await tx.query<{ s: string }>("select session_user::pg_catalog.text as s")).rows[0].s;
+      // What the principal runs: each statement with the deadline.
+      const bounded: Session = {
+        query: (sql, params, queryOptions) => tx.query(sql, params, { deadlineMs, ...queryOptions }),
+        exec: (script) => tx.exec(script),
+      };
       const acting: Acting = {
         as,
         async run(inner, after) {
           await tx.query("SAVEPOINT rlsd_play");
+          // Set when the embedded database was restarted under the statement: the transaction is gone.
+          let lost = false;
           try {
-            await tx.query("select pg_catalog.set_config('statement_timeout', $1, true)", [STATEMENT_TIMEOUT]);
+            await tx.query("select pg_catalog.set_config('statement_timeout', $1, true)", [`${deadlineMs}ms`]);
             await tx.query("select pg_catalog.set_config('role', $1, true), pg_catalog.set_config('request.jwt.claims', $2, true)", [as.role, as.claims]);
-            let value = await inner(tx);
-            const who = (await tx.query<{ u: string; s: string }>("select current_user::text as u, session_user::text as s")).rows[0];
+            let value = await inner(bounded);
+            const who = (await tx.query<{ u: string; s: string }>("select current_user::pg_catalog.text as u, session_user::pg_catalog.text as s")).rows[0];
             if (who.u !== as.role || who.s !== owner) throw new RoleEscaped(`the statement left the role ${as.role} (now ${who.u}, session ${who.s}): its result is not shown`);
             await tx.query("RESET ROLE");
             if (after) value = await after(value);
             return { value };
           } catch (error) {
             if (error instanceof RoleEscaped) return { sqlstate: "42501", message: error.message };
+            if (error instanceof DatabaseRestartedError) {
+              lost = true;
+              throw error;
+            }
             return { sqlstate: sqlstateOf(error), message: (error as Error).message };
           } finally {
-            await tx.query("ROLLBACK TO SAVEPOINT rlsd_play");
-            await tx.query("RELEASE SAVEPOINT rlsd_play");
+            if (!lost) {
+              await tx.query("ROLLBACK TO SAVEPOINT rlsd_play");
+              await tx.query("RELEASE SAVEPOINT rlsd_play");
+            }
           }
         },
       };
@@ -197,8 +235,8 @@ async function withPlayground<T>(model: Model, bundle: Bundle, db: Database, pri
 const failure = (r: { sqlstate?: string; message: string }) => `${r.sqlstate ?? "error"}: ${r.message}`;
 
 /** Each table's sample rows with what the principal may do to each, tried as the principal; and which sample inserts pass. */
-export async function viewAs(model: Model, bundle: Bundle, db: Database, principal: PlaygroundPrincipal): Promise<PlaygroundView> {
-  return withPlayground(model, bundle, db, principal, async (acting, v, owner) => {
+export async function viewAs(model: Model, bundle: Bundle, db: Database, principal: PlaygroundPrincipal, options: PlaygroundOptions = {}): Promise<PlaygroundView> {
+  return withPlayground(model, bundle, db, principal, options, async (acting, v, owner) => {
     const ctx = acting.as.context;
     const world = v.world;
     const tables: TableView[] = [];
@@ -207,7 +245,7 @@ export async function viewAs(model: Model, bundle: Bundle, db: Database, princip
       const keyExpr = keyExpression(t);
       const errors: Partial<Record<Operation, string>> = {};
       const keysNow = async (session: Session) => new Set((await session.query<{ k: string }>(`SELECT ${keyExpr} AS k FROM ${quoted(t.name)}`)).rows.map((r) => r.k));
-      const versions = async () => new Map((await owner.query<{ k: string; v: string }>(`SELECT ${keyExpr} AS k, ctid::text AS v FROM ${quoted(t.name)}`)).rows.map((r) => [r.k, r.v]));
+      const versions = async () => new Map((await owner.query<{ k: string; v: string }>(`SELECT ${keyExpr} AS k, ctid::pg_catalog.text AS v FROM ${quoted(t.name)}`)).rows.map((r) => [r.k, r.v]));
       const base = await versions();
 
       const selected = await acting.run((s) => keysNow(s));
@@ -235,7 +273,7 @@ export async function viewAs(model: Model, bundle: Bundle, db: Database, princip
       else {
         for (const k of rows.keys()) {
           const one = await acting.run(async (s) => {
-            await s.query(`UPDATE ${quoted(t.name)} SET ${firstKey} = ${firstKey} WHERE ${keyExpr} = $1`, [k]);
+            await s.query(`UPDATE ${quoted(t.name)} SET ${firstKey} = ${firstKey} WHERE ${keyExpr} OPERATOR(pg_catalog.=) $1`, [k]);
             return new Set<string>();
           }, changedSince);
           if ("value" in one && one.value.has(k)) updated.add(k);
@@ -279,12 +317,24 @@ export async function viewAs(model: Model, bundle: Bundle, db: Database, princip
 
 /**
  * Runs one statement the user wrote as the principal, over the sample rows, and rolls it back.
- * Refused before anything runs unless it is one query or data change (checkStatement).
+ * Refused before anything runs unless it is one query or data change (checkStatement). One that
+ * runs over the deadline ends with 57014 (on the embedded database, which is then restarted).
  */
-export async function runAs(model: Model, bundle: Bundle, db: Database, principal: PlaygroundPrincipal, sql: string): Promise<StatementResult> {
+export async function runAs(model: Model, bundle: Bundle, db: Database, principal: PlaygroundPrincipal, sql: string, options: PlaygroundOptions = {}): Promise<StatementResult> {
   const check = checkStatement(sql);
   if (!check.ok) return { ok: false, refused: true, message: check.message, rolledBack: true };
-  return withPlayground(model, bundle, db, principal, async (acting) => {
+  let as: ActingAs | undefined;
+  try {
+    return await runChecked(model, bundle, db, principal, sql, options, (acting) => (as = acting));
+  } catch (error) {
+    if (!(error instanceof DatabaseRestartedError)) throw error;
+    return { ok: false, ...(as ? { principal: as } : {}), sqlstate: error.sqlstate, message: error.message, rolledBack: true };
+  }
+}
+
+async function runChecked(model: Model, bundle: Bundle, db: Database, principal: PlaygroundPrincipal, sql: string, options: PlaygroundOptions, acted: (as: ActingAs) => void): Promise<StatementResult> {
+  return withPlayground(model, bundle, db, principal, options, async (acting) => {
+    acted(acting.as);
     const result = await acting.run((s) => s.query<Record<string, unknown>>(sql));
     if (!("value" in result)) return { ok: false, principal: acting.as, ...(result.sqlstate ? { sqlstate: result.sqlstate } : {}), message: result.message, rolledBack: true };
     const rows = result.value.rows;
