@@ -15,6 +15,7 @@ import { currentDesign, emptyEmbedded, expect, openDesigner, startFrom, test } f
 const adminUrl = process.env.DATABASE_URL;
 
 const SCHEMA = `
+CREATE EXTENSION IF NOT EXISTS citext;
 CREATE SCHEMA IF NOT EXISTS auth;
 CREATE OR REPLACE FUNCTION auth.user_id() RETURNS text LANGUAGE sql STABLE AS $$ select nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub' $$;
 CREATE TABLE projects (id uuid PRIMARY KEY, org_id uuid NOT NULL, title text NOT NULL);

@@ -15,6 +15,9 @@ import { type Database, DatabaseError, DatabaseRestartedError, type QueryOptions
  * Cost: one message each way per statement (measured: ~0.07 ms on top of PGlite's own time).
  */
 
+/** A Database in a worker, which can also give its data directory as an image for other workers to start from. */
+export type WorkerDatabase = Database & { image(): Promise<ArrayBuffer> };
+
 export interface WorkerHostOptions {
   /**
    * The deadline of every request that gives none (exec and transactions' BEGIN/COMMIT too): a
@@ -23,6 +26,16 @@ export interface WorkerHostOptions {
   readonly defaultDeadlineMs?: number;
   /** Called with each worker started (the first, and one per restart): tests watch them exit. */
   readonly onWorker?: (worker: Worker) => void;
+  /** Start from this data directory image (`databaseImage`) rather than an empty database. */
+  readonly image?: ArrayBuffer;
+  /** Load the extensions schemas use most (citext, pgcrypto, uuid-ossp, hstore, pg_trgm, ltree). */
+  readonly contrib?: boolean;
+  /**
+   * Open the database again after the worker was stopped (the default). Without it, a throwaway
+   * database that lost its worker stays lost: every later request fails with the reason it stopped,
+   * rather than meeting an empty database that looks like the one it had.
+   */
+  readonly reopen?: boolean;
 }
 
 type Request =
@@ -30,7 +43,8 @@ type Request =
   | { op: "exec"; script: string; tx?: number }
   | { op: "begin"; tx: number }
   | { op: "end"; tx: number; commit: boolean }
-  | { op: "close" };
+  | { op: "close" }
+  | { op: "image" };
 
 interface PlainError {
   message: string;
@@ -64,7 +78,7 @@ const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
  * Opens the PGlite database in `dataDir` (in memory when null: then a restart loses everything)
  * in a worker thread. The worker holds the process open only while a request is waiting.
  */
-export async function openPgliteWorker(dataDir: string | null, location: string, options: WorkerHostOptions = {}): Promise<Database> {
+export async function openPgliteWorker(dataDir: string | null, location: string, options: WorkerHostOptions = {}): Promise<WorkerDatabase> {
   let nextId = 0;
   let nextTransaction = 0;
   let closed = false;
@@ -74,7 +88,7 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
     // the script as a worker entry of its own (with PGlite's WASM), for next dev and next build;
     // tsx and vitest run the file beside this one. A path in a variable, instead, makes Turbopack
     // treat every file of the project as a possible worker, and the build fails.
-    const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir } });
+    const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir, image: options.image, contrib: options.contrib } });
     options.onWorker?.(worker);
     const pending = new Map<number, Pending>();
     let failStart!: (error: DatabaseError) => void;
@@ -127,12 +141,13 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
   /** Stops `generation`'s worker and fails what it held; the next request opens the data directory again. */
   const stop = (generation: Generation, reason: DatabaseError, first?: { id: number; error: DatabaseError }) => {
     generation.gone = reason;
+    if (options.reopen === false) lost ??= first?.error ?? reason;
     if (current === generation) current = null;
     // The new worker opens the files once the old one has stopped writing them; it starts now,
     // not at the next request, so that request does not wait for the reopening as well.
     stopping = generation.worker.terminate().then(
       () => {
-        if (!closed && current === null && generation.opened) current = start();
+        if (!closed && current === null && generation.opened && options.reopen !== false) current = start();
       },
       () => {},
     );
@@ -143,9 +158,12 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
   let current: Generation | null = start();
   let stopping: Promise<void> = Promise.resolve();
 
+  /** Why a database that is not opened again lost its worker. */
+  let lost: DatabaseError | undefined;
   const live = async (): Promise<Generation> => {
     await stopping;
     if (closed) throw new DatabaseError(`${location} is closed`);
+    if (lost) throw lost;
     return (current ??= start());
   };
 
@@ -161,7 +179,7 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
     if (deadlineMs === undefined) return answer;
     const timer = setTimeout(() => {
       const timedOut = new DatabaseRestartedError(
-        `canceling statement due to statement timeout: it ran over ${seconds(deadlineMs)}; the embedded database was restarted, nothing the statement did was kept`,
+        `canceling statement due to statement timeout: it ran over ${seconds(deadlineMs)}; ${options.reopen === false ? `${location} was stopped` : "the embedded database was restarted, nothing the statement did was kept"}`,
         { sqlstate: "57014" },
       );
       const others = new DatabaseRestartedError(
@@ -203,7 +221,7 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
     };
   };
 
-  const database: Database = {
+  const database: WorkerDatabase = {
     kind: "pglite",
     location,
     ...sessionOn(live),
@@ -223,6 +241,9 @@ export async function openPgliteWorker(dataDir: string | null, location: string,
       }
       await send(generation, { op: "end", tx, commit: true }, options.defaultDeadlineMs);
       return result;
+    },
+    async image(): Promise<ArrayBuffer> {
+      return send<ArrayBuffer>(await live(), { op: "image" }, options.defaultDeadlineMs);
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -13,6 +13,8 @@
 //   { op: "begin", tx }               -> { ok: true } once BEGIN ran
 //   { op: "end", tx, commit }         -> { ok: true } after COMMIT (or ROLLBACK when !commit)
 //   { op: "close" }                   -> { ok: true } after PGlite closed
+//   { op: "image" }                   -> { ok: true, value: ArrayBuffer } the data directory as a tarball
+//                                        (PGlite's dumpDataDir), for other workers to start from
 //   failures: { ok: false, error: { message, code, detail, hint, position } }
 // At start the worker posts { ready: true } or { ready: false, error }.
 import { parentPort, workerData } from "node:worker_threads";
@@ -79,6 +81,8 @@ async function handle(db, message) {
       return begin(db, message.tx);
     case "end":
       return end(message.tx, message.commit);
+    case "image":
+      return (await db.dumpDataDir("none")).arrayBuffer();
     case "close":
       if (!db.closed) await db.close();
       return undefined;
@@ -87,9 +91,26 @@ async function handle(db, message) {
   }
 }
 
+async function contribExtensions() {
+  const [{ citext }, { pgcrypto }, { uuid_ossp }, { hstore }, { pg_trgm }, { ltree }] = await Promise.all([
+    import("@electric-sql/pglite/contrib/citext"),
+    import("@electric-sql/pglite/contrib/pgcrypto"),
+    import("@electric-sql/pglite/contrib/uuid_ossp"),
+    import("@electric-sql/pglite/contrib/hstore"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("@electric-sql/pglite/contrib/ltree"),
+  ]);
+  return { citext, pgcrypto, uuid_ossp, hstore, pg_trgm, ltree };
+}
+
 try {
   const { PGlite } = await import("@electric-sql/pglite");
-  const db = workerData.dataDir ? await PGlite.create(workerData.dataDir) : await PGlite.create();
+  // workerData: { dataDir } (null: in memory), `image` (an ArrayBuffer from "image" to start from),
+  // `contrib` (load the extensions schemas use most, as lib/import/dump.ts needs).
+  const options = {};
+  if (workerData.contrib) options.extensions = await contribExtensions();
+  if (workerData.image) options.loadDataDir = new Blob([workerData.image]);
+  const db = workerData.dataDir ? await PGlite.create(workerData.dataDir, options) : await PGlite.create(options);
   parentPort.on("message", (message) => {
     handle(db, message).then(
       (value) => parentPort.postMessage({ id: message.id, ok: true, value }),

@@ -1,4 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
 import type { Database } from "../db";
 import { quoteIdent } from "../design";
 
@@ -82,31 +81,37 @@ function lineAt(script: string, position: number): string {
 }
 
 /**
- * An in-memory PGlite for one dump, with the extensions schemas use most (a dump that creates
- * them loads; `CREATE EXTENSION` of any other fails with a clear message). Cloned from one
- * prepared once per process: a cold start runs initdb (seconds), a clone takes a fraction.
+ * How long one statement of a dump (or of verify on it) may run: a function that never returns,
+ * called by the dump or by its policies, must not hold the app's server. Far above what a schema takes.
  */
-export async function openDumpDatabase(): Promise<Database> {
-  const [{ wrapPglite }, template] = await Promise.all([import("../db/pglite"), dumpTemplate()]);
-  return wrapPglite(await template.clone(), "a throwaway in-memory PGlite");
+export const DUMP_DEADLINE_MS = 60_000;
+
+/**
+ * An in-memory PGlite for one dump, with the extensions schemas use most (a dump that creates
+ * them loads; `CREATE EXTENSION` of any other fails with a clear message). It runs in a worker
+ * thread of its own (lib/db/pglite-worker-host.ts), so a statement that runs over `deadlineMs` is
+ * stopped (SQLSTATE 57014) and the server stays responsive; the database is then gone for good
+ * (nothing of the dump is kept anyway). It starts from an image of a database prepared once per
+ * process: a cold start runs initdb (about 3 s), starting from the image takes a fraction.
+ */
+export async function openDumpDatabase(options: { deadlineMs?: number } = {}): Promise<Database> {
+  const [{ openPgliteWorker }, image] = await Promise.all([import("../db/pglite-worker-host"), dumpImage()]);
+  return openPgliteWorker(null, "a throwaway in-memory PGlite", { image, contrib: true, reopen: false, defaultDeadlineMs: options.deadlineMs ?? DUMP_DEADLINE_MS });
 }
 
-let template: Promise<PGlite> | undefined;
-function dumpTemplate(): Promise<PGlite> {
-  template ??= (async () => {
-    const [{ PGlite }, { citext }, { pgcrypto }, { uuid_ossp }, { hstore }, { pg_trgm }, { ltree }] = await Promise.all([
-      import("@electric-sql/pglite"),
-      import("@electric-sql/pglite/contrib/citext"),
-      import("@electric-sql/pglite/contrib/pgcrypto"),
-      import("@electric-sql/pglite/contrib/uuid_ossp"),
-      import("@electric-sql/pglite/contrib/hstore"),
-      import("@electric-sql/pglite/contrib/pg_trgm"),
-      import("@electric-sql/pglite/contrib/ltree"),
-    ]);
-    return PGlite.create({ extensions: { citext, pgcrypto, uuid_ossp, hstore, pg_trgm, ltree } });
+let image: Promise<ArrayBuffer> | undefined;
+function dumpImage(): Promise<ArrayBuffer> {
+  image ??= (async () => {
+    const { openPgliteWorker } = await import("../db/pglite-worker-host");
+    const template = await openPgliteWorker(null, "the dump databases' template", { contrib: true, reopen: false, defaultDeadlineMs: DUMP_DEADLINE_MS });
+    try {
+      return await template.image();
+    } finally {
+      await template.close();
+    }
   })().catch((error: unknown) => {
-    template = undefined;
+    image = undefined;
     throw error;
   });
-  return template;
+  return image;
 }

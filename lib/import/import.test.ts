@@ -9,7 +9,7 @@ import { compileDesign } from "../compiler";
 import { verifyBundle } from "../verify";
 import { createPostgresTestDatabase, testDatabases } from "../db/test-databases";
 import { validateDesign } from "../design";
-import { loadSqlDump, openDumpDatabase, proposeDesign, readCatalog } from ".";
+import { DumpError, loadSqlDump, openDumpDatabase, proposeDesign, readCatalog } from ".";
 
 /** Written by hand, as an application's own migrations would be: nothing here comes from our compiler. */
 const HAND_WRITTEN = `
@@ -157,6 +157,34 @@ describe("npm run cli -- import", () => {
       await db.close();
     }
   });
+});
+
+describe("a dump that never ends", () => {
+  it("is stopped at its deadline with a clear error (57014) while the process keeps answering; the extensions load", async () => {
+    const db = await openDumpDatabase({ deadlineMs: 500 });
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 20);
+    const started = performance.now();
+    try {
+      const dump = [
+        "CREATE EXTENSION citext;",
+        "CREATE TABLE public.people (id integer PRIMARY KEY, email citext);",
+        "CREATE FUNCTION public.forever() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN LOOP END LOOP; END $$;",
+        "SELECT public.forever();",
+      ].join("\n");
+      const error = await loadSqlDump(db, dump, "dump.sql").then(() => null, (e: unknown) => e as DumpError);
+      expect(error).toBeInstanceOf(DumpError);
+      expect(error!.message).toMatch(/^dump\.sql does not load.*canceling statement due to statement timeout: it ran over 0\.5 s; a throwaway in-memory PGlite was stopped \[SQLSTATE 57014\]/);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      // The event loop kept turning while the statement ran (before the worker, it froze).
+      expect(ticks).toBeGreaterThan(10);
+      // The database is gone for good: no empty database passes for the dump.
+      await expect(db.query("select 1")).rejects.toMatchObject({ sqlstate: "57014" });
+    } finally {
+      clearInterval(ticking);
+      await db.close();
+    }
+  }, 60_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)("import on PostgreSQL: a role that may not use the schema", () => {
