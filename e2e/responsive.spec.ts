@@ -18,6 +18,9 @@ for (const width of WIDTHS) {
   test(`at ${width} px nothing overflows: the editor, the preview, the table drawer and the Apply dialog`, async ({ page }, info) => {
     await page.setViewportSize({ width, height: width < 768 ? 844 : 900 });
     await openDesigner(page);
+    // The page opens at its top, the table's name in view (the preview's tabs once scrolled it, below 1280 px, to show themselves).
+    await expect(page.getByRole("region", { name: "SQL preview" }).locator(".view-lines")).toContainText(/\S/);
+    await expect(page.getByRole("textbox", { name: "Table name" })).toBeInViewport();
     await startFrom(page, "Template: saas");
     const tables = page.getByRole("button", { name: "Tables", exact: true });
     if (width < 1280) {

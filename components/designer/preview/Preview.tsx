@@ -52,8 +52,16 @@ export function Preview() {
   useEffect(() => (tabs.current ? wheelScrollsSideways(tabs.current) : undefined), []);
 
   // Keep the open file's tab in view when it changes (not on every edit: scrolling forces a layout).
+  // Sideways inside the strip only: scrollIntoView would also scroll the page's own containers, and
+  // on a narrow screen, where the preview is below the form, the page opened scrolled to the tabs.
   useEffect(() => {
-    if (active) document.getElementById(tabId(active))?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const strip = tabs.current;
+    const tab = active ? document.getElementById(tabId(active)) : null;
+    if (!strip || !tab) return;
+    const box = strip.getBoundingClientRect();
+    const rect = tab.getBoundingClientRect();
+    if (rect.left < box.left) strip.scrollLeft += rect.left - box.left;
+    else if (rect.right > box.right) strip.scrollLeft += rect.right - box.right;
   }, [active]);
 
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
