@@ -126,7 +126,7 @@ export function Preview() {
         </p>
       )}
       <div id="preview-panel" role="tabpanel" aria-labelledby={active ? tabId(active) : undefined} className={`relative min-h-0 flex-1 ${stale ? "border-l-4 border-warn" : ""}`}>
-        <div className="absolute inset-0 [contain:size_layout]">{active && <MonacoPreview path={active} mode={showChanges ? "changes" : "file"} />}</div>
+        <div className="absolute inset-0">{active && <MonacoPreview path={active} mode={showChanges ? "changes" : "file"} />}</div>
       </div>
       {!result.ok && (
         <div className="max-h-[45%] min-h-24 shrink-0 overflow-y-auto border-t border-line bg-panel">
