@@ -35,12 +35,12 @@ export function TableEditor({ index }: { index: number }) {
             Table {index + 1} of {count}
           </label>
           {/* A form of its own: Chromium's autofill reads the form of a text box after every change,
-              and a box outside any form belongs to the page's one form of every control outside a
-              form (the whole table editor and the preview), which cost about 4 ms of the page's main
-              thread after each keystroke on a 100-table design. Enter does nothing, as before. */}
+              and a box outside any form belongs to one form made of every control on the page outside
+              a form, which cost 3-4 ms of the page's main thread after each keystroke on a 100-table
+              design (docs/benchmarks.md, "Designer"). Enter does nothing, as before. */}
           <form onSubmit={(e) => e.preventDefault()}>
-            {/* Size and layout containment: a relayout boundary (the form's flex parent keeps the
-                input from being one), so the text typed lays out this box, not the page. */}
+            {/* Fixed height, size and layout containment: a relayout boundary (the input is not one,
+                its width being the column's), so the text typed lays out this box, not the page. */}
             <div className="h-8 [contain:size_layout]">
               <TextInput
                 id="table-name"
