@@ -150,5 +150,11 @@ export function Designer() {
 function OpenItemName() {
   const label = useDesigner((s) => (s.selection.kind === "project" ? "Project settings" : s.design.tables[s.selection.index]?.name || "untitled table"));
   // `relative`: its own paint layer, so that the name changing as it is typed repaints the label, not the page.
-  return <span className="relative min-w-0 flex-1 truncate text-muted">{label}</span>;
+  // The inner box has a fixed height and size and layout containment: a relayout boundary (a flex item
+  // cannot be one), so the new text lays out the label alone, not the page.
+  return (
+    <span className="relative min-w-0 flex-1 text-muted">
+      <span className="block h-[18px] truncate [contain:size_layout]">{label}</span>
+    </span>
+  );
 }

@@ -1,5 +1,5 @@
 "use client";
-import { memo, useId } from "react";
+import { memo, useDeferredValue, useId } from "react";
 import type { TableParts } from "./TableEditor";
 import { sharingRuleOf, whyNotShareable } from "../edits/sharing";
 import { run } from "../state/commands";
@@ -11,7 +11,10 @@ import { Button, Section } from "../ui/controls";
  * sharing table from its template and the select rule that reads it (one undo step).
  */
 export const SharingEditor = memo(function SharingEditor({ tableIndex, table }: { tableIndex: number; table: TableParts }) {
-  const name = useDesigner((s) => s.design.tables[tableIndex]?.name ?? "");
+  // The sentence naming the sharing table follows the name one render later (React renders it after the
+  // keystroke's own frame): a text change in the form lays out the whole page (Chromium cannot lay out a box
+  // holding a <select> on its own), and this sentence, usually below the fold, need not delay the preview.
+  const name = useDeferredValue(useDesigner((s) => s.design.tables[tableIndex]?.name ?? ""));
   const sharingIndex = useDesigner((s) => {
     const via = sharingRuleOf(s.design.tables[tableIndex] ?? {})?.sharedVia;
     return via ? s.design.tables.findIndex((t) => t.name === via.table) : -1;

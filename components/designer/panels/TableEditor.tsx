@@ -34,18 +34,28 @@ export function TableEditor({ index }: { index: number }) {
           <label htmlFor="table-name" className="mb-1 block text-[11.5px] font-medium text-muted">
             Table {index + 1} of {count}
           </label>
-          <TextInput
-            id="table-name"
-            label="Table name"
-            value={table.name}
-            onValue={(name) => run("renameTable", { index, name })}
-            problems={nameProblems}
-            problemsId="table-name-problems"
-            // 15 px, not 14: Chromium clips the underscore of a 13.5-14.5 px monospace (DejaVu Sans
-            // Mono) inside a text box at device pixel ratio 1, and names are full of underscores.
-            className="h-8 font-mono text-[15px] font-medium"
-            data-path={`tables[${index}].name`}
-          />
+          {/* A form of its own: Chromium's autofill reads the form of a text box after every change,
+              and a box outside any form belongs to one form made of every control on the page outside
+              a form, which cost 3-4 ms of the page's main thread after each keystroke on a 100-table
+              design (docs/benchmarks.md, "Designer"). Enter does nothing, as before. */}
+          <form onSubmit={(e) => e.preventDefault()}>
+            {/* Fixed height, size and layout containment: a relayout boundary (the input is not one,
+                its width being the column's), so the text typed lays out this box, not the page. */}
+            <div className="h-8 [contain:size_layout]">
+              <TextInput
+                id="table-name"
+                label="Table name"
+                value={table.name}
+                onValue={(name) => run("renameTable", { index, name })}
+                problems={nameProblems}
+                problemsId="table-name-problems"
+                // 15 px, not 14: Chromium clips the underscore of a 13.5-14.5 px monospace (DejaVu Sans
+                // Mono) inside a text box at device pixel ratio 1, and names are full of underscores.
+                className="h-8 font-mono text-[15px] font-medium"
+                data-path={`tables[${index}].name`}
+              />
+            </div>
+          </form>
           <FieldProblems problems={nameProblems} id="table-name-problems" />
         </div>
         <div className="flex items-center gap-1 pb-0.5">

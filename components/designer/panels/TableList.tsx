@@ -104,7 +104,8 @@ const TableRow = memo(function TableRow({ table, index, last, selected, hasProbl
   const label = table.name || "(unnamed)";
   const badge = firewallBadge(table);
   return (
-    <li className={`group relative flex items-center rounded-md ${selected ? "bg-accent-soft" : "hover:bg-hover"}`}>
+    // Fixed height, size and layout containment: a relayout boundary, so a renamed table lays out its row, not the page.
+    <li className={`group relative flex h-7 items-center rounded-md [contain:size_layout] ${selected ? "bg-accent-soft" : "hover:bg-hover"}`}>
       <button
         type="button"
         data-open={index}
