@@ -4,6 +4,7 @@ import { applyWithin, DatabaseRestartedError, inRolledBackTransaction, type Data
 import { dialectFor } from "../targets";
 import { mayDo, type Context, type Row, type Value } from "../verify/oracle";
 import { claimsSetting, effectiveContext, type Claims } from "../verify/principals";
+import { qualifiedKey } from "../verify/batch";
 import { isMembershipTable, param, withVerification, type Verification } from "../verify/run";
 import { filler, nthValue } from "../verify/samples";
 import { checkStatement } from "./statement";
@@ -107,13 +108,6 @@ export interface PlaygroundOptions {
 const SET_CONFIG = "pg_catalog.set_config(pg_catalog.text, pg_catalog.text, boolean)";
 const quoted = (name: string) => `public.${quoteIdent(name)}`;
 
-/**
- * verify's keyExpression (the same text, so keys match verify's rows) with every name qualified:
- * it is read after the principal's statement, when a pg_temp.text of its making may exist.
- */
-function keyExpression(t: ModelTable): string {
-  return `pg_catalog.json_build_array(${t.primaryKey.map((c) => `${quoteIdent(c)}::pg_catalog.text`).join(", ")})::pg_catalog.text`;
-}
 
 interface Acting {
   readonly as: ActingAs;
@@ -154,7 +148,7 @@ async function writeMemberships(model: Model, session: Session, principal: Playg
     for (const c of t.columns) row[c.name] = c.name in values ? values[c.name] : c.primaryKey ? nthValue(c.type, 7000 + n) : filler(c, n);
     const columns = t.columns.map((c) => c.name);
     const inserted = await session.query<{ k: string }>(
-      `INSERT INTO ${quoted(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")}) RETURNING ${keyExpression(t)} AS k`,
+      `INSERT INTO ${quoted(t.name)} (${columns.map(quoteIdent).join(", ")}) VALUES (${t.columns.map((c, i) => `$${i + 1}::${c.type}`).join(", ")}) RETURNING ${qualifiedKey(t)} AS k`,
       columns.map((c) => param(row[c])),
     );
     (v.tableRows.get(t.name) as Map<string, Row>).set(inserted.rows[0].k, row);
@@ -242,7 +236,8 @@ export async function viewAs(model: Model, bundle: Bundle, db: Database, princip
     const tables: TableView[] = [];
     for (const t of model.tables) {
       const rows = v.tableRows.get(t.name)!;
-      const keyExpr = keyExpression(t);
+      // Qualified (the same text as verify's keys): read after the principal's statement, when a pg_temp.text of its making may exist.
+      const keyExpr = qualifiedKey(t);
       const errors: Partial<Record<Operation, string>> = {};
       const keysNow = async (session: Session) => new Set((await session.query<{ k: string }>(`SELECT ${keyExpr} AS k FROM ${quoted(t.name)}`)).rows.map((r) => r.k));
       const versions = async () => new Map((await owner.query<{ k: string; v: string }>(`SELECT ${keyExpr} AS k, ctid::pg_catalog.text AS v FROM ${quoted(t.name)}`)).rows.map((r) => [r.k, r.v]));

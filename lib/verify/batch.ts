@@ -151,8 +151,8 @@ export function textArray(values: readonly (string | null)[]): string {
  * session's role after a principal's statement, which may have left TEMP types (a pg_temp.text
  * domain) or another search_path behind until the check rolls back.
  */
-export function qualifiedKey(t: ModelTable, alias: string): string {
-  return `pg_catalog.json_build_array(${t.primaryKey.map((c) => `${alias}.${quoteIdent(c)}::pg_catalog.text`).join(", ")})::pg_catalog.text`;
+export function qualifiedKey(t: ModelTable, alias?: string): string {
+  return `pg_catalog.json_build_array(${t.primaryKey.map((c) => `${alias ? `${alias}.` : ""}${quoteIdent(c)}::pg_catalog.text`).join(", ")})::pg_catalog.text`;
 }
 
 const relation = (t: ModelTable) => `public.${quoteIdent(t.name)}`;
