@@ -50,7 +50,9 @@ test("builds a design from an empty page through the forms and sees its policies
 
   const files = await previewFiles(page);
   const policies = Object.entries(files).find(([path]) => path.endsWith("_policies.sql"))?.[1] ?? "";
-  expect(policies).toContain('CREATE POLICY "tasks_firewall" ON public."tasks"');
+  // One select rule: its roles are part of the select firewall (one restrictive policy per command).
+  expect(policies).toMatch(/CREATE POLICY "tasks_firewall_select" ON public\."tasks"\s+AS RESTRICTIVE FOR SELECT TO "authenticated"\s+USING \("organization_id" = \(select "rls"\.bypass_organization_id\(ARRAY\['admin', 'member'\]/);
+  expect(policies).toContain('CREATE POLICY "tasks_firewall_update" ON public."tasks"');
   expect(policies).toMatch(/CREATE POLICY "tasks_select" ON public\."tasks"\s+AS PERMISSIVE FOR SELECT TO "authenticated"/);
   expect(policies).toMatch(/ARRAY\['admin', 'member'\]/);
   expect(policies).toMatch(/CREATE POLICY "tasks_update"[^;]*"done" = false/);

@@ -224,6 +224,76 @@ describe.each(testDatabases())("attacks on $name", ({ open }) => {
   });
 });
 
+describe.each(testDatabases())("the firewall per command on $name", ({ open }) => {
+  // saas: one select rule per table, so each table's firewall is four policies, one per command,
+  // and only statements that read the rows meet the select one. A statement that reads nothing
+  // (UPDATE ... SET constant, DELETE with no WHERE, an upsert) must meet the firewall all the same.
+  let db: Database;
+  const { bundle, model } = compiled(template("saas"));
+  const dialect = dialectFor(model);
+  const USER = "00000000-0000-4000-8000-0000000000aa";
+  const A_OWN = "00000000-0000-4000-8000-00000000a001";
+  const rowsSql = `insert into public."documents" ("id", "organization_id", "user_id", "title") values
+    ('${A_OWN}', 'org-a', '${USER}', 'of org-a'), (gen_random_uuid(), 'org-b', '${USER}', 'of org-b'), (gen_random_uuid(), 'org-a', 'someone-else', 'theirs')`;
+  beforeAll(async () => {
+    db = await open();
+    await resetBundleSchemas(db);
+    await apply(bundle, db);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** As USER with `role` in org-b, `sql`; then, read as the owner, every row as organization:title. */
+  async function after(role: string, sql: string): Promise<{ rows: string[]; sqlstate: string | null }> {
+    return inRolledBackTransaction(db, async (tx) => {
+      await tx.query(rowsSql);
+      await tx.query("savepoint attempt");
+      await signIn(tx, dialect.signedInRole, { sub: USER, org_id: "org-b", org_role: role });
+      let sqlstate: string | null = null;
+      try {
+        await tx.query(sql);
+        await tx.query("release savepoint attempt");
+      } catch (error) {
+        sqlstate = (error as { sqlstate?: string }).sqlstate ?? "unknown";
+        await tx.query("rollback to savepoint attempt");
+      }
+      await tx.query("reset role");
+      const rows = await tx.query<{ r: string }>(`select "organization_id" || ':' || "title" as r from public."documents" order by 1`);
+      return { rows: rows.rows.map((r) => r.r), sqlstate };
+    });
+  }
+
+  const untouched = ["org-a:of org-a", "org-a:theirs", "org-b:of org-b"];
+  it.each([
+    ["a blind update that pulls the user's own row of organization A into B", "member", `update public."documents" set "organization_id" = 'org-b'`, untouched, null],
+    ["the same by a bypass role", "owner", `update public."documents" set "organization_id" = 'org-b'`, untouched, null],
+    ["a blind update of every title", "member", `update public."documents" set "title" = 'x'`, ["org-a:of org-a", "org-a:theirs", "org-b:x"], null],
+    ["a blind update by a viewer, who may select but not update", "viewer", `update public."documents" set "title" = 'x'`, untouched, null],
+    ["a blind delete", "owner", `delete from public."documents"`, ["org-a:of org-a", "org-a:theirs"], null],
+    ["an upsert onto the user's own row of organization A", "member", `insert into public."documents" ("id", "organization_id", "user_id", "title") values ('${A_OWN}', 'org-b', '${USER}', 'up') on conflict ("id") do update set "organization_id" = 'org-b', "title" = 'up'`, untouched, "42501"],
+  ] as const)("keeps %s inside the active organization", async (_label, role, sql, rows, sqlstate) => {
+    expect(await after(role, sql)).toEqual({ rows, sqlstate });
+  });
+
+  it("admits the select firewall's rows exactly: the user's own, or the tenant's for a bypass role, never with a role outside the select rule", async () => {
+    const seen = async (claims: Record<string, unknown>) =>
+      inRolledBackTransaction(db, async (tx) => {
+        await tx.query(rowsSql);
+        await tx.query(`insert into public."documents" ("organization_id", "user_id", "title") values ('org-b', 'someone-else', 'theirs')`);
+        await signIn(tx, dialect.signedInRole, claims);
+        const rows = await tx.query<{ r: string }>(`select "organization_id" || ':' || "title" as r from public."documents" order by 1`);
+        return rows.rows.map((r) => r.r);
+      });
+    expect(await seen({ sub: USER, org_id: "org-b", org_role: "member" })).toEqual(["org-b:of org-b"]);
+    expect(await seen({ sub: USER, org_id: "org-b", org_role: "admin" })).toEqual(["org-b:of org-b", "org-b:theirs"]);
+    expect(await seen({ sub: USER, org_id: "org-a", org_role: "viewer" })).toEqual(["org-a:of org-a"]);
+    expect(await seen({ sub: USER, org_id: "org-b", org_role: "guest" })).toEqual([]);
+    expect(await seen({ sub: USER, org_id: "org-b" })).toEqual([]);
+    expect(await seen({ sub: USER, org_role: "owner" })).toEqual([]);
+  });
+});
+
 describe.each(testDatabases())("functions of the shapes (parents, shared rows, update columns) on $name", ({ open }) => {
   let db: Database;
   beforeAll(async () => {

@@ -78,9 +78,16 @@ describe("compile", () => {
 
   it("makes tenant isolation RESTRICTIVE and names a role in every policy", () => {
     const policies = statements(bundleOf(template("saas"))).filter((s) => s.includes("CREATE POLICY"));
+    // projects and documents: one select rule each, so the firewall is one policy per command.
     const firewall = policies.filter((p) => p.includes("_firewall"));
-    expect(firewall).toHaveLength(2);
-    for (const p of firewall) expect(p).toMatch(/AS RESTRICTIVE FOR ALL TO "authenticated"/);
+    expect(firewall).toHaveLength(8);
+    for (const table of ["projects", "documents"]) {
+      for (const command of ["select", "insert", "update", "delete"]) {
+        const named = firewall.filter((p) => p.includes(`CREATE POLICY "${table}_firewall_${command}"`));
+        expect(named).toHaveLength(1);
+        expect(named[0]).toContain(`AS RESTRICTIVE FOR ${command.toUpperCase()} TO "authenticated"`);
+      }
+    }
     for (const p of policies) expect(p).toMatch(/TO "(authenticated|anonymous)"/);
     for (const p of policies) expect(p).not.toMatch(/TO public/i);
   });
@@ -90,6 +97,24 @@ describe("compile", () => {
     expect(policies).toContain(
       `USING (("organization_id" = (select "rls".active_organization_id()) AND "user_id" = (select auth.user_id()))\n    OR "organization_id" = (select "rls".bypass_organization_id(ARRAY['owner', 'admin']::text[])))`,
     );
+  });
+
+  it("puts the select rule's roles into the select firewall's index conditions, not in a filter of their own", () => {
+    const policies = file(bundleOf(template("saas")), "0003_policies.sql");
+    // The member path: the organization only while the role may select; the bypass path: the bypass roles that may select.
+    expect(policies).toContain(
+      `CREATE POLICY "documents_firewall_select" ON public."documents"\n  AS RESTRICTIVE FOR SELECT TO "authenticated"\n` +
+        `  USING (("organization_id" = (select "rls".bypass_organization_id(ARRAY['owner', 'admin', 'member', 'viewer']::text[])) AND "user_id" = (select auth.user_id()))\n` +
+        `    OR "organization_id" = (select "rls".bypass_organization_id(ARRAY['owner', 'admin']::text[])));`,
+    );
+    expect(policies).toContain(`CREATE POLICY "documents_select" ON public."documents"\n  AS PERMISSIVE FOR SELECT TO "authenticated"\n  USING (true);`);
+    // Several select rules: each keeps its own roles, and the firewall stays one FOR ALL policy.
+    const design = template("saas");
+    const documents = design.tables.find((t) => t.name === "documents")!;
+    documents.access = { ...documents.access, select: [{ roles: ["owner", "admin"] }, { roles: ["member", "viewer"], where: [{ column: "status", op: "neq", value: "draft" }] }] };
+    const listed = file(bundleOf(design), "0003_policies.sql");
+    expect(listed).toContain(`CREATE POLICY "documents_firewall" ON public."documents"\n  AS RESTRICTIVE FOR ALL TO "authenticated"`);
+    expect(listed).not.toContain(`"documents_firewall_select"`);
   });
 
   it("drops each policy before creating it, so a migration can be re-run", () => {

@@ -143,8 +143,12 @@ export function sharedSql(table: ModelTable, via: ModelSharedVia | null, row?: s
   return `${ref} = ANY (${keysOf(`${sharedKeysHelper(via)}()`, key.type, row !== undefined)})`;
 }
 
-/** Tenant isolation as one expression, or null for a public table. */
-export function firewallSql(table: ModelTable, firewall: ModelFirewall, exprs: Expressions): string | null {
+/**
+ * Tenant isolation as one expression, or null for a public table. With `withinRoles`, the
+ * expression also requires the active role to be one of them (see planPolicies): the organization
+ * is then the bypass organization of those roles, so the role check is part of the index condition.
+ */
+export function firewallSql(table: ModelTable, firewall: ModelFirewall, exprs: Expressions, withinRoles?: readonly string[]): string | null {
   if (firewall.kind === "public") return null;
   if (firewall.kind === "parent") {
     const column = columnOf(table, firewall.column);
@@ -152,12 +156,14 @@ export function firewallSql(table: ModelTable, firewall: ModelFirewall, exprs: E
   }
   const org = firewall.organization ? columnOf(table, firewall.organization) : null;
   const owner = firewall.owner ? columnOf(table, firewall.owner.column) : null;
-  const orgMatches = org ? `${quoteIdent(org.name)} = ${exprs.activeOrgId(org.type)}` : null;
+  if (withinRoles && !org) throw new Error(`${table.name}: a firewall takes an operation's roles only through its organization column`);
+  const orgMatches = org ? `${quoteIdent(org.name)} = ${withinRoles ? exprs.bypassOrgId(org.type, withinRoles) : exprs.activeOrgId(org.type)}` : null;
   const ownerMatches = owner ? `${quoteIdent(owner.name)} = ${exprs.userId(owner.type)}` : null;
   if (!owner || !ownerMatches) return orgMatches;
   if (firewall.owner!.mode === "required") return orgMatches ? `${orgMatches} AND ${ownerMatches}` : ownerMatches;
-  const bypass = firewall.owner!.bypassRoles;
+  const bypass = withinRoles ? firewall.owner!.bypassRoles.filter((r) => withinRoles.includes(r)) : firewall.owner!.bypassRoles;
   if (org && orgMatches) {
+    if (bypass.length === 0) return `${orgMatches} AND ${ownerMatches}`;
     // (org, owner) or org = bypass org: a BitmapOr of two index scans; "org AND (owner OR role)" would scan the tenant.
     return `(${orgMatches} AND ${ownerMatches})\n    OR ${quoteIdent(org.name)} = ${exprs.bypassOrgId(org.type, bypass)}`;
   }

@@ -163,7 +163,7 @@ export async function lintDatabase(db: Session, schema = "public"): Promise<{ ca
 /**
  * Whether a permissive policy is ANDed, for each of its roles and its command, with a restrictive
  * policy that is not itself `true`: a permissive `true` under a restrictive firewall (the shape our
- * compiler emits: RESTRICTIVE FOR ALL ... USING (user_id = ...), then PERMISSIVE ... USING (true))
+ * compiler emits: RESTRICTIVE FOR ALL, or FOR SELECT, ... USING (user_id = ...), then PERMISSIVE ... USING (true))
  * admits only the rows the firewall admits.
  */
 function boundedByRestrictive(t: CatalogTable, p: CatalogPolicy): boolean {

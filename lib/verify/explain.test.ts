@@ -29,6 +29,8 @@ describe("verify --explain", () => {
       expect(report.rows.some((r) => r.reasons.some((x) => x.part.startsWith("firewall owner") && !x.holds))).toBe(true);
       expect(report.rows.some((r) => r.reasons.some((x) => x.part === "where status eq 'draft'" && !x.holds))).toBe(true);
       expect(report.rows.some((r) => r.newValues?.purpose === "fail the check" && r.database === "refused (42501)")).toBe(true);
+      // A row of the member's own moved to the other organization, every other check met: only the firewall refuses it.
+      expect(report.rows.some((r) => r.newValues?.purpose === "leave the firewall" && r.database === "refused (42501)")).toBe(true);
       const text = formatExplanation(report);
       expect(text).toMatch(/✓ roles \[owner, admin, member\]: r = 'member'/);
       expect(text).toMatch(/firewall organization \(old row\): organization_id '[^']+' = o '[^']+'/);

@@ -4,7 +4,7 @@ import { applyWithin, inRolledBackTransaction, type Database } from "../db";
 import { explainDecision, type Context, type Reason, type Row, type Value } from "./oracle";
 import { effectiveContext, type Claims } from "./principals";
 import { keyExpression, withVerification, type Outcome, type VerifySession } from "./run";
-import { failingAssignment, passingAssignment } from "./samples";
+import { failingAssignment, leavingAssignments, passingAssignment } from "./samples";
 
 /**
  * `verify --explain table:principal:operation`: for every sample row of one cell of the matrix,
@@ -23,7 +23,7 @@ export interface RowExplanation {
   /** The row's values (for insert: the new row; for update: the old row). */
   readonly row: Row;
   /** Update only: the new values tried on the row, and why they were chosen. */
-  readonly newValues?: { readonly values: Row; readonly purpose: "pass the check" | "fail the check" };
+  readonly newValues?: { readonly values: Row; readonly purpose: "pass the check" | "fail the check" | "leave the firewall" };
   readonly allowed: boolean;
   readonly reasons: readonly Reason[];
   /** What the database did: "visible", "hidden", "deleted", "updated", "0 rows", "refused (42501)", "error ...". */
@@ -99,8 +99,11 @@ export async function explainCell(model: Model, session: VerifySession, request:
     } else if (request.operation === "update") {
       let turn = 0;
       for (const [key, row] of rows) {
-        const tries: [Record<string, Value> | null, "pass the check" | "fail the check"][] = [[passingAssignment(model, t, ctx, row, samples.interesting, v.world), "pass the check"]];
-        if (explainDecision(model, t, "update", ctx, row, null, v.world).allowed) tries.push([failingAssignment(model, t, ctx, row, samples.interesting, turn++, v.world), "fail the check"]);
+        const tries: [Record<string, Value> | null, "pass the check" | "fail the check" | "leave the firewall"][] = [[passingAssignment(model, t, ctx, row, samples.interesting, v.world), "pass the check"]];
+        if (explainDecision(model, t, "update", ctx, row, null, v.world).allowed) {
+          tries.push([failingAssignment(model, t, ctx, row, samples.interesting, turn++, v.world), "fail the check"]);
+          for (const leaving of leavingAssignments(model, t, ctx, row, samples.interesting, v.world)) tries.push([leaving, "leave the firewall"]);
+        }
         for (const [assignment, purpose] of tries) {
           if (!assignment) continue;
           const columns = Object.keys(assignment);

@@ -83,6 +83,12 @@ export function equivalentReason(designName: string, id: string): string | null 
 }
 
 const publicAddsNothing = (...policies: string[]) => Object.fromEntries(policies.map((p) => [`policy:${p}:to-public`, PUBLIC_ADDS_NOTHING]));
+/** The firewall of a table whose one select rule's roles are part of it: one restrictive policy per command. */
+const perCommandFirewall = (table: string) => ["select", "insert", "update", "delete"].map((command) => `${table}_firewall_${command}`);
+const NO_SUCH_RULE = (role: string, operation: string) =>
+  `the bypass list of this command's firewall only matters to roles that may ${operation}, and no ${operation} rule names ${role}`;
+const DELETE_ROLES_BYPASS =
+  "every role a delete rule names is a bypass role, whose bypass arm admits the whole organization: the owner arm (or its owner part) adds no row for them";
 const UNCALLED_HELPER = "no policy or helper of this design calls it (no table has an optional owner with bypass roles)";
 const TRIGGER_CHECKS_RULES =
   "the update-rules trigger checks each rule whole (old row, new row, columns changed), so a new row outside every rule's check is still refused with 42501";
@@ -91,12 +97,18 @@ const VIEWER_REFUSED =
   "a viewer then passes USING on some rows, but no rule's WITH CHECK admits a viewer, nor does the update-rules trigger: refused (42501) instead of no rows, both a refusal";
 const VIEWER_FAILS_USING = "no rule's USING admits a viewer, and an update must pass USING before WITH CHECK is reached";
 const ROLE_ONLY_INSIDE_ORGANIZATION =
-  "only the role helper changes, and every table of this design is isolated by organization through rls.active_organization_id(), which still returns NULL for this principal: no row passes the firewall, so the role reaches nothing";
+  "only the role helper changes, and every table of this design is isolated by organization through rls.active_organization_id() (or, for select, rls.bypass_organization_id(), which reads the role itself), which still returns NULL for this principal: no row passes the firewall, so the role reaches nothing";
 const RETURN_UNCHANGED = "the changed line sets a variable this function does not return (or returns only together with an organization that is NULL here)";
 
 const saasCommon: Record<string, string> = {
-  ...publicAddsNothing("projects_firewall", "projects_select", "projects_insert", "projects_update", "projects_delete", "documents_firewall", "documents_select", "documents_insert", "documents_update", "documents_delete"),
-  "policy:documents_firewall:withCheck-roles1-add-viewer": "the bypass list of WITH CHECK only matters for insert and update, which a viewer may not do at all (no rule names viewer)",
+  ...publicAddsNothing(...perCommandFirewall("projects"), "projects_select", "projects_insert", "projects_update", "projects_delete", ...perCommandFirewall("documents"), "documents_select", "documents_insert", "documents_update", "documents_delete"),
+  "policy:documents_firewall_insert:withCheck-roles1-add-viewer": NO_SUCH_RULE("viewer", "insert"),
+  "policy:documents_firewall_update:using-roles1-add-viewer": NO_SUCH_RULE("viewer", "update"),
+  "policy:documents_firewall_update:withCheck-roles1-add-viewer": NO_SUCH_RULE("viewer", "update"),
+  "policy:documents_firewall_delete:using-roles1-add-viewer": NO_SUCH_RULE("viewer", "delete"),
+  "policy:documents_firewall_delete:using-roles1-add-member": NO_SUCH_RULE("member", "delete"),
+  "policy:documents_firewall_delete:using-drop-or-1": DELETE_ROLES_BYPASS,
+  "policy:documents_firewall_delete:using-drop-or-1-and-2": DELETE_ROLES_BYPASS,
 };
 
 /** Helper mutants that change nothing where every table is isolated by organization and every rule names roles. */
@@ -114,6 +126,11 @@ const EXPLICIT: Record<string, Record<string, string>> = {
   marketplace: {
     ...publicAddsNothing("reviews_firewall", "reviews_select", "reviews_insert", "reviews_delete", "products_insert", "products_update", "products_delete"),
     "table:reviews:revoke-update-signed-in": NO_UPDATE_RULE,
+    "policy:products_select:to-public": "a signed-out visitor has no user id, so the seller part compares with NULL, and what is left (published = true) is their own select policy",
+    "policy:products_select:using-boundary1-gte": "on a boolean, published >= true holds exactly when published = true",
+    "policy:products_anonymous_select:to-public": "it adds the signed-in role, whose own select policy already admits every published product",
+    "policy:products_anonymous_select:using-boundary1-gte": "on a boolean, published >= true holds exactly when published = true",
+    "policy:reviews_firewall:check-true": "products are public, so every product that exists passes the parent firewall; a review of a product that does not exist is refused by the foreign key (23503), and reviews have no update rule",
   },
   documents: {
     ...publicAddsNothing("documents_firewall", "documents_select", "documents_insert", "documents_update", "documents_delete", "document_shares_firewall", "document_shares_select", "document_shares_insert", "document_shares_delete"),
@@ -178,11 +195,13 @@ const EXPLICIT: Record<string, Record<string, string>> = {
     "table:members:revoke-delete-signed-in": "the membership table has no delete rule: 0 rows or 42501, both a refusal",
     "helper:active_organization_id:membership-of-any-organization": "the organization of a membership elsewhere counts, but the role helper (unchanged) requires the membership in that organization, and every rule of this design names roles",
     "helper:active_organization_role:membership-of-any-organization": "the role of a membership elsewhere counts, but the organization helper (unchanged) returns NULL without the membership, so no row passes the firewall",
-    "helper:bypass_organization_id:membership-of-any-organization": "the bypass path of the documents firewall opens, but every documents rule names roles and the role helper (unchanged) returns NULL without the membership",
     "helper:active_organization_id:active-organization-without-membership": "the organization counts, but the role helper (unchanged) still requires the membership, and every rule of this design names roles",
   },
   "conditions (tasks, announcements)": {
-    ...publicAddsNothing("tasks_firewall", "tasks_select", "tasks_insert", "tasks_update", "tasks_delete", "announcements_insert", "announcements_update", "announcements_delete"),
+    ...publicAddsNothing(...perCommandFirewall("tasks"), "tasks_select", "tasks_insert", "tasks_update", "tasks_delete", "announcements_insert", "announcements_update", "announcements_delete"),
+    "policy:tasks_firewall_delete:using-roles1-add-member": NO_SUCH_RULE("member", "delete"),
+    "policy:tasks_firewall_delete:using-drop-or-1": DELETE_ROLES_BYPASS,
+    "policy:tasks_firewall_delete:using-drop-or-1-and-2": DELETE_ROLES_BYPASS,
     "policy:announcements_anonymous_select:to-public": "it adds the signed-in role, whose own select policy on this public table is already USING (true)",
     "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
     "helper:bypass_organization_id:role-without-organization": RETURN_UNCHANGED,

@@ -153,7 +153,7 @@ describe.skipIf(!canProve)("the pgTAP export on PostgreSQL (pg_prove)", () => {
     ["todos", "policy:todos_select:drop", "todos / user A / select"],
     ["todos", "table:todos:rls-disabled", "todos / user A / select"],
     ["saas", "policy:projects_update:using-roles1-add-viewer", "projects / viewer of org A / update"],
-    ["saas", "policy:projects_firewall:check-true", "projects / owner of org A / update"],
+    ["saas", "policy:projects_firewall_update:check-true", "projects / owner of org A / update"],
   ] as const)("fails on %s weakened by %s, naming the cell", async (name, id, cell) => {
     const design = template(name);
     const result = await prove(design, mutant(design, id));

@@ -5,7 +5,7 @@ import { mayDo, type Context, type Row, type Value, type World } from "./oracle"
 import { relatedValues, samplingOrder } from "./related";
 import { claimsFor, claimsSetting, effectiveContext, organizationsFor, principalsFor, type Claims, type Principal } from "./principals";
 import { privilegeWarnings } from "./privileges";
-import { failingAssignment, filler, generateSamples, literalsOf, nthValue, passingAssignment, type TableSamples } from "./samples";
+import { failingAssignment, filler, generateSamples, leavingAssignments, literalsOf, nthValue, passingAssignment, type TableSamples } from "./samples";
 import { BATCH_SIZE, BatchBuilder, batchFunctionSql, changedSql, collectedSql, deleteOthersSql, goneSql, qualifiedKey, textArray, type BatchResult } from "./batch";
 
 /** The part of a database connection verification needs; lib/db's Session fits it. */
@@ -324,6 +324,12 @@ function* checkPrincipal(input: PrincipalInput): Generator<Run[], { cells: Cell[
     for (const k of changeable) {
       const assignment = failingAssignment(model, t, ctx, rows.get(k)!, samples.interesting, turn++, world);
       if (assignment) failing.push({ k, s: updateStatement(t, assignment) });
+    }
+    // And a row moved out of the firewall (each way) with every other check met, so the firewall's WITH CHECK is seen alone.
+    for (const k of changeable) {
+      const assignments = leavingAssignments(model, t, ctx, rows.get(k)!, samples.interesting, world);
+      for (const assignment of assignments) failing.push({ k, s: updateStatement(t, assignment) });
+      if (assignments.length > 0) break;
     }
   }
   const groupList = [...groups.values()];
@@ -775,14 +781,16 @@ async function prepareSession(tables: readonly ModelTable[], session: VerifySess
 /**
  * Per table, the literals its policies compare with, read from the database (pg_policy): verify
  * tries them as sample values too, so that a policy changed by hand to admit a value the design
- * never names (a widened list, a moved boundary) meets a row that carries it.
+ * never names (a widened list, a moved boundary) meets a row that carries it. In policy-name order:
+ * the samples they seed must not depend on the order the catalog returns its rows in.
  */
 async function policyLiterals(model: Model, session: VerifySession): Promise<Map<string, (string | number)[]>> {
   const names = model.tables.map((t) => `public.${quoteIdent(t.name)}`);
   const found = await session.query<{ name: string; qual: string | null; check: string | null }>(
     `select c.relname as name, pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual, pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as check
        from pg_catalog.pg_policy p join pg_catalog.pg_class c on c.oid = p.polrelid
-      where p.polrelid = any (select pg_catalog.to_regclass(n) from pg_catalog.unnest($1::pg_catalog.text[]) as n)`,
+      where p.polrelid = any (select pg_catalog.to_regclass(n) from pg_catalog.unnest($1::pg_catalog.text[]) as n)
+      order by c.relname, p.polname`,
     [names],
   );
   const byTable = new Map<string, string[]>();

@@ -324,17 +324,20 @@ export function generateSamples(
   // rule that wrongly admits or refuses them shows only on rows that pass their firewall); then every
   // single value of every deciding column, then random combinations of them.
   const candidates: Row[] = [];
-  const [orgA] = organizationsFor(model);
+  const [orgA, orgB] = organizationsFor(model);
   if (table.firewall.kind === "isolated") {
     const { organization, owner } = table.firewall;
     const conditions = Object.values(table.access).flat().flatMap((rule) => [...(rule?.where ?? []), ...(rule?.check ?? [])]);
     for (const p of principals) {
       if (!p.signedIn) continue;
-      // One with random values, one whose values meet every condition of the rules (so a role wrongly added shows).
-      for (const meeting of [false, true]) {
+      // One with random values, one whose values meet every condition of the rules (so a role wrongly
+      // added shows); and where rows have owners, one of their own in the other organization meeting
+      // every condition (a firewall that lost its organization part admits it).
+      const elsewhere = organization && owner && p.userId !== null && p.claimedOrg !== null;
+      for (const [meeting, inOther] of [[false, false], [true, false], ...(elsewhere ? [[true, true]] : [])]) {
         const row = base();
         for (const [name, list] of interesting) row[name] = pick(list);
-        if (organization) row[organization] = p.claimedOrg ?? orgA;
+        if (organization) row[organization] = inOther ? (p.claimedOrg === orgA ? orgB : orgA) : (p.claimedOrg ?? orgA);
         if (owner && p.userId !== null) row[owner.column] = p.userId;
         if (meeting) {
           const ctx = { signedIn: true, userId: p.userId, org: p.claimedOrg, role: p.claimedRole };
@@ -418,6 +421,17 @@ function passingFor(
   world: World | undefined,
 ): Record<string, Value> | null {
   const assignment: Record<string, Value> = {};
+  const settable = (column: string) => (allowedColumns === null || allowedColumns.includes(column)) && !table.primaryKey.includes(column);
+  // A row outside the principal's firewall moves inside it (their organization, their ownership):
+  // a USING that wrongly admits it then changes the row. Kept where it was, WITH CHECK would refuse
+  // the new row, and a refusal cannot be told from "no row" (the firewall per command, where the
+  // select firewall guards only the statements that read the rows, shows why this matters).
+  if (table.firewall.kind === "isolated" && !passesFirewall(table, ctx, row, model, world)) {
+    const { organization, owner } = table.firewall;
+    if (organization && ctx.org !== null && settable(organization)) assignment[organization] = ctx.org;
+    if (owner && ctx.userId !== null && settable(owner.column)) assignment[owner.column] = ctx.userId;
+    if (!passesFirewall(table, ctx, { ...row, ...assignment }, model, world)) for (const column of Object.keys(assignment)) delete assignment[column];
+  }
   const touchable = touchableColumn(table, interesting);
   if (touchable && (allowedColumns === null || allowedColumns.includes(touchable.name))) assignment[touchable.name] = nthValue(touchable.type, 7777);
   const next = () => ({ ...row, ...assignment });
@@ -440,6 +454,29 @@ function passingFor(
     assignment[column.name] = row[column.name];
   }
   return assignment;
+}
+
+/**
+ * New values for `row` that move it out of the principal's organization or ownership while every
+ * condition of some update rule's check still holds: only the firewall refuses the new row, so its
+ * WITH CHECK is seen alone (failingAssignment's turns may never meet such a row).
+ */
+export function leavingAssignments(model: Model, table: ModelTable, ctx: Context, row: Row, interesting: ReadonlyMap<string, readonly Value[]>, world?: World): Record<string, Value>[] {
+  const firewall = table.firewall;
+  const columns = firewall.kind === "isolated" ? [firewall.organization, firewall.owner?.column] : firewall.kind === "parent" ? [firewall.column] : [];
+  const rules = table.access.update ?? [];
+  const found: Record<string, Value>[] = [];
+  // One per firewall column: leaving the organization and giving the row away are refused by different parts.
+  for (const name of columns) {
+    if (!name || table.primaryKey.includes(name)) continue;
+    const v = (interesting.get(name) ?? []).find((value) => {
+      const next = { ...row, [name]: value };
+      const checked = rules.some((r) => (r.columns === null || r.columns.includes(name)) && r.check.every((c) => holds(table, c, next, ctx)));
+      return checked && !passesFirewall(table, ctx, next, model, world);
+    });
+    if (v !== undefined) found.push({ [name]: v });
+  }
+  return found;
 }
 
 /**
