@@ -1,5 +1,7 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, openDesigner, startFrom, test } from "./fixtures/test";
+import { expectAccessible } from "./fixtures/axe";
+import { largeDesign } from "./fixtures/large-design";
 
 /**
  * Everything the mouse does in the designer, the keyboard does, and the focused element shows a
@@ -69,6 +71,31 @@ test("the keyboard moves through and opens tables, reorders them and edits acces
   await expectVisibleFocus(unset);
   await page.keyboard.press("ArrowDown");
   await expect(page.getByRole("combobox", { name: "On delete" })).toHaveCount(count + 1);
+});
+
+test("a long table list: every row is a list item, the arrows cross its groups and reach rows far out of view", async ({ page }) => {
+  await openDesigner(page);
+  await page.getByLabel("Design file to import").setInputFiles({ name: "large.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(largeDesign(150))) });
+  const list = page.getByRole("list", { name: "Tables" });
+  // The rows are drawn in groups that the browser skips while out of view (content-visibility): all stay in the page.
+  await expect(list.getByRole("listitem")).toHaveCount(150);
+  await expectAccessible(page, "designer with 150 tables");
+  const row = (n: number) => list.getByRole("button", { name: `${n % 2 === 0 ? "projects" : "documents"}_${String(n).padStart(3, "0")}`, exact: true });
+  await row(18).focus();
+  for (const n of [19, 20, 21]) {
+    await page.keyboard.press("ArrowDown");
+    await expectVisibleFocus(row(n));
+  }
+  await page.keyboard.press("ArrowUp");
+  await expectVisibleFocus(row(20));
+  // The last row, far below the fold: focused from the keyboard, scrolled into view, opened with Enter.
+  await row(148).focus();
+  await page.keyboard.press("ArrowDown");
+  await expectVisibleFocus(row(149));
+  await expect(row(149)).toBeInViewport();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("textbox", { name: "Table name" })).toHaveValue("documents_149");
+  await expect(page.getByText("Table 150 of 150")).toBeVisible();
 });
 
 test("the keyboard opens and closes the menus and the Apply dialog, switches preview files and follows a problem to its field", async ({ page }) => {

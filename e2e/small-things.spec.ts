@@ -140,6 +140,6 @@ test("the table name is a form of its own; Enter in it changes nothing; the shar
   await expect(name).toHaveValue("tasks");
   expect(page.url()).toBe(url);
   expect((await currentDesign(page)).tables.map((t) => t.name)).toContain("tasks");
-  // The sentence naming the sharing table is rendered after the keystroke's frame, but it does follow.
+  // The sentence naming the sharing table follows the name once typing pauses (not on every keystroke), but it does follow.
   await expect(page.getByText("tasks_shares", { exact: true })).toBeVisible();
 });

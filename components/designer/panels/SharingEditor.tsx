@@ -1,20 +1,21 @@
 "use client";
-import { memo, useDeferredValue, useId } from "react";
+import { memo, useId } from "react";
 import type { TableParts } from "./TableEditor";
 import { sharingRuleOf, whyNotShareable } from "../edits/sharing";
 import { run } from "../state/commands";
 import { useDesigner } from "../state/hooks";
 import { Button, Section } from "../ui/controls";
+import { useSettled } from "../ui/settled";
 
 /**
  * Sharing (spec §4): rows shared with chosen users through a sharing table. One button makes the
  * sharing table from its template and the select rule that reads it (one undo step).
  */
 export const SharingEditor = memo(function SharingEditor({ tableIndex, table }: { tableIndex: number; table: TableParts }) {
-  // The sentence naming the sharing table follows the name one render later (React renders it after the
-  // keystroke's own frame): a text change in the form lays out the whole page (Chromium cannot lay out a box
-  // holding a <select> on its own), and this sentence, usually below the fold, need not delay the preview.
-  const name = useDeferredValue(useDesigner((s) => s.design.tables[tableIndex]?.name ?? ""));
+  // The sentence naming the sharing table follows the name once typing pauses (300 ms): a text change in the
+  // form lays out the whole page (Chromium cannot lay out a box holding a <select> on its own), and this
+  // sentence, usually below the fold, need not cost every keystroke a second frame (docs/benchmarks.md).
+  const name = useSettled(useDesigner((s) => s.design.tables[tableIndex]?.name ?? ""), 300);
   const sharingIndex = useDesigner((s) => {
     const via = sharingRuleOf(s.design.tables[tableIndex] ?? {})?.sharedVia;
     return via ? s.design.tables.findIndex((t) => t.name === via.table) : -1;

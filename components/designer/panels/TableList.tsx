@@ -44,28 +44,50 @@ export function TableList() {
         </h2>
         <IconButton icon="plus" label="Add table" onClick={addTableAndFocus} />
       </div>
-      <ul className="min-h-0 flex-1 overflow-y-auto px-2 pb-3" aria-label="Tables">
-        {tables.map((table, index) => (
-          <TableRow
-            key={index}
-            table={table}
-            index={index}
-            last={index === tables.length - 1}
-            selected={selection.kind === "table" && selection.index === index}
-            hasProblems={withProblems.has(index)}
-          />
+      {/* The rows in groups of ROWS_PER_GROUP, each group `content-visibility: auto`: a group out of view is
+          neither laid out, painted nor hit-tested, so a keystroke's frame pays for the rows on screen, not for
+          every table (docs/benchmarks.md, "Designer"). Every row stays in the page, for Tab, find and screen
+          readers; a group is a box without a role, so the rows are the list's items. */}
+      <div role="list" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3" aria-label="Tables">
+        {groups(tables.length).map(([from, to]) => (
+          <div key={from} className="[content-visibility:auto]" style={{ containIntrinsicSize: `auto ${(to - from) * ROW_HEIGHT}px` }}>
+            {tables.slice(from, to).map((table, offset) => {
+              const index = from + offset;
+              return (
+                <TableRow
+                  key={index}
+                  table={table}
+                  index={index}
+                  last={index === tables.length - 1}
+                  selected={selection.kind === "table" && selection.index === index}
+                  hasProblems={withProblems.has(index)}
+                />
+              );
+            })}
+          </div>
         ))}
         {tables.length === 0 && (
-          <li className="px-2 py-3 text-[12px] text-muted">
+          <div role="listitem" className="px-2 py-3 text-[12px] text-muted">
             No tables yet.{" "}
             <button type="button" className="cursor-pointer text-accent-text underline-offset-2 hover:underline" onClick={addTableAndFocus}>
               Add the first one
             </button>
-          </li>
+          </div>
         )}
-      </ul>
+      </div>
     </nav>
   );
+}
+
+/** A row's height (`h-7`): a group out of view keeps the height of its rows. */
+const ROW_HEIGHT = 28;
+const ROWS_PER_GROUP = 20;
+
+/** The [from, to) index ranges of the row groups. */
+function groups(count: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let from = 0; from < count; from += ROWS_PER_GROUP) out.push([from, Math.min(count, from + ROWS_PER_GROUP)]);
+  return out;
 }
 
 /** Adds a table and puts the cursor in its name, ready to type over. */
@@ -81,10 +103,8 @@ function firewallBadge(table: Table): string {
   return [f.organization && "org", f.owner && "owner", f.parent && "parent"].filter(Boolean).join("+");
 }
 
-function focusRow(from: HTMLElement, delta: number) {
-  const row = from.closest("li");
-  const target = (delta < 0 ? row?.previousElementSibling : row?.nextElementSibling)?.querySelector<HTMLButtonElement>("button[data-open]");
-  target?.focus();
+function focusRow(index: number, delta: number) {
+  document.querySelector<HTMLButtonElement>(`button[data-open="${index + delta}"]`)?.focus();
 }
 
 const TableRow = memo(function TableRow({ table, index, last, selected, hasProblems }: { table: Table; index: number; last: boolean; selected: boolean; hasProblems: boolean }) {
@@ -95,7 +115,7 @@ const TableRow = memo(function TableRow({ table, index, last, selected, hasProbl
       requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(`button[data-open="${index + (e.key === "ArrowUp" ? -1 : 1)}"]`)?.focus());
     } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
       e.preventDefault();
-      focusRow(e.currentTarget, e.key === "ArrowUp" ? -1 : 1);
+      focusRow(index, e.key === "ArrowUp" ? -1 : 1);
     } else if (e.key === "Delete") {
       e.preventDefault();
       run("deleteTable", { index });
@@ -105,7 +125,7 @@ const TableRow = memo(function TableRow({ table, index, last, selected, hasProbl
   const badge = firewallBadge(table);
   return (
     // Fixed height, size and layout containment: a relayout boundary, so a renamed table lays out its row, not the page.
-    <li className={`group relative flex h-7 items-center rounded-md [contain:size_layout] ${selected ? "bg-accent-soft" : "hover:bg-hover"}`}>
+    <div role="listitem" className={`group relative flex h-7 items-center rounded-md [contain:size_layout] ${selected ? "bg-accent-soft" : "hover:bg-hover"}`}>
       <button
         type="button"
         data-open={index}
@@ -129,7 +149,7 @@ const TableRow = memo(function TableRow({ table, index, last, selected, hasProbl
         <IconButton icon="up" label={`Move ${label} up`} disabled={index === 0} onClick={() => run("moveTable", { index, to: index - 1 })} className="size-5" />
         <IconButton icon="down" label={`Move ${label} down`} disabled={last} onClick={() => run("moveTable", { index, to: index + 1 })} className="size-5" />
       </span>
-    </li>
+    </div>
   );
 });
 
