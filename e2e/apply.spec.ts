@@ -57,7 +57,7 @@ test("applies a template to the embedded database and verifies it; again finds n
   // The default destination needs nothing from the user: it is planned at once.
   await expect(panel.getByRole("radio", { name: "Embedded database" })).toBeChecked();
   await expect(plan).toContainText("5 of 5 migrations to apply", { timeout: 30_000 });
-  await expect(plan.getByRole("row", { name: /0003_policies/ })).toContainText(/to apply.*12 policies/);
+  await expect(plan.getByRole("row", { name: /0003_policies/ })).toContainText(/to apply.*18 policies/);
   await expect(applyNow).toBeEnabled();
   // The panel names the folder the server really uses: the one the server was started with, not the default.
   const folder = serverPgliteDir();
