@@ -205,7 +205,6 @@ const EXPLICIT: Record<string, Record<string, string>> = {
     "policy:announcements_anonymous_select:to-public": "it adds the signed-in role, whose own select policy on this public table is already USING (true)",
     "helper:active_organization_id:role-without-organization": RETURN_UNCHANGED,
     "helper:bypass_organization_id:role-without-organization": RETURN_UNCHANGED,
-    "helper:bypass_organization_id:claim-of-any-type": "the bypass organization is the list's JSON text only when the role helper (unchanged) sees a role, which it does not without a string organization",
     "helper:active_organization_id:claim-of-any-type": "the organization becomes the list's JSON text, but the role helper (unchanged) sees no organization, and every rule of the organization-isolated table names roles",
   },
 };
