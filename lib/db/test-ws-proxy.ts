@@ -17,6 +17,9 @@ export async function startWsProxy(): Promise<{ url: string; connections(): numb
     server,
     verifyClient: ({ req }: { req: { url?: string } }) => new URL(req.url ?? "/", "http://proxy").searchParams.get("address") === PROXY_ALLOWED_ADDRESS,
   });
+  // ws re-emits the server's errors on the WebSocketServer: a port already taken while listenInRange
+  // tries the range would otherwise be an uncaught exception (listenInRange handles it on the server).
+  wss.on("error", () => undefined);
   wss.on("connection", (socket) => {
     connections++;
     const [host, port] = PROXY_ALLOWED_ADDRESS.split(":");
