@@ -85,7 +85,7 @@ export function equivalentReason(designName: string, id: string): string | null 
 const publicAddsNothing = (...policies: string[]) => Object.fromEntries(policies.map((p) => [`policy:${p}:to-public`, PUBLIC_ADDS_NOTHING]));
 /** The firewall of a table whose one select rule's roles are part of it: one restrictive policy per command. */
 const perCommandFirewall = (table: string) => ["select", "insert", "update", "delete"].map((command) => `${table}_firewall_${command}`);
-const NO_SUCH_RULE = (role: string, operation: string) =>
+const noRuleFor = (role: string, operation: string) =>
   `the bypass list of this command's firewall only matters to roles that may ${operation}, and no ${operation} rule names ${role}`;
 const DELETE_ROLES_BYPASS =
   "every role a delete rule names is a bypass role, whose bypass arm admits the whole organization: the owner arm (or its owner part) adds no row for them";
@@ -102,11 +102,11 @@ const RETURN_UNCHANGED = "the changed line sets a variable this function does no
 
 const saasCommon: Record<string, string> = {
   ...publicAddsNothing(...perCommandFirewall("projects"), "projects_select", "projects_insert", "projects_update", "projects_delete", ...perCommandFirewall("documents"), "documents_select", "documents_insert", "documents_update", "documents_delete"),
-  "policy:documents_firewall_insert:withCheck-roles1-add-viewer": NO_SUCH_RULE("viewer", "insert"),
-  "policy:documents_firewall_update:using-roles1-add-viewer": NO_SUCH_RULE("viewer", "update"),
-  "policy:documents_firewall_update:withCheck-roles1-add-viewer": NO_SUCH_RULE("viewer", "update"),
-  "policy:documents_firewall_delete:using-roles1-add-viewer": NO_SUCH_RULE("viewer", "delete"),
-  "policy:documents_firewall_delete:using-roles1-add-member": NO_SUCH_RULE("member", "delete"),
+  "policy:documents_firewall_insert:withCheck-roles1-add-viewer": noRuleFor("viewer", "insert"),
+  "policy:documents_firewall_update:using-roles1-add-viewer": noRuleFor("viewer", "update"),
+  "policy:documents_firewall_update:withCheck-roles1-add-viewer": noRuleFor("viewer", "update"),
+  "policy:documents_firewall_delete:using-roles1-add-viewer": noRuleFor("viewer", "delete"),
+  "policy:documents_firewall_delete:using-roles1-add-member": noRuleFor("member", "delete"),
   "policy:documents_firewall_delete:using-drop-or-1": DELETE_ROLES_BYPASS,
   "policy:documents_firewall_delete:using-drop-or-1-and-2": DELETE_ROLES_BYPASS,
 };
@@ -199,7 +199,7 @@ const EXPLICIT: Record<string, Record<string, string>> = {
   },
   "conditions (tasks, announcements)": {
     ...publicAddsNothing(...perCommandFirewall("tasks"), "tasks_select", "tasks_insert", "tasks_update", "tasks_delete", "announcements_insert", "announcements_update", "announcements_delete"),
-    "policy:tasks_firewall_delete:using-roles1-add-member": NO_SUCH_RULE("member", "delete"),
+    "policy:tasks_firewall_delete:using-roles1-add-member": noRuleFor("member", "delete"),
     "policy:tasks_firewall_delete:using-drop-or-1": DELETE_ROLES_BYPASS,
     "policy:tasks_firewall_delete:using-drop-or-1-and-2": DELETE_ROLES_BYPASS,
     "policy:announcements_anonymous_select:to-public": "it adds the signed-in role, whose own select policy on this public table is already USING (true)",

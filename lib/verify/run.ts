@@ -5,7 +5,7 @@ import { mayDo, type Context, type Row, type Value, type World } from "./oracle"
 import { relatedValues, samplingOrder } from "./related";
 import { claimsFor, claimsSetting, effectiveContext, organizationsFor, principalsFor, type Claims, type Principal } from "./principals";
 import { privilegeWarnings } from "./privileges";
-import { failingAssignment, filler, generateSamples, leavingAssignments, literalsOf, nthValue, passingAssignment, type TableSamples } from "./samples";
+import { failingAssignment, filler, firstLeaving, generateSamples, literalsOf, nthValue, passingAssignment, type TableSamples } from "./samples";
 import { BATCH_SIZE, BatchBuilder, batchFunctionSql, changedSql, collectedSql, deleteOthersSql, goneSql, qualifiedKey, textArray, type BatchResult } from "./batch";
 
 /** The part of a database connection verification needs; lib/db's Session fits it. */
@@ -326,11 +326,7 @@ function* checkPrincipal(input: PrincipalInput): Generator<Run[], { cells: Cell[
       if (assignment) failing.push({ k, s: updateStatement(t, assignment) });
     }
     // And a row moved out of the firewall (each way) with every other check met, so the firewall's WITH CHECK is seen alone.
-    for (const k of changeable) {
-      const assignments = leavingAssignments(model, t, ctx, rows.get(k)!, samples.interesting, world);
-      for (const assignment of assignments) failing.push({ k, s: updateStatement(t, assignment) });
-      if (assignments.length > 0) break;
-    }
+    for (const { key, assignment } of firstLeaving(model, t, ctx, changeable, (k) => rows.get(k)!, samples.interesting, world)) failing.push({ k: key, s: updateStatement(t, assignment) });
   }
   const groupList = [...groups.values()];
   const groupChecks = groupList.map((g) => updateAlone(g.keys, g.s));

@@ -480,6 +480,18 @@ export function leavingAssignments(model: Model, table: ModelTable, ctx: Context
 }
 
 /**
+ * The first of `keys` (rows USING admits) that leavingAssignments can move, with its moves: verify
+ * and the pgTAP export try the same ones, so both hold the same statements.
+ */
+export function firstLeaving<K>(model: Model, table: ModelTable, ctx: Context, keys: Iterable<K>, rowOf: (key: K) => Row, interesting: ReadonlyMap<string, readonly Value[]>, world?: World): { key: K; assignment: Record<string, Value> }[] {
+  for (const key of keys) {
+    const assignments = leavingAssignments(model, table, ctx, rowOf(key), interesting, world);
+    if (assignments.length > 0) return assignments.map((assignment) => ({ key, assignment }));
+  }
+  return [];
+}
+
+/**
  * New values for `row` that the meaning refuses (a check condition fails, or the new row leaves
  * the principal's organization or ownership), so that WITH CHECK is seen alone on a row USING
  * admits. `turn` picks among the ways, so consecutive rows try different ones.

@@ -109,13 +109,14 @@ function focusRow(index: number, delta: number) {
 
 const TableRow = memo(function TableRow({ table, index, last, selected, hasProblems }: { table: Table; index: number; last: boolean; selected: boolean; hasProblems: boolean }) {
   const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>) => {
+    const delta = e.key === "ArrowUp" ? -1 : 1;
     if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
       e.preventDefault();
-      run("moveTable", { index, to: index + (e.key === "ArrowUp" ? -1 : 1) });
-      requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(`button[data-open="${index + (e.key === "ArrowUp" ? -1 : 1)}"]`)?.focus());
+      run("moveTable", { index, to: index + delta });
+      requestAnimationFrame(() => focusRow(index, delta));
     } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
       e.preventDefault();
-      focusRow(index, e.key === "ArrowUp" ? -1 : 1);
+      focusRow(index, delta);
     } else if (e.key === "Delete") {
       e.preventDefault();
       run("deleteTable", { index });
