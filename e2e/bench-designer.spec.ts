@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { gzipSync } from "node:zlib";
@@ -26,6 +27,15 @@ test.setTimeout(300_000);
 // every action, each keystroke included: on a 100-table design that is tens of milliseconds of the page's main
 // thread right after each keydown, which the latency would measure instead of the designer (until 2026-12-02 it did).
 test.use({ trace: "off" });
+
+/** The same keystrokes on every page measured: letters, then as many Backspaces, GAP_MS apart; then time for the last frame. */
+async function typeKeystrokes(page: Page): Promise<void> {
+  for (let i = 0; i < KEYSTROKES; i++) {
+    await page.keyboard.press(i % 20 < 10 ? String.fromCharCode(97 + (i % 10)) : "Backspace");
+    await page.waitForTimeout(GAP_MS);
+  }
+  await page.waitForTimeout(300);
+}
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -93,11 +103,7 @@ test(`designer benchmark: keystroke-to-preview on ${TABLES} tables, first-load J
   });
   await name.focus();
   await page.keyboard.press("End");
-  for (let i = 0; i < KEYSTROKES; i++) {
-    await page.keyboard.press(i % 20 < 10 ? String.fromCharCode(97 + (i % 10)) : "Backspace");
-    await page.waitForTimeout(GAP_MS);
-  }
-  await page.waitForTimeout(300);
+  await typeKeystrokes(page);
   const samples = await page.evaluate(() => (window as unknown as { __bench: { model: number[]; frame: number[] } }).__bench);
   expect(samples.model.length).toBe(KEYSTROKES);
   await expect(name).toHaveValue("documents_001");
@@ -112,15 +118,11 @@ test(`designer benchmark: keystroke-to-preview on ${TABLES} tables, first-load J
     document.addEventListener("keydown", (e) => requestAnimationFrame(() => setTimeout(() => w.__floor.push(performance.now() - e.timeStamp), 0)), true);
   });
   await blank.getByLabel("floor").focus();
-  for (let i = 0; i < KEYSTROKES; i++) {
-    await blank.keyboard.press(i % 20 < 10 ? String.fromCharCode(97 + (i % 10)) : "Backspace");
-    await blank.waitForTimeout(GAP_MS);
-  }
-  await blank.waitForTimeout(300);
+  await typeKeystrokes(blank);
   const floor = (await blank.evaluate(() => (window as unknown as { __floor: number[] }).__floor)).sort((a, b) => a - b);
   await blank.close();
 
-  // The floor with Monaco: one text box and one Monaco editor (the preview's options that cost or save time) holding
+  // The floor with Monaco: one text box and one Monaco editor (with the preview's options) holding
   // this design's policies file, each keystroke renaming the table in it with one edit of the same lines, nothing else
   // on the page (the designer hidden, its models left alone). What any page with a Monaco preview of this file pays
   // for a keystroke on this machine; the designer's own cost is what its row adds to this one.
@@ -135,10 +137,9 @@ test(`designer benchmark: keystroke-to-preview on ${TABLES} tables, first-load J
     shell.style.cssText = "position:fixed;inset:0;display:flex;flex-direction:column;background:white";
     shell.innerHTML = `<input aria-label="monaco floor" value="documents_001" style="margin:8px;width:300px"><div style="flex:1;min-height:0"></div>`;
     document.body.appendChild(shell);
-    const editor = monaco.editor.create(shell.lastElementChild as HTMLElement, {
-      model, readOnly: true, minimap: { enabled: false }, fontSize: 12.5, lineHeight: 19, wordWrap: "on", folding: true, automaticLayout: true,
-      renderLineHighlight: "none", occurrencesHighlight: "off", selectionHighlight: false, matchBrackets: "never", scrollBeyondLastLine: false,
-    });
+    // The preview's own options, read from its editor, so the floor cannot drift from what the designer shows.
+    const preview = monaco.editor.getEditors().find((e) => e.getModel() === source)!;
+    const editor = monaco.editor.create(shell.lastElementChild as HTMLElement, { ...preview.getRawOptions(), model, ariaLabel: "the floor's editor" });
     let current = "documents_001";
     const found = model.findMatches(current, false, false, true, null, false);
     // The table's lines, found once: a rename changes no line count, so later searches look there only.
@@ -162,11 +163,7 @@ test(`designer benchmark: keystroke-to-preview on ${TABLES} tables, first-load J
   });
   await page.getByLabel("monaco floor").focus();
   await page.keyboard.press("End");
-  for (let i = 0; i < KEYSTROKES; i++) {
-    await page.keyboard.press(i % 20 < 10 ? String.fromCharCode(97 + (i % 10)) : "Backspace");
-    await page.waitForTimeout(GAP_MS);
-  }
-  await page.waitForTimeout(300);
+  await typeKeystrokes(page);
   const monacoFloor = (await page.evaluate(() => (window as unknown as { __monacoFloor: number[] }).__monacoFloor)).sort((a, b) => a - b);
   expect(monacoFloor.length).toBe(KEYSTROKES);
 
