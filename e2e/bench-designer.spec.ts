@@ -37,6 +37,21 @@ async function typeKeystrokes(page: Page): Promise<void> {
   await page.waitForTimeout(300);
 }
 
+/** Types the keystrokes, timing each from its keydown to the end of the next frame after it (sorted, in ms). */
+async function typeTimingNextFrame(page: Page): Promise<number[]> {
+  await page.evaluate(() => {
+    const samples: number[] = [];
+    const onKeydown = (e: KeyboardEvent) => requestAnimationFrame(() => setTimeout(() => samples.push(performance.now() - e.timeStamp), 0));
+    document.addEventListener("keydown", onKeydown, true);
+    (window as unknown as { __nextFrame: () => number[] }).__nextFrame = () => {
+      document.removeEventListener("keydown", onKeydown, true);
+      return samples;
+    };
+  });
+  await typeKeystrokes(page);
+  return (await page.evaluate(() => (window as unknown as { __nextFrame: () => number[] }).__nextFrame())).sort((a, b) => a - b);
+}
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -112,37 +127,19 @@ test(`designer benchmark: keystroke-to-preview on ${TABLES} tables, first-load J
   // What the machine and the browser take for a keystroke and a frame; the designer's own cost is the difference.
   const blank = await page.context().newPage();
   await blank.setContent(`<input aria-label="floor">`);
-  await blank.evaluate(() => {
-    const w = window as unknown as { __floor: number[] };
-    w.__floor = [];
-    document.addEventListener("keydown", (e) => requestAnimationFrame(() => setTimeout(() => w.__floor.push(performance.now() - e.timeStamp), 0)), true);
-  });
   await blank.getByLabel("floor").focus();
-  await typeKeystrokes(blank);
-  const floor = (await blank.evaluate(() => (window as unknown as { __floor: number[] }).__floor)).sort((a, b) => a - b);
+  const floor = await typeTimingNextFrame(blank);
   await blank.close();
 
   // The designer with the preview on a file a rename leaves alone (.env.example): the same keystrokes, the compile,
   // React and the frame, but no Monaco edit. What the designer pays before the preview's editor does anything.
   await page.getByRole("tab", { name: ".env.example" }).click();
   await expect(page.getByRole("tab", { name: ".env.example" })).toHaveAttribute("aria-selected", "true");
-  await page.evaluate(() => {
-    const w = window as unknown as { __unchanged: number[] | null };
-    w.__unchanged = null;
-    document.addEventListener("keydown", (e) => requestAnimationFrame(() => setTimeout(() => w.__unchanged?.push(performance.now() - e.timeStamp), 0)), true);
-  });
   await name.focus();
   await page.keyboard.press("End");
-  // Counted from the first letter on, not the End key's frame.
+  // Timed from the first letter on, not the End key's frame.
   await page.waitForTimeout(GAP_MS);
-  await page.evaluate(() => void ((window as unknown as { __unchanged: number[] }).__unchanged = []));
-  await typeKeystrokes(page);
-  const unchanged = (await page.evaluate(() => {
-    const w = window as unknown as { __unchanged: number[] | null };
-    const taken = w.__unchanged ?? [];
-    w.__unchanged = null;
-    return taken;
-  })).sort((a, b) => a - b);
+  const unchanged = await typeTimingNextFrame(page);
   expect(unchanged.length).toBe(KEYSTROKES);
   await expect(name).toHaveValue("documents_001");
   await page.getByRole("tab", { name: /_policies\.sql/ }).click();
@@ -264,7 +261,6 @@ test("designer benchmark: apply + verify of templates to the embedded database, 
   console.log(section);
 });
 
-/** Replaces this benchmark's own section ("## Designer" up to the next "## ") and leaves the rest alone. */
 /**
  * The floor with Monaco: one text box and one Monaco editor (with the preview's options) holding this design's
  * policies file (`file`) or only the renamed table's lines of it (`table`), each keystroke renaming the table in it
@@ -335,6 +331,7 @@ async function measureMonacoFloor(page: Page, holding: "file" | "table"): Promis
   return samples.sort((a, b) => a - b);
 }
 
+/** Replaces this benchmark's own section ("## Designer" up to the next "## ") and leaves the rest alone. */
 function writeSection(file: string, section: string, heading: string) {
   let text = "";
   try {
